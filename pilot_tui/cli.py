@@ -1,0 +1,476 @@
+"""The `pilot-tui` command line.
+
+With no command it opens the app. The other commands are headless and must not import textual:
+a CI job running the readiness gate should not pay for the TUI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pilot_tui import __version__
+from pilot_tui.core.assessment import Answer, Assessment, new_assessment, now_utc, with_answer
+from pilot_tui.core.bank import Bank, BankError, parse_bank
+from pilot_tui.core.render import plan_text, scorecard_text
+from pilot_tui.core.scoring import action_plan, score
+from pilot_tui.store import (
+    Store,
+    StoreError,
+    atomic_write,
+    load_bank,
+    read_toml,
+    resolve_data_dir,
+)
+
+EXIT_OK = 0
+EXIT_GATE = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad input from the command line: reported as one line, exit 2."""
+
+
+# ---------------------------------------------------------------------------- parser
+
+
+def _global_options(parser: argparse.ArgumentParser, *, default: Any) -> None:
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default,
+        help="where assessments are kept (default: $PILOT_TUI_DATA_DIR, or the user data folder)",
+    )
+    parser.add_argument(
+        "--bank",
+        metavar="PATH",
+        default=default,
+        help="a question bank TOML file to use instead of the built-in one",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pilot-tui",
+        description="Tells an AI team whether its pilot is ready for production, and what to "
+        "fix first. With no command, opens the interactive app.",
+    )
+    parser.add_argument("--version", action="version", version=f"pilot-tui {__version__}")
+    _global_options(parser, default=None)
+    # The same options are accepted after the command too; SUPPRESS keeps the earlier value.
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, default=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help_text, description=help_text, parents=[common])
+
+    sub = add("open", "open an assessment in the app, straight into its interview")
+    sub.add_argument("reference", metavar="NAME|FILE")
+
+    sub = add("new", "create an assessment and print its name")
+    sub.add_argument("title")
+    sub.add_argument("--team", default="")
+    sub.add_argument("--facilitator", default="")
+    sub.add_argument("--stage", default="")
+
+    sub = add("list", "list the assessments in the data folder")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = add("answer", "record the answer to one question")
+    sub.add_argument("name", metavar="NAME")
+    sub.add_argument("question", metavar="QUESTION_ID")
+    sub.add_argument("choice", metavar="CHOICE", help="a choice id (see `pilot-tui bank show`)")
+    sub.add_argument("--notes")
+    sub.add_argument("--owner")
+    sub.add_argument("--due", metavar="YYYY-MM-DD")
+    sub.add_argument("--evidence", metavar="URL")
+    sub.add_argument("--reason", help="why the question does not apply (with not applicable)")
+
+    sub = add("score", "print the readiness scorecard; with a gate, exit 1 when it fails")
+    sub.add_argument("reference", metavar="NAME|FILE")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+    sub.add_argument(
+        "--fail-under", type=float, metavar="N", help="exit 1 when the headline score is below N"
+    )
+    sub.add_argument(
+        "--require", metavar="LEVEL", help="exit 1 when the readiness level is below LEVEL"
+    )
+
+    sub = add("plan", "print the action plan: every gap, most important first")
+    sub.add_argument("reference", metavar="NAME|FILE")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = add("export", "write an assessment's TOML to standard output or a file")
+    sub.add_argument("name", metavar="NAME")
+    sub.add_argument("-o", "--output", metavar="FILE")
+
+    sub = add("import", "copy an assessment file into the data folder, after validating it")
+    sub.add_argument("file", metavar="FILE")
+    sub.add_argument("--as", dest="as_name", metavar="NAME", help="the name to store it under")
+    sub.add_argument("--force", action="store_true", help="replace an assessment of that name")
+
+    sub = add("bank", "show or validate a question bank")
+    sub.add_argument("action", choices=["show", "validate"])
+    sub.add_argument("path", nargs="?", metavar="PATH", help="a bank file (default: --bank)")
+    sub.add_argument("--json", action="store_true", help="print JSON (show)")
+    return parser
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _bank(args: argparse.Namespace) -> Bank:
+    return load_bank(args.bank)
+
+
+def _store(args: argparse.Namespace) -> Store:
+    return Store(resolve_data_dir(args.data_dir), _bank(args))
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _parse_due(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--due {text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        assessment = new_assessment(
+            store.bank,
+            args.title,
+            team=args.team,
+            facilitator=args.facilitator,
+            stage=args.stage,
+            now=now_utc(),
+        )
+    except ValueError as error:
+        raise UsageError(_first_validation_message(error)) from None
+    print(store.create(assessment))
+    return EXIT_OK
+
+
+def _first_validation_message(error: ValueError) -> str:
+    from pydantic import ValidationError
+
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        return f"{field}: {first['msg']}" if field else str(first["msg"])
+    return str(error)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    store = _store(args)
+    rows: list[dict[str, Any]] = []
+    for entry in store.entries():
+        if entry.assessment is None:
+            rows.append({"name": entry.name, "path": str(entry.path), "error": entry.error})
+            continue
+        card = score(store.bank, entry.assessment)
+        meta = entry.assessment.meta
+        rows.append(
+            {
+                "name": entry.name,
+                "path": str(entry.path),
+                "title": meta.title,
+                "team": meta.team,
+                "updated": meta.updated.isoformat(),
+                "coverage": round(card.coverage, 3),
+                "level": card.level,
+                "level_title": card.level_title,
+                "score": _rounded(card.score),
+            }
+        )
+    if args.json:
+        _print_json(rows)
+        return EXIT_OK
+    if not rows:
+        print(f'No assessments in {store.root} yet. Create one: pilot-tui new "Title"')
+        return EXIT_OK
+    width = max(len(row["name"]) for row in rows)
+    for row in rows:
+        if "error" in row:
+            print(f"{row['name']:<{width}}  UNREADABLE: {row['error']}")
+        else:
+            print(
+                f"{row['name']:<{width}}  {row['title']}  (updated {row['updated'][:10]}, "
+                f"{row['coverage']:.0%} answered, {row['level_title']})"
+            )
+    return EXIT_OK
+
+
+def cmd_answer(args: argparse.Namespace) -> int:
+    store = _store(args)
+    bank = store.bank
+    assessment = store.load(args.name)
+    found = bank.question_index().get(args.question)
+    if found is None:
+        raise UsageError(
+            f"no question {args.question!r} in bank {bank.id!r} (`pilot-tui bank show` lists them)"
+        )
+    question = found[1]
+    choices = {choice.id: choice for choice in bank.choices_for(question)}
+    choice = choices.get(args.choice)
+    if choice is None:
+        raise UsageError(f"choice {args.choice!r} is not one of {', '.join(choices)}")
+    current = assessment.answers.get(question.id) or Answer()
+    changes: dict[str, Any] = {"choice": choice.id}
+    for option in ("notes", "owner", "evidence", "reason"):
+        value = getattr(args, option)
+        if value is not None:
+            changes[option] = value
+    if args.due is not None:
+        changes["due"] = _parse_due(args.due) if args.due else None
+    try:
+        answer = Answer.model_validate({**current.model_dump(), **changes})
+    except ValueError as error:
+        raise UsageError(_first_validation_message(error)) from None
+    if choice.not_applicable and not answer.reason.strip():
+        raise UsageError(f"{choice.label!r} needs a reason: add --reason TEXT")
+    store.save(args.name, with_answer(assessment, question.id, answer, now=now_utc()))
+    return EXIT_OK
+
+
+def _scorecard_json(bank: Bank, assessment: Assessment) -> dict[str, Any]:
+    card = score(bank, assessment)
+    return {
+        "title": assessment.meta.title,
+        "bank": {"id": bank.id, "version": bank.version},
+        "level": card.level,
+        "level_title": card.level_title,
+        "score": _rounded(card.score),
+        "average": _rounded(card.average),
+        "coverage": round(card.coverage, 3),
+        "answered": card.answered,
+        "total": card.total,
+        "unknown": card.unknown,
+        "weakest": card.weakest,
+        "capped_by_blockers": card.capped,
+        "sections": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "score": _rounded(s.score),
+                "level": s.level,
+                "status": s.status,
+                "answered": s.answered,
+                "total": s.total,
+                "unknown": s.unknown,
+                "not_applicable": s.not_applicable,
+                "blockers": s.blockers,
+            }
+            for s in card.sections
+        ],
+        "blockers": [
+            {"question": b.question, "section": b.section, "title": b.title, "reason": b.reason}
+            for b in card.blockers
+        ],
+        "orphaned": list(card.orphaned),
+    }
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    store = _store(args)
+    bank = store.bank
+    required = None
+    if args.require is not None:
+        required = bank.level(args.require)
+        if required is None:
+            known = ", ".join(level.id for level in bank.levels)
+            raise UsageError(f"--require {args.require!r} is not a level of this bank ({known})")
+    if args.fail_under is not None and not 0 <= args.fail_under <= 100:
+        raise UsageError("--fail-under takes a score from 0 to 100")
+    assessment, _ = store.load_reference(args.reference)
+    card = score(bank, assessment)
+    if args.json:
+        _print_json(_scorecard_json(bank, assessment))
+    else:
+        print(scorecard_text(card, title=assessment.meta.title))
+    failures: list[str] = []
+    if args.fail_under is not None and round(card.score, 1) < args.fail_under:
+        failures.append(f"score {card.score:.1f} is below {args.fail_under:g}")
+    if required is not None:
+        order = [level.id for level in bank.levels]
+        if order.index(card.level) < order.index(required.id):
+            failures.append(f"level {card.level_title!r} is below {required.title!r}")
+    for failure in failures:
+        print(f"pilot-tui: gate failed: {failure}", file=sys.stderr)
+    return EXIT_GATE if failures else EXIT_OK
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    store = _store(args)
+    assessment, _ = store.load_reference(args.reference)
+    items = action_plan(store.bank, assessment)
+    if args.json:
+        _print_json([item.model_dump() for item in items])
+    else:
+        print(plan_text(items))
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = _store(args)
+    text = store.export_text(args.name)
+    if args.output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    output = Path(args.output)
+    if output.is_dir():
+        raise UsageError(f"{output}: is a folder; give a file name")
+    atomic_write(output, text, private=False)
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    store = _store(args)
+    print(store.import_file(Path(args.file), name=args.as_name, force=args.force))
+    return EXIT_OK
+
+
+def cmd_bank(args: argparse.Namespace) -> int:
+    path = args.path or args.bank
+    if args.action == "validate":
+        return _bank_validate(path)
+    bank = load_bank(path)
+    if args.json:
+        _print_json(_bank_json(bank))
+    else:
+        print(_bank_text(bank))
+    return EXIT_OK
+
+
+def _bank_validate(path: str | None) -> int:
+    if path is None:
+        bank = load_bank(None)
+    else:
+        data = read_toml(Path(path))
+        try:
+            bank = parse_bank(data)
+        except BankError as error:
+            for problem in error.problems:
+                print(f"{path}: {problem}", file=sys.stderr)
+            print(f"{path}: invalid bank, {len(error.problems)} problem(s)", file=sys.stderr)
+            return EXIT_USAGE
+    questions = sum(len(section.questions) for section in bank.sections)
+    print(
+        f"{path or 'built-in bank'}: valid bank {bank.id!r} version {bank.version}: "
+        f"{len(bank.sections)} sections, {questions} questions, {len(bank.levels)} levels"
+    )
+    return EXIT_OK
+
+
+def _bank_json(bank: Bank) -> dict[str, Any]:
+    def choices(question_choices: Sequence[Any]) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": c.id,
+                "label": c.label,
+                "score": c.score,
+                "unknown": c.unknown,
+                "not_applicable": c.not_applicable,
+            }
+            for c in question_choices
+        ]
+
+    return {
+        "id": bank.id,
+        "version": bank.version,
+        "title": bank.title,
+        "levels": [{"id": lv.id, "title": lv.title, "min": lv.min} for lv in bank.levels],
+        "sections": [
+            {
+                "id": section.id,
+                "title": section.title,
+                "questions": [
+                    {
+                        "id": q.id,
+                        "title": q.title,
+                        "text": q.text,
+                        "weight": q.weight,
+                        "critical": q.critical,
+                        "choices": choices(bank.choices_for(q)),
+                    }
+                    for q in section.questions
+                ],
+            }
+            for section in bank.sections
+        ],
+    }
+
+
+def _bank_text(bank: Bank) -> str:
+    lines = [f"{bank.title} (bank {bank.id}, version {bank.version})", ""]
+    lines.append("Levels: " + ", ".join(f"{lv.title} from {lv.min:g}" for lv in bank.levels))
+    lines.append(
+        "Choices: "
+        + ", ".join(
+            f"{c.id} ({c.label}{'' if c.score is None else f', {c.score:g}'})" for c in bank.choices
+        )
+    )
+    for section in bank.sections:
+        lines += ["", f"[{section.id}] {section.title}"]
+        for q in section.questions:
+            flag = "  CRITICAL" if q.critical else ""
+            lines.append(f"  {q.id:<28} w{q.weight:g}{flag}  {q.text}")
+            if q.choices is not None:
+                lines.append("    choices: " + ", ".join(c.id for c in q.choices))
+    return "\n".join(lines)
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: the headless commands must never load textual.
+    from pilot_tui.ui.app import run_app
+
+    store = _store(args)
+    return run_app(store, reference=getattr(args, "reference", None))
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
+    None: cmd_app,
+    "open": cmd_app,
+    "new": cmd_new,
+    "list": cmd_list,
+    "answer": cmd_answer,
+    "score": cmd_score,
+    "plan": cmd_plan,
+    "export": cmd_export,
+    "import": cmd_import,
+    "bank": cmd_bank,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (StoreError, UsageError) as error:
+        print(f"pilot-tui: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`pilot-tui bank show | head`): not an error.
+        sys.stderr.close()
+        return EXIT_OK

@@ -1,0 +1,182 @@
+"""The assessment document: one team's answers to a bank, as kept in one TOML file."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated, Final
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from pilot_tui.core.bank import ID_RE, Bank
+from pilot_tui.core.limits import MAX_ANSWERS, MAX_LINE, MAX_NOTES, MAX_TITLE
+
+ASSESSMENT_SCHEMA: Final = "pilot-tui/assessment"
+ASSESSMENT_SCHEMA_VERSION: Final = 1
+
+# Control characters could move the cursor or recolour the terminal when shown; newlines and
+# tabs are the only ones a person types into notes.
+_CONTROL_IN_LINE: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_NOTES: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _single_line(value: str) -> str:
+    if _CONTROL_IN_LINE.search(value):
+        raise ValueError("must be one line without control characters")
+    return value
+
+
+def _multi_line(value: str) -> str:
+    if _CONTROL_IN_NOTES.search(value):
+        raise ValueError("contains control characters (escape sequences are not allowed)")
+    return value
+
+
+Line = Annotated[str, Field(max_length=MAX_LINE), AfterValidator(_single_line)]
+Notes = Annotated[str, Field(max_length=MAX_NOTES), AfterValidator(_multi_line)]
+Title = Annotated[str, Field(min_length=1, max_length=MAX_TITLE), AfterValidator(_single_line)]
+
+
+def _as_utc(value: datetime) -> datetime:
+    # TOML allows local date-times; they are taken to be UTC so every stamp compares.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Stamp = Annotated[datetime, AfterValidator(_as_utc)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Answer(_Model):
+    """What a team said about one question."""
+
+    choice: str | None = None
+    """The id of one of the question's choices; None while only notes are written."""
+    notes: Notes = ""
+    owner: Line = ""
+    due: date | None = None
+    evidence: Line = ""
+    """A link or a pointer to what shows the answer is true."""
+    reason: Line = ""
+    """Why the question does not apply, when the choice is not applicable."""
+
+
+class BankRef(_Model):
+    id: Line
+    version: Line
+
+
+class Meta(_Model):
+    title: Title
+    team: Line = ""
+    facilitator: Line = ""
+    stage: Line = ""
+    created: Stamp
+    updated: Stamp
+
+
+class Assessment(_Model):
+    schema_: str = Field(alias="schema", default=ASSESSMENT_SCHEMA)
+    schema_version: int = ASSESSMENT_SCHEMA_VERSION
+    bank: BankRef
+    meta: Meta
+    answers: dict[str, Answer] = Field(default_factory=dict, max_length=MAX_ANSWERS)
+    """Keyed by question id; answers to questions the bank does not know are kept as they are."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+
+    @field_validator("answers")
+    @classmethod
+    def _answer_ids(cls, answers: dict[str, Answer]) -> dict[str, Answer]:
+        for key in answers:
+            if not ID_RE.match(key):
+                raise ValueError(f"question id {key[:40]!r} is not a valid id")
+        return answers
+
+    def to_data(self) -> dict[str, object]:
+        """The document as plain data for TOML: native dates kept, empty fields left out.
+
+        tomli-w cannot write None, and leaving out empty fields keeps the files short to read.
+        """
+        data = self.model_dump(by_alias=True, exclude_none=True, exclude_defaults=True)
+        return {"schema": self.schema_, "schema_version": self.schema_version, **data}
+
+
+def now_utc() -> datetime:
+    """The time stamps in files carry whole seconds: they are for people, not ordering."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def new_assessment(
+    bank: Bank,
+    title: str,
+    *,
+    team: str = "",
+    facilitator: str = "",
+    stage: str = "",
+    now: datetime,
+) -> Assessment:
+    meta = Meta(
+        title=title.strip(),
+        team=team.strip(),
+        facilitator=facilitator.strip(),
+        stage=stage.strip(),
+        created=now,
+        updated=now,
+    )
+    return Assessment(bank=BankRef(id=bank.id, version=bank.version), meta=meta)
+
+
+def with_answer(
+    assessment: Assessment, question_id: str, answer: Answer | None, *, now: datetime
+) -> Assessment:
+    """A copy of the assessment with one answer set (or removed, given None)."""
+    answers = dict(assessment.answers)
+    if answer is None:
+        answers.pop(question_id, None)
+    else:
+        answers[question_id] = answer
+    meta = assessment.meta.model_copy(update={"updated": now})
+    return assessment.model_copy(update={"answers": answers, "meta": meta})
+
+
+def with_meta(assessment: Assessment, *, now: datetime, **changes: str) -> Assessment:
+    """A copy with metadata fields changed (title, team, facilitator, stage), validated."""
+    meta = Meta.model_validate({**assessment.meta.model_dump(), **changes, "updated": now})
+    return assessment.model_copy(update={"meta": meta})
+
+
+def check_against_bank(assessment: Assessment, bank: Bank) -> list[str]:
+    """Problems that make the answers meaningless for this bank, one line each.
+
+    Answers to questions the bank does not know are not problems: they are kept (orphaned).
+    """
+    if assessment.bank.id != bank.id:
+        return [
+            f"answered against bank {assessment.bank.id!r}, but the bank in use is {bank.id!r} "
+            "(choose the right one with --bank)"
+        ]
+    problems: list[str] = []
+    index = bank.question_index()
+    for question_id, answer in assessment.answers.items():
+        found = index.get(question_id)
+        if found is None or answer.choice is None:
+            continue
+        choices = {choice.id: choice for choice in bank.choices_for(found[1])}
+        choice = choices.get(answer.choice)
+        if choice is None:
+            problems.append(
+                f"answers, {question_id}: choice {answer.choice!r} is not one of "
+                f"{', '.join(choices)}"
+            )
+        elif choice.not_applicable and not answer.reason.strip():
+            problems.append(f"answers, {question_id}: not applicable needs a reason")
+    return problems
+
+
+def orphaned_answers(assessment: Assessment, bank: Bank) -> list[str]:
+    """Question ids answered in the file that the bank does not have, in file order."""
+    index = bank.question_index()
+    return [question_id for question_id in assessment.answers if question_id not in index]

@@ -1,0 +1,381 @@
+"""Where assessments live on disk: reading, atomic writing, naming, import and export.
+
+Every write goes to a temporary file in the same folder, is flushed to disk, then renamed over
+the old file, so a crash leaves either the old or the new file, never half of one. A file that
+cannot be read is never overwritten: the user has to see it and decide.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+import unicodedata
+from collections.abc import Mapping
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final
+
+import tomli_w
+from pydantic import ValidationError
+
+from pilot_tui.core.assessment import (
+    ASSESSMENT_SCHEMA,
+    ASSESSMENT_SCHEMA_VERSION,
+    Assessment,
+    check_against_bank,
+)
+from pilot_tui.core.bank import Bank, BankError, describe_location, parse_bank
+from pilot_tui.core.limits import MAX_FILE_BYTES
+
+APP_NAME: Final = "pilot-tui"
+DATA_DIR_ENV: Final = "PILOT_TUI_DATA_DIR"
+SUFFIX: Final = ".toml"
+BACKUP_DIR: Final = ".backup"
+DEFAULT_BANK_FILE: Final = "default-bank.toml"
+
+NAME_PATTERN: Final = r"^[a-z0-9][a-z0-9-]{0,63}$"
+_NAME_RE: Final = re.compile(NAME_PATTERN)
+_SLUG_MAX: Final = 48
+# Names Windows will not open as files, whatever the extension.
+_RESERVED: Final = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)}
+)
+
+
+class StoreError(Exception):
+    """A problem with a file on disk, as one line that names the file and says why."""
+
+
+# ---------------------------------------------------------------------------- locations
+
+
+def resolve_data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """--data-dir, then $PILOT_TUI_DATA_DIR, then the platform's per-user data folder."""
+    if override:
+        return Path(override).expanduser()
+    from_env = os.environ.get(DATA_DIR_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    # platformdirs is only needed here; importing it lazily keeps it off every other path.
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file within the size limit, or raise StoreError naming the file."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise StoreError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a folder, not a file") from None
+    except OSError as error:
+        raise StoreError(f"{path}: cannot read: {error.strerror or error}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise StoreError(f"{path}: larger than the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise StoreError(f"{path}: not UTF-8 text (bad byte at offset {error.start})") from None
+    # Some editors on Windows start UTF-8 files with a byte order mark; TOML itself does not.
+    text = text.removeprefix("\ufeff")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise StoreError(f"{path}: not valid TOML: {error}") from None
+    except RecursionError:
+        raise StoreError(f"{path}: not valid TOML: nested too deeply") from None
+
+
+def parse_assessment(data: Mapping[str, Any], path: Path) -> Assessment:
+    schema = data.get("schema")
+    version = data.get("schema_version")
+    if schema != ASSESSMENT_SCHEMA:
+        raise StoreError(
+            f"{path}: not a pilot-tui assessment (schema is {schema!r}, expected "
+            f"{ASSESSMENT_SCHEMA!r})"
+        )
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise StoreError(f"{path}: schema_version {version!r} is not a version number")
+    if version > ASSESSMENT_SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: written by a newer pilot-tui (schema version {version}; this one reads "
+            f"up to {ASSESSMENT_SCHEMA_VERSION}); upgrade pilot-tui to open it"
+        )
+    try:
+        return Assessment.model_validate(data)
+    except ValidationError as error:
+        errors = error.errors()
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+        where = describe_location(data, tuple(first["loc"]))
+        raise StoreError(f"{path}: {where}: {first['msg']}{more}") from None
+
+
+def load_assessment_file(path: Path, bank: Bank) -> Assessment:
+    """Read and fully validate an assessment file against the bank in use."""
+    assessment = parse_assessment(read_toml(path), path)
+    problems = check_against_bank(assessment, bank)
+    if problems:
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise StoreError(f"{path}: {problems[0]}{more}")
+    return assessment
+
+
+def dumps_assessment(assessment: Assessment) -> str:
+    return tomli_w.dumps(assessment.to_data(), multiline_strings=True)
+
+
+# ---------------------------------------------------------------------------- banks
+
+
+def load_bank(path: str | os.PathLike[str] | None = None) -> Bank:
+    """The bank at PATH, or the default bank shipped with pilot-tui."""
+    if path is None:
+        return parse_bank(tomllib.loads(default_bank_text()))
+    bank_path = Path(path)
+    data = read_toml(bank_path)
+    try:
+        return parse_bank(data)
+    except BankError as error:
+        if len(error.problems) == 1:
+            raise StoreError(f"{bank_path}: invalid bank: {error.problems[0]}") from None
+        raise StoreError(
+            f"{bank_path}: invalid bank ({len(error.problems)} problems; "
+            f"`pilot-tui bank validate {bank_path}` lists them)"
+        ) from None
+
+
+def default_bank_text() -> str:
+    packaged = resources.files("pilot_tui").joinpath("assets", DEFAULT_BANK_FILE)
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    # In a source checkout the assets sit beside the package rather than inside it.
+    return (Path(__file__).parent.parent / "assets" / DEFAULT_BANK_FILE).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def atomic_write(path: Path, content: str | bytes, *, private: bool = True) -> None:
+    """Replace PATH with CONTENT so that a crash leaves either the old file or the new one.
+
+    private: readable by the owner only (the data dir); otherwise the user's usual
+    permissions (an export or a report the user asked to write somewhere).
+    """
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+    except OSError as error:
+        raise StoreError(f"{path}: cannot save: {error.strerror or error}") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content.encode("utf-8") if isinstance(content, str) else content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if not private:
+            os.chmod(temporary, 0o666 & ~_current_umask())
+        os.replace(temporary, path)
+    except OSError as error:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise StoreError(f"{path}: cannot save: {error.strerror or error}") from None
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _fsync_folder(path.parent)
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_folder(folder: Path) -> None:
+    # The rename itself is only durable once the folder is flushed; not every platform allows it.
+    with suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+# ---------------------------------------------------------------------------- names
+
+
+def slugify(title: str) -> str:
+    """A safe file name from a title: lowercase ASCII letters, digits and dashes only."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:_SLUG_MAX].strip("-")
+    if not slug:
+        return "assessment"
+    return f"{slug}-assessment" if slug in _RESERVED else slug
+
+
+def check_name(name: str) -> str:
+    if not _NAME_RE.match(name) or name in _RESERVED:
+        raise StoreError(
+            f"{name[:80]!r} is not a valid assessment name: use 1 to 64 lowercase letters, "
+            "digits and dashes, starting with a letter or digit"
+        )
+    return name
+
+
+def looks_like_path(reference: str) -> bool:
+    return reference.endswith(SUFFIX) or "/" in reference or os.sep in reference
+
+
+# ---------------------------------------------------------------------------- the store
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file in the data dir, with its assessment or the reason it cannot be read."""
+
+    name: str
+    path: Path
+    assessment: Assessment | None
+    error: str | None
+
+
+class Store:
+    """The assessments in one data folder, validated against one bank."""
+
+    def __init__(self, root: Path, bank: Bank) -> None:
+        self.root = root
+        self.bank = bank
+
+    def ensure_root(self) -> None:
+        if self.root.is_dir():
+            return
+        try:
+            self.root.parent.mkdir(parents=True, exist_ok=True)
+            self.root.mkdir(mode=0o700, exist_ok=True)
+        except OSError as error:
+            raise StoreError(
+                f"{self.root}: cannot create the data folder: {error.strerror or error}"
+            ) from None
+
+    def path_for(self, name: str) -> Path:
+        return self.root / f"{check_name(name)}{SUFFIX}"
+
+    def names(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return sorted(
+            path.stem
+            for path in self.root.glob(f"*{SUFFIX}")
+            if not path.name.startswith(".") and _NAME_RE.match(path.stem)
+        )
+
+    def entries(self) -> list[Entry]:
+        result: list[Entry] = []
+        for name in self.names():
+            path = self.root / f"{name}{SUFFIX}"
+            try:
+                result.append(Entry(name, path, self.load(name), None))
+            except StoreError as error:
+                result.append(Entry(name, path, None, str(error).removeprefix(f"{path}: ")))
+        return result
+
+    def exists(self, name: str) -> bool:
+        return self.path_for(name).exists()
+
+    def load(self, name: str) -> Assessment:
+        path = self.path_for(name)
+        if not path.exists():
+            raise StoreError(f"no assessment named {name!r} in {self.root} (`pilot-tui list`)")
+        return load_assessment_file(path, self.bank)
+
+    def load_reference(self, reference: str) -> tuple[Assessment, Path]:
+        """NAME in the store, or the path of any assessment file."""
+        if looks_like_path(reference) and Path(reference).exists():
+            path = Path(reference)
+            return load_assessment_file(path, self.bank), path
+        if looks_like_path(reference):
+            raise StoreError(f"{reference}: no such file")
+        return self.load(reference), self.path_for(reference)
+
+    def save(self, name: str, assessment: Assessment) -> Path:
+        """Write an assessment over NAME, unless the file there cannot be read."""
+        path = self.path_for(name)
+        problems = check_against_bank(assessment, self.bank)
+        if problems:
+            raise StoreError(f"{path}: not saved: {problems[0]}")
+        if path.exists():
+            try:
+                load_assessment_file(path, self.bank)
+            except StoreError as error:
+                raise StoreError(f"{error}; not overwritten (move or fix the file first)") from None
+        self.ensure_root()
+        atomic_write(path, dumps_assessment(assessment))
+        return path
+
+    def unique_name(self, title: str) -> str:
+        base = slugify(title)
+        taken = set(self.names()) | {p.stem for p in self._all_files()}
+        name, counter = base, 2
+        while name in taken:
+            suffix = f"-{counter}"
+            name = f"{base[: 64 - len(suffix)]}{suffix}"
+            counter += 1
+        return name
+
+    def _all_files(self) -> list[Path]:
+        return list(self.root.glob(f"*{SUFFIX}")) if self.root.is_dir() else []
+
+    def create(self, assessment: Assessment, name: str | None = None) -> str:
+        """Store a new assessment under NAME (or a name made from its title); never replaces one."""
+        chosen = check_name(name) if name is not None else self.unique_name(assessment.meta.title)
+        if self.exists(chosen):
+            raise StoreError(f"an assessment named {chosen!r} already exists")
+        self.ensure_root()
+        atomic_write(self.path_for(chosen), dumps_assessment(assessment))
+        return chosen
+
+    def import_file(self, source: Path, *, name: str | None = None, force: bool = False) -> str:
+        """Validate SOURCE, then copy it in; an existing assessment is replaced only with force."""
+        assessment = load_assessment_file(source, self.bank)
+        chosen = check_name(name) if name is not None else slugify(assessment.meta.title)
+        if self.exists(chosen):
+            if not force:
+                raise StoreError(
+                    f"an assessment named {chosen!r} already exists; use --force to replace "
+                    "it, or --as NAME to import under another name"
+                )
+            return self._replace(chosen, assessment)
+        return self.create(assessment, chosen)
+
+    def _replace(self, name: str, assessment: Assessment) -> str:
+        self.save(name, assessment)
+        return name
+
+    def export_text(self, name: str) -> str:
+        return dumps_assessment(self.load(name))
+
+    def backup(self, name: str) -> Path:
+        """Copy NAME's file into the backup folder, stamped with the time, and return the copy."""
+        path = self.path_for(name)
+        folder = self.root / BACKUP_DIR
+        try:
+            folder.mkdir(mode=0o700, exist_ok=True)
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+            copy = folder / f"{name}-{stamp}{SUFFIX}"
+            atomic_write(copy, path.read_bytes())
+        except OSError as error:
+            raise StoreError(f"{path}: cannot back up: {error}") from None
+        return copy
