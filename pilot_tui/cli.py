@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from pilot_tui import __version__
 from pilot_tui.core.assessment import Answer, Assessment, new_assessment, now_utc, with_answer
@@ -40,6 +40,19 @@ class UsageError(Exception):
 # ---------------------------------------------------------------------------- parser
 
 
+class _Parser(argparse.ArgumentParser):
+    """Reports a usage error as one line on stderr, exit 2, like every other input error.
+
+    argparse's own report is the whole usage block and then `pilot-tui score: error: ...`,
+    which is several lines and a different prefix from the rest of the command line's errors.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("pilot-tui").strip()
+        where = f"{command}: " if command else ""
+        self.exit(EXIT_USAGE, f"pilot-tui: error: {where}{message} (see `{self.prog} --help`)\n")
+
+
 def _global_options(parser: argparse.ArgumentParser, *, default: Any) -> None:
     parser.add_argument(
         "--data-dir",
@@ -56,7 +69,7 @@ def _global_options(parser: argparse.ArgumentParser, *, default: Any) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="pilot-tui",
         description="Tells an AI team whether its pilot is ready for production, and what to "
         "fix first. With no command, opens the interactive app.",
@@ -64,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pilot-tui {__version__}")
     _global_options(parser, default=None)
     # The same options are accepted after the command too; SUPPRESS keeps the earlier value.
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     _global_options(common, default=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 

@@ -28,6 +28,8 @@ from pilot_tui.core.assessment import (
     ASSESSMENT_SCHEMA_VERSION,
     Assessment,
     check_against_bank,
+    now_utc,
+    with_meta,
 )
 from pilot_tui.core.bank import Bank, BankError, describe_location, parse_bank
 from pilot_tui.core.limits import MAX_FILE_BYTES
@@ -313,6 +315,12 @@ class Store:
     def save(self, name: str, assessment: Assessment) -> Path:
         """Write an assessment over NAME, unless the file there cannot be read."""
         path = self.path_for(name)
+        self.ensure_root()
+        self.save_file(path, assessment)
+        return path
+
+    def save_file(self, path: Path, assessment: Assessment) -> None:
+        """Write an assessment to PATH, in the store or not, unless the file there is unreadable."""
         problems = check_against_bank(assessment, self.bank)
         if problems:
             raise StoreError(f"{path}: not saved: {problems[0]}")
@@ -321,9 +329,7 @@ class Store:
                 load_assessment_file(path, self.bank)
             except StoreError as error:
                 raise StoreError(f"{error}; not overwritten (move or fix the file first)") from None
-        self.ensure_root()
         atomic_write(path, dumps_assessment(assessment))
-        return path
 
     def unique_name(self, title: str) -> str:
         base = slugify(title)
@@ -379,3 +385,69 @@ class Store:
         except OSError as error:
             raise StoreError(f"{path}: cannot back up: {error}") from None
         return copy
+
+    def delete(self, name: str) -> Path:
+        """Remove NAME after copying it to the backup folder; returns the backup's path."""
+        copy = self.backup(name)
+        try:
+            self.path_for(name).unlink()
+        except OSError as error:
+            raise StoreError(f"{self.path_for(name)}: cannot delete: {error.strerror}") from None
+        return copy
+
+    def duplicate(self, name: str, assessment: Assessment, title: str) -> str:
+        """Store a copy of an assessment under a new title and a fresh name."""
+        now = now_utc()
+        copy = with_meta(assessment, now=now, title=title)
+        copy = copy.model_copy(update={"meta": copy.meta.model_copy(update={"created": now})})
+        return self.create(copy)
+
+    def retitle(self, name: str, assessment: Assessment, title: str) -> str:
+        """Give an assessment a new title, and the file a name made from it; returns the name."""
+        renamed = with_meta(assessment, now=now_utc(), title=title)
+        wanted = slugify(title)
+        if wanted == name:
+            self.save(name, renamed)
+            return name
+        new_name = self.unique_name(title)
+        # Written under the new name first: a crash in between leaves two copies, never none.
+        self.create(renamed, new_name)
+        try:
+            self.path_for(name).unlink()
+        except OSError as error:
+            raise StoreError(
+                f"{self.path_for(name)}: saved as {new_name!r} but the old file stays: "
+                f"{error.strerror}"
+            ) from None
+        return new_name
+
+
+# ---------------------------------------------------------------------------- settings
+
+SETTINGS_FILE: Final = "settings.toml"
+
+
+def settings_path() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / SETTINGS_FILE
+
+
+def load_settings(path: Path | None = None) -> dict[str, str]:
+    """The user's preferences (the theme); an unreadable file gives the defaults, not an error."""
+    try:
+        data = read_toml(path or settings_path())
+    except StoreError:
+        return {}
+    return {key: value for key, value in data.items() if isinstance(value, str)}
+
+
+def save_settings(settings: Mapping[str, str], path: Path | None = None) -> None:
+    target = path or settings_path()
+    if target.exists():
+        read_toml(target)  # an unreadable settings file is the user's to fix, not ours to replace
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"{target.parent}: cannot create: {error.strerror}") from None
+    atomic_write(target, tomli_w.dumps(dict(settings)))

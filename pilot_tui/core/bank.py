@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -26,16 +26,23 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# Numbers and flags are strict: in lax mode pydantic reads `weight = true` as 1.0 and
+# `critical = "no"` or `critical = 1` as flags, so a wrong type in a bank would pass unnoticed.
+# (Strict floats still take TOML integers such as `score = 100`.)
+_Number = Annotated[float, Field(strict=True)]
+_Flag = Annotated[bool, Field(strict=True)]
+
+
 class Choice(_Strict):
     """One answer a question accepts."""
 
     id: str = Field(min_length=1)
     label: str = Field(min_length=1)
-    score: float | None = None
+    score: _Number | None = None
     """0 to 100; None only for the not-applicable choice, which is left out of the score."""
-    unknown: bool = False
+    unknown: _Flag = False
     """A "don't know" answer: scored like its score, and counted as a risk of its own."""
-    not_applicable: bool = False
+    not_applicable: _Flag = False
     """Left out of the score; the answer must carry a reason."""
 
 
@@ -47,8 +54,8 @@ class Question(_Strict):
     why: str = Field(min_length=1)
     fix: str = Field(min_length=1)
     evidence: str = Field(min_length=1)
-    weight: float = 1.0
-    critical: bool = False
+    weight: _Number = 1.0
+    critical: _Flag = False
     """While not fully met, the question is a blocker."""
     choices: tuple[Choice, ...] | None = None
     """Overrides the bank's default scale for this question."""
@@ -57,21 +64,27 @@ class Question(_Strict):
 class Section(_Strict):
     id: str
     title: str = Field(min_length=1)
+    short_title: str = ""
+    """A few words for narrow places (the section list, the scorecard); the title if empty."""
     summary: str = ""
     questions: tuple[Question, ...]
+
+    @property
+    def label(self) -> str:
+        return self.short_title or self.title
 
 
 class Level(_Strict):
     id: str
     title: str = Field(min_length=1)
-    min: float
+    min: _Number
     """The lowest headline score (0 to 100) that reaches this level."""
     description: str = ""
 
 
 class Bank(_Strict):
     schema_: str = Field(alias="schema")
-    schema_version: int
+    schema_version: Annotated[int, Field(strict=True)]
     id: str
     version: str = Field(min_length=1)
     title: str = Field(min_length=1)
@@ -109,7 +122,8 @@ def parse_bank(data: Mapping[str, Any]) -> Bank:
     version = data.get("schema_version")
     if schema != BANK_SCHEMA:
         raise BankError([f"schema: expected {BANK_SCHEMA!r}, found {schema!r}; this is not a bank"])
-    if version != BANK_SCHEMA_VERSION:
+    # `True == 1` in Python, so a boolean is refused by type as well as by value.
+    if version != BANK_SCHEMA_VERSION or isinstance(version, bool):
         raise BankError(
             [
                 f"schema_version: this pilot-tui reads version {BANK_SCHEMA_VERSION}, "

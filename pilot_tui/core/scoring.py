@@ -23,6 +23,8 @@ class _Result(BaseModel):
 class SectionScore(_Result):
     id: str
     title: str
+    label: str
+    """The section's short title."""
     score: float | None
     """0 to 100 over the applicable questions; None when none applies."""
     answered: int
@@ -50,6 +52,8 @@ class Blocker(_Result):
 class Scorecard(_Result):
     level: str
     level_title: str
+    status: Status
+    """Red/amber/green for the headline level, as for a section."""
     score: float
     """The headline: the weakest section's score."""
     average: float
@@ -151,6 +155,7 @@ def score_section(
     result = SectionScore(
         id=section.id,
         title=section.title,
+        label=section.label,
         score=score,
         answered=answered,
         total=len(section.questions),
@@ -180,6 +185,7 @@ def score(bank: Bank, assessment: Assessment) -> Scorecard:
     return Scorecard(
         level=level.id,
         level_title=level.title,
+        status=_status(bank, level),
         score=headline,
         average=average,
         coverage=answered / total if total else 1.0,

@@ -1,0 +1,339 @@
+"""The pilot-tui app: home, interview and summary screens over one store.
+
+Saving: every change marks the session dirty and (re)starts a short timer; when it fires, a
+worker thread writes the latest answers atomically. A failed save keeps the answers in memory,
+says so, and tries again; leaving the interview or quitting writes whatever is pending first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+
+from pilot_tui.core.assessment import Assessment, new_assessment, now_utc
+from pilot_tui.store import (
+    Store,
+    StoreError,
+    atomic_write,
+    dumps_assessment,
+    load_settings,
+    save_settings,
+)
+from pilot_tui.ui.screens.dialogs import Confirm, Setup, SetupForm, TextPrompt
+from pilot_tui.ui.screens.help import HelpScreen
+from pilot_tui.ui.screens.home import HomeScreen
+from pilot_tui.ui.screens.interview import InterviewScreen
+from pilot_tui.ui.session import Position, Session
+
+SAVE_DELAY = 0.4
+"""Seconds of quiet before a save: typing a note does not write on every key."""
+RETRY_DELAY = 3.0
+THEMES = ("textual-dark", "textual-light")
+
+
+class PilotApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "pilot-tui"
+    AUTO_FOCUS = None
+    BINDINGS = [
+        Binding(
+            "question_mark,f1",
+            "help",
+            "Help",
+            key_display="?",
+            tooltip="Every key, explained",
+            id="app.help",
+        ),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            priority=True,
+            tooltip="Save anything pending and quit",
+            id="app.quit",
+        ),
+        Binding(
+            "ctrl+t",
+            "toggle_theme",
+            "Theme",
+            show=False,
+            tooltip="Switch between the light and the dark theme",
+            id="app.theme",
+        ),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        open_name: str | None = None,
+        open_path: Path | None = None,
+        open_assessment: Assessment | None = None,
+        remember_theme: bool = True,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.session: Session | None = None
+        self._open = (open_name, open_path, open_assessment)
+        self._save_timer: Timer | None = None
+        self._save_failing = False
+        self._remember_theme = remember_theme
+        self._theme_ready = False
+        if remember_theme:
+            theme = load_settings().get("theme")
+            if theme in THEMES:
+                self.theme = theme
+
+    def on_mount(self) -> None:
+        # From here on a theme change is the user's choice, and is remembered.
+        self._theme_ready = True
+        self.push_screen(HomeScreen())
+        name, path, assessment = self._open
+        if path is not None and assessment is not None:
+            self.open_assessment(name, path, assessment)
+
+    # ------------------------------------------------------------------ assessments
+
+    def open_assessment(
+        self, name: str | None, path: Path, assessment: Assessment, position: Position | None = None
+    ) -> None:
+        self.flush_save()
+        self.session = Session(self.store, path, assessment, name)
+        self.push_screen(InterviewScreen(self.session, position))
+
+    def new_assessment(self) -> None:
+        def create(setup: Setup | None) -> None:
+            if setup is None:
+                return
+            try:
+                assessment = new_assessment(
+                    self.store.bank,
+                    setup.title,
+                    team=setup.team,
+                    facilitator=setup.facilitator,
+                    stage=setup.stage,
+                    now=now_utc(),
+                )
+                name = self.store.create(assessment)
+            except (StoreError, ValueError) as error:
+                self.notify(_one_line(error), severity="error", timeout=8)
+                return
+            self.open_assessment(name, self.store.path_for(name), assessment)
+
+        self.push_screen(SetupForm(), callback=create)
+
+    def export_assessment(self, name: str) -> None:
+        def write(target: str | None) -> None:
+            if target is None:
+                return
+            path = Path(target).expanduser()
+            if path.is_dir():
+                path = path / f"{name}.toml"
+            if path.exists():
+                self.push_screen(
+                    Confirm(
+                        "Replace file?", f"{path} exists. Replace it?", yes="Replace", no="Cancel"
+                    ),
+                    callback=lambda yes: self._write_export(name, path) if yes else None,
+                )
+                return
+            self._write_export(name, path)
+
+        self.push_screen(
+            TextPrompt(
+                "Export",
+                label="Write the assessment's TOML to",
+                value=str(Path.cwd() / f"{name}.toml"),
+                accept="Export",
+            ),
+            callback=write,
+        )
+
+    def _write_export(self, name: str, path: Path) -> None:
+        try:
+            atomic_write(path, dumps_assessment(self.store.load(name)), private=False)
+        except StoreError as error:
+            self.notify(_one_line(error), severity="error", timeout=8)
+            return
+        self.notify(f"Exported to {path}", timeout=5)
+
+    # ------------------------------------------------------------------ saving
+
+    def schedule_save(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._show_save_status(Content.styled("● editing", "dim"))
+        self._save_timer = self.set_timer(SAVE_DELAY, self._save_in_background)
+
+    def _save_in_background(self) -> None:
+        self._save_timer = None
+        self._save_worker()
+
+    @work(thread=True, exit_on_error=False, group="save")
+    def _save_worker(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        try:
+            session.save()
+        except StoreError as error:
+            self.call_from_thread(self._save_failed, _one_line(error))
+            return
+        self.call_from_thread(self._saved, session)
+
+    def _saved(self, session: Session) -> None:
+        if self._save_failing:
+            self.notify("Saved again: every answer is on disk.", timeout=4)
+        self._save_failing = False
+        if not session.dirty:
+            stamp = datetime.now().strftime("%H:%M:%S")
+            self._show_save_status(Content.styled(f"✓ saved {stamp}", "$text-success"))
+
+    def _save_failed(self, reason: str) -> None:
+        if not self._save_failing:
+            self.notify(
+                f"Not saved: {reason}. Your answers are kept here; retrying.",
+                severity="error",
+                timeout=10,
+            )
+        self._save_failing = True
+        self._show_save_status(Content.styled("✗ not saved, retrying", "bold $text-error"))
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(RETRY_DELAY, self._save_in_background)
+
+    def save_now(self) -> None:
+        if self.flush_save():
+            self.notify("Saved.", timeout=2)
+
+    def flush_save(self) -> bool:
+        """Write pending answers now, on this thread; False (and the user told) if it failed."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        session = self.session
+        if session is None or not session.dirty:
+            return True
+        try:
+            session.save()
+        except StoreError as error:
+            self._save_failed(_one_line(error))
+            return False
+        self._saved(session)
+        return True
+
+    def _show_save_status(self, text: Content) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, InterviewScreen):
+                screen.show_save_status(text)
+
+    async def action_quit(self) -> None:
+        if self.flush_save():
+            self.exit()
+            return
+
+        def decide(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(
+            Confirm(
+                "Answers not saved",
+                "The latest answers could not be saved (see the message). "
+                "Quit anyway and lose them?",
+                yes="Quit without saving",
+                no="Stay",
+            ),
+            callback=decide,
+        )
+
+    # ------------------------------------------------------------------ help, theme, commands
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+
+    def watch_theme(self, theme: str) -> None:
+        if not (self._remember_theme and self._theme_ready):
+            return
+        try:
+            save_settings({"theme": theme})
+        except StoreError as error:
+            self.notify(f"Theme not remembered: {_one_line(error)}", severity="warning")
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Theme: switch light / dark",
+            "Switch between the light and dark theme",
+            self.action_toggle_theme,
+        )
+        if isinstance(screen, HomeScreen):
+            yield SystemCommand("New assessment", "Start a new assessment", self.new_assessment)
+            return
+        if not isinstance(screen, InterviewScreen):
+            return
+        session = screen.session
+        yield SystemCommand(
+            "Summary", "The full scorecard and the action plan", screen.action_summary
+        )
+        if session.name is not None:
+            name = session.name
+            yield SystemCommand(
+                "Export assessment",
+                "Write this assessment's TOML to a file",
+                lambda: self._export_current(name),
+            )
+        for index, section in enumerate(session.bank.sections):
+            yield SystemCommand(
+                f"Jump to section: {section.title}",
+                section.summary or "First open question of this root cause",
+                _jump(screen, session.first_open_question(index)),
+            )
+        for position in session.positions():
+            question = session.question(position)
+            yield SystemCommand(
+                f"Jump to question: {question.title}",
+                question.text,
+                _jump(screen, position),
+                discover=False,
+            )
+
+    def _export_current(self, name: str) -> None:
+        self.flush_save()
+        self.export_assessment(name)
+
+
+def _jump(screen: InterviewScreen, position: Position) -> Callable[[], Awaitable[None]]:
+    async def jump() -> None:
+        await screen.go_to(position)
+
+    return jump
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
+
+
+def run_app(store: Store, reference: str | None = None) -> int:
+    """Start the app, on the home screen or straight in one assessment's interview."""
+    name: str | None = None
+    path: Path | None = None
+    assessment: Assessment | None = None
+    if reference is not None:
+        assessment, path = store.load_reference(reference)
+        if path.parent.resolve() == store.root.resolve():
+            name = path.stem
+    app = PilotApp(store, open_name=name, open_path=path, open_assessment=assessment)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,67 @@
+"""The help screen: every key, read from the bindings themselves so it cannot drift."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+Parts = list[str | tuple[str, str]]
+
+
+def _key_label(binding: Binding) -> str:
+    if binding.key_display:
+        return binding.key_display
+    keys = [key.strip() for key in binding.key.split(",")]
+    names = {"right_square_bracket": "]", "left_square_bracket": "[", "question_mark": "?"}
+    return " / ".join(names.get(key, key) for key in keys)
+
+
+def _rows(bindings: Iterable[BindingType]) -> Parts:
+    parts: Parts = []
+    seen: set[str] = set()
+    for item in bindings:
+        if not isinstance(item, Binding):
+            continue
+        description = item.tooltip or item.description
+        if not description or description in seen:
+            continue
+        seen.add(description)
+        parts += [(f"  {_key_label(item):<18}", "bold $text-accent"), f"{description}\n"]
+    return parts
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,f1,q", "dismiss", "Close", tooltip="Close help")]
+
+    def compose(self) -> ComposeResult:
+        from pilot_tui.ui.app import PilotApp
+        from pilot_tui.ui.screens.home import HomeScreen
+        from pilot_tui.ui.screens.interview import InterviewScreen
+        from pilot_tui.ui.screens.summary import SummaryScreen
+
+        parts: Parts = [("Keys", "bold"), ("   (Escape closes this)\n", "dim")]
+        for title, bindings in (
+            ("Everywhere", PilotApp.BINDINGS),
+            ("Assessments list", HomeScreen.BINDINGS),
+            ("Interview", InterviewScreen.BINDINGS),
+            ("Summary", SummaryScreen.BINDINGS),
+        ):
+            parts += ["\n", (title, "bold underline"), "\n", *_rows(bindings)]
+        parts += [
+            "\n",
+            ("In the interview", "bold underline"),
+            "\n  Up/down pick an answer; Enter or Space records it; the mouse works too.\n"
+            "  Tab moves through notes, owner, due date and evidence; Escape leaves a field.\n"
+            "  Every change is saved as you go; the top right corner says when.\n",
+        ]
+        with Vertical(classes="dialog help"), VerticalScroll():
+            yield Static(Content.assemble(*parts), id="help-text")
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)

@@ -1,0 +1,291 @@
+"""Home: the assessments in the data folder, and what can be done with them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+from textual.worker import get_current_worker
+
+from pilot_tui.core.render import percent
+from pilot_tui.core.scoring import score
+from pilot_tui.store import BACKUP_DIR, Entry, StoreError
+from pilot_tui.ui.screens.dialogs import Confirm, TextPrompt
+from pilot_tui.ui.widgets.scorecard import STATUS_STYLE
+
+if TYPE_CHECKING:
+    from pilot_tui.ui.app import PilotApp
+
+EMPTY_STATE = (
+    "No assessments here yet.\n\n"
+    "Press n to start one: give it a title, then answer one question at a time.\n"
+    "Press i to import a TOML file a colleague sent you.\n\n"
+    "Every answer is saved as you go, to {folder}"
+)
+
+
+class HomeScreen(Screen[None]):
+    AUTO_FOCUS = "#assessments"
+    BINDINGS = [
+        Binding("n", "new", "New", tooltip="Start a new assessment", id="home.new"),
+        Binding(
+            "enter,o",
+            "open",
+            "Open",
+            key_display="enter",
+            tooltip="Open the highlighted assessment",
+            id="home.open",
+        ),
+        Binding(
+            "r", "rename", "Rename", tooltip="Give the assessment a new title", id="home.rename"
+        ),
+        Binding("c", "duplicate", "Copy", tooltip="Duplicate the assessment", id="home.duplicate"),
+        Binding(
+            "delete,x",
+            "delete",
+            "Delete",
+            key_display="del",
+            tooltip="Delete (a backup copy is kept)",
+            id="home.delete",
+        ),
+        Binding(
+            "i", "import", "Import", tooltip="Import an assessment TOML file", id="home.import"
+        ),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            tooltip="Export the assessment to a TOML file",
+            id="home.export",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[Entry] = []
+
+    @property
+    def pilot_app(self) -> PilotApp:
+        from pilot_tui.ui.app import PilotApp
+
+        assert isinstance(self.app, PilotApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Static("pilot-tui · is your AI pilot ready for production?", id="home-title")
+        table: DataTable[Text] = DataTable(id="assessments", cursor_type="row", zebra_stripes=True)
+        table.add_columns("Title", "Team", "Updated", "Answered", "Level")
+        yield table
+        yield Static(id="empty-state")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self, select: str | None = None) -> None:
+        self.query_one("#assessments", DataTable).loading = True
+        self._load_entries(select)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="home-list")
+    def _load_entries(self, select: str | None) -> None:
+        # Reading and validating every file is I/O; it stays off the UI thread.
+        entries = self.pilot_app.store.entries()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_entries, entries, select)
+
+    def _show_entries(self, entries: list[Entry], select: str | None) -> None:
+        bank = self.pilot_app.store.bank
+        self.entries = sorted(
+            entries,
+            key=lambda e: (
+                e.assessment is None,
+                -(e.assessment.meta.updated.timestamp() if e.assessment else 0),
+                e.name,
+            ),
+        )
+        table = self.query_one("#assessments", DataTable)
+        table.loading = False
+        table.clear()
+        # Rich Text cells: DataTable would read a plain str as markup, and titles are user text.
+        colours = self.app.theme_variables
+        for entry in self.entries:
+            if entry.assessment is None:
+                error_style = colours.get("text-error", "red")
+                table.add_row(
+                    Text(f"⚠ {entry.name}.toml", style=error_style),
+                    Text(""),
+                    Text(""),
+                    Text(""),
+                    Text(f"unreadable: {entry.error}", style=error_style),
+                    key=entry.name,
+                )
+                continue
+            card = score(bank, entry.assessment)
+            meta = entry.assessment.meta
+            status_style = colours.get(STATUS_STYLE[card.status].removeprefix("$"), "")
+            table.add_row(
+                Text(meta.title),
+                Text(meta.team),
+                Text(meta.updated.astimezone().strftime("%Y-%m-%d %H:%M")),
+                Text(f"{card.answered}/{card.total} ({percent(card.coverage * 100)}%)"),
+                Text(card.level_title, style=status_style),
+                key=entry.name,
+            )
+        empty = not self.entries
+        self.set_class(empty, "-empty")
+        self.query_one("#empty-state", Static).update(
+            Content(EMPTY_STATE.format(folder=self.pilot_app.store.root)) if empty else ""
+        )
+        if select is not None:
+            names = [e.name for e in self.entries]
+            if select in names:
+                table.move_cursor(row=names.index(select))
+
+    def _selected(self) -> Entry | None:
+        table = self.query_one("#assessments", DataTable)
+        if not self.entries or table.cursor_row < 0 or table.cursor_row >= len(self.entries):
+            return None
+        return self.entries[table.cursor_row]
+
+    def _selected_readable(self, verb: str) -> Entry | None:
+        entry = self._selected()
+        if entry is None:
+            self.notify(f"Nothing to {verb}: press n to create an assessment.", severity="warning")
+            return None
+        if entry.assessment is None:
+            self.notify(
+                f"{entry.name}.toml cannot be read, so it cannot be {verb}ed here: {entry.error}",
+                severity="error",
+                timeout=8,
+            )
+            return None
+        return entry
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"open", "rename", "duplicate", "delete", "export"}:
+            return None if not self.entries else True
+        return True
+
+    # ------------------------------------------------------------------ actions
+
+    def action_new(self) -> None:
+        self.pilot_app.new_assessment()
+
+    @on(DataTable.RowSelected, "#assessments")
+    def action_open(self) -> None:
+        entry = self._selected_readable("open")
+        if entry is not None and entry.assessment is not None:
+            self.pilot_app.open_assessment(entry.name, entry.path, entry.assessment)
+
+    def action_rename(self) -> None:
+        entry = self._selected_readable("rename")
+        if entry is None or entry.assessment is None:
+            return
+        assessment = entry.assessment
+
+        def done(title: str | None) -> None:
+            if title is None or title == assessment.meta.title:
+                return
+            try:
+                name = self.pilot_app.store.retitle(entry.name, assessment, title)
+            except (StoreError, ValueError) as error:
+                self.notify(str(error), severity="error", timeout=8)
+                return
+            self.notify(f"Renamed to {title!r} ({name}.toml).", timeout=4)
+            self.reload(select=name)
+
+        self.app.push_screen(
+            TextPrompt("Rename", label="New title", value=assessment.meta.title, accept="Rename"),
+            callback=done,
+        )
+
+    def action_duplicate(self) -> None:
+        entry = self._selected_readable("copy")
+        if entry is None or entry.assessment is None:
+            return
+        assessment = entry.assessment
+
+        def done(title: str | None) -> None:
+            if title is None:
+                return
+            try:
+                name = self.pilot_app.store.duplicate(entry.name, assessment, title)
+            except (StoreError, ValueError) as error:
+                self.notify(str(error), severity="error", timeout=8)
+                return
+            self.notify(f"Copied to {title!r} ({name}.toml).", timeout=4)
+            self.reload(select=name)
+
+        self.app.push_screen(
+            TextPrompt(
+                "Duplicate",
+                label="Title of the copy",
+                value=f"Copy of {assessment.meta.title}"[:200],
+                accept="Copy",
+            ),
+            callback=done,
+        )
+
+    def action_delete(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        label = entry.assessment.meta.title if entry.assessment else f"{entry.name}.toml"
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                backup = self.pilot_app.store.delete(entry.name)
+            except StoreError as error:
+                self.notify(str(error), severity="error", timeout=8)
+                return
+            self.notify(f"Deleted. A backup copy is kept at {backup}", timeout=8)
+            self.reload()
+
+        self.app.push_screen(
+            Confirm(
+                "Delete assessment?",
+                f"Delete {label!r}? A backup copy is kept in {self.pilot_app.store.root / BACKUP_DIR}.",
+                yes="Delete",
+                no="Keep",
+            ),
+            callback=done,
+        )
+
+    def action_import(self) -> None:
+        def done(path: str | None) -> None:
+            if path is None:
+                return
+            try:
+                name = self.pilot_app.store.import_file(Path(path).expanduser())
+            except StoreError as error:
+                self.notify(str(error), severity="error", timeout=10)
+                return
+            self.notify(f"Imported as {name}.", timeout=4)
+            self.reload(select=name)
+
+        self.app.push_screen(
+            TextPrompt(
+                "Import",
+                label="Path of the assessment TOML file to import",
+                placeholder="~/Downloads/assessment.toml",
+                accept="Import",
+            ),
+            callback=done,
+        )
+
+    def action_export(self) -> None:
+        entry = self._selected_readable("export")
+        if entry is not None:
+            self.pilot_app.export_assessment(entry.name)

@@ -1,0 +1,442 @@
+"""The interview: one root cause at a time, one question at a time, with the live scorecard.
+
+Only the question on screen is built. Answer keys update the scorecard inside the key's own
+action, so the new numbers are drawn in the same frame as the keystroke.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import (
+    Footer,
+    Input,
+    Label,
+    OptionList,
+    RadioButton,
+    RadioSet,
+    Static,
+    TextArea,
+)
+from textual.widgets.option_list import Option
+
+from pilot_tui.core.assessment import Answer
+from pilot_tui.core.bank import Choice
+from pilot_tui.core.limits import MAX_LINE
+from pilot_tui.core.scoring import answer_choice
+from pilot_tui.ui.screens.dialogs import TextPrompt
+from pilot_tui.ui.session import Position, Session
+from pilot_tui.ui.widgets.scorecard import STATUS_STYLE, ScorecardPanel, SummaryLine
+
+MAX_CHOICE_KEYS = 9
+
+
+def _choice_bindings() -> list[Binding]:
+    bindings = [
+        Binding(
+            str(n),
+            f"choose({n})",
+            "Answer",
+            show=n == 1,
+            key_display="1-5",
+            tooltip="Pick the answer with that number",
+            id=f"interview.choose-{n}",
+        )
+        for n in range(1, MAX_CHOICE_KEYS + 1)
+    ]
+    return bindings
+
+
+class InterviewScreen(Screen[None]):
+    AUTO_FOCUS = None
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    BINDINGS = [
+        *_choice_bindings(),
+        Binding(
+            "n,pagedown",
+            "move(1)",
+            "Next",
+            key_display="n",
+            tooltip="Next question",
+            id="interview.next",
+        ),
+        Binding(
+            "p,pageup",
+            "move(-1)",
+            "Prev",
+            key_display="p",
+            tooltip="Previous question",
+            id="interview.previous",
+        ),
+        Binding(
+            "right_square_bracket",
+            "section(1)",
+            "Next section",
+            key_display="]",
+            tooltip="First open question of the next root cause",
+            id="interview.next-section",
+        ),
+        Binding(
+            "left_square_bracket",
+            "section(-1)",
+            "Prev section",
+            key_display="[",
+            tooltip="First open question of the previous root cause",
+            id="interview.previous-section",
+        ),
+        Binding(
+            "s", "summary", "Summary", tooltip="Scorecard and action plan", id="interview.summary"
+        ),
+        Binding("ctrl+s", "save", "Save", show=False, tooltip="Save now", id="interview.save"),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            tooltip="Leave the field being edited, or go back to the list",
+            id="interview.back",
+        ),
+    ]
+
+    def __init__(self, session: Session, position: Position | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.position = position or session.first_open_question(0)
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        meta = self.session.assessment.meta
+        with Horizontal(id="topbar"):
+            yield Static(Content(meta.title), id="assessment-title")
+            yield Static("", id="save-status")
+        with Horizontal(id="interview-body"):
+            yield OptionList(*self._section_options(), id="sections")
+            with VerticalScroll(id="question-pane"):
+                yield SummaryLine(id="summary-line")
+                yield Static(id="position")
+                yield Static(id="question-title")
+                yield Static(id="question-text")
+                yield Static(id="question-why")
+                yield RadioSet(id="choices")
+                yield Static(id="question-fix")
+                yield Label("Notes", classes="field-label")
+                yield TextArea(id="notes", soft_wrap=True, show_line_numbers=False)
+                with Horizontal(classes="field-row"):
+                    with Vertical():
+                        yield Label("Owner", classes="field-label")
+                        yield Input(placeholder="who will fix it", max_length=MAX_LINE, id="owner")
+                    with Vertical():
+                        yield Label("Due date", classes="field-label")
+                        yield Input(
+                            placeholder="YYYY-MM-DD",
+                            max_length=10,
+                            restrict=r"[0-9-]*",
+                            id="due",
+                        )
+                yield Label("Evidence", classes="field-label")
+                yield Input(
+                    placeholder="a link or where to find it", max_length=MAX_LINE, id="evidence"
+                )
+                yield Label("Why it does not apply", classes="field-label reason")
+                yield Input(max_length=MAX_LINE, id="reason", classes="reason")
+                yield Static("", id="form-error", classes="field-error")
+            yield ScorecardPanel(id="scorecard")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self._show(self.position)
+        self._refresh_scores()
+        self.query_one("#choices", RadioSet).focus()
+
+    def _section_options(self) -> list[Option]:
+        return [
+            Option(self._section_prompt(index), id=f"section-{index}")
+            for index in range(len(self.session.bank.sections))
+        ]
+
+    def _section_prompt(self, index: int) -> Content:
+        section = self.session.card.sections[index]
+        style = STATUS_STYLE[section.status]
+        return Content.assemble(
+            (f"{index + 1} ", "dim"),
+            section.label,
+            "\n  ",
+            (f"{section.answered}/{section.total} answered", "dim"),
+            (f" {section.status.upper()}", style),
+        )
+
+    # ------------------------------------------------------------------ showing a question
+
+    async def _show(self, position: Position) -> None:
+        """Put one question and its answer in the form."""
+        self.position = position
+        session = self.session
+        section = session.section(position)
+        question = session.question(position)
+        answer = session.answer(position)
+        choices = session.bank.choices_for(question)
+
+        self.query_one("#position", Static).update(self._position_line())
+        self.query_one("#question-title", Static).update(
+            Content.assemble(
+                (question.title, "bold"),
+                ("  CRITICAL", "bold $text-error") if question.critical else "",
+            )
+        )
+        self.query_one("#question-text", Static).update(Content(question.text))
+        self.query_one("#question-why", Static).update(
+            Content.assemble(("Why it matters: ", "bold"), question.why)
+        )
+        self.query_one("#question-fix", Static).update(
+            Content.assemble(
+                ("The fix: ", "bold"), question.fix, "\n", ("Evidence: ", "bold"), question.evidence
+            )
+        )
+        old = self.query_one("#choices", RadioSet)
+        had_focus = old.has_focus
+        buttons = [
+            RadioButton(
+                Content.assemble((f"{number} ", "bold"), choice.label),
+                value=choice.id == answer.choice,
+                id=f"choice-{number}",
+            )
+            for number, choice in enumerate(choices, start=1)
+        ]
+        await old.remove()
+        radio = RadioSet(*buttons, id="choices")
+        await self.query_one("#question-pane").mount(radio, after="#question-why")
+        if had_focus or self.focused is None:
+            radio.focus()
+
+        self.query_one("#notes", TextArea).load_text(answer.notes)
+        self.query_one("#owner", Input).value = answer.owner
+        self.query_one("#due", Input).value = answer.due.isoformat() if answer.due else ""
+        self.query_one("#evidence", Input).value = answer.evidence
+        self.query_one("#reason", Input).value = answer.reason
+        self.query_one("#form-error", Static).update("")
+        self._show_reason_field()
+        sections = self.query_one("#sections", OptionList)
+        sections.highlighted = position.section
+        self.query_one("#question-pane").scroll_home(animate=False)
+        self.sub_title = section.title
+
+    def _position_line(self) -> Content:
+        session = self.session
+        section = session.section(self.position)
+        marks: list[str | tuple[str, str]] = []
+        for index, question in enumerate(section.questions):
+            choice = answer_choice(
+                session.bank, question, session.assessment.answers.get(question.id)
+            )
+            mark = "○" if choice is None else ("?" if choice.unknown else "●")
+            style = "bold reverse" if index == self.position.question else "dim"
+            marks.append((mark, style))
+        return Content.assemble(
+            (f"{self.position.section + 1}. {section.label}", "bold $text-accent"),
+            ("  ·  ", "dim"),
+            f"question {self.position.question + 1} of {len(section.questions)} ",
+            *marks,
+        )
+
+    def _show_reason_field(self) -> None:
+        choice = self._current_choice()
+        self.set_class(choice is not None and choice.not_applicable, "-not-applicable")
+
+    def _current_choice(self) -> Choice | None:
+        question = self.session.question(self.position)
+        return answer_choice(self.session.bank, question, self.session.answer(self.position))
+
+    def _refresh_scores(self) -> None:
+        card = self.session.card
+        self.query_one(ScorecardPanel).show(card)
+        self.query_one(SummaryLine).show(card)
+        sections = self.query_one("#sections", OptionList)
+        for index in range(len(card.sections)):
+            sections.replace_option_prompt_at_index(index, self._section_prompt(index))
+        self.query_one("#position", Static).update(self._position_line())
+
+    # ------------------------------------------------------------------ answering
+
+    def _record(self, answer: Answer) -> None:
+        """Keep an answer, and redraw every number it moves, in this same frame."""
+        if self.session.set_answer(self.position, answer):
+            self._refresh_scores()
+            self._show_reason_field()
+            self.app.call_later(self._changed)
+
+    def _changed(self) -> None:
+        from pilot_tui.ui.app import PilotApp
+
+        app = self.app
+        if isinstance(app, PilotApp):
+            app.schedule_save()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose":
+            count = len(self.session.bank.choices_for(self.session.question(self.position)))
+            return isinstance(parameters[0], int) and parameters[0] <= count
+        return True
+
+    def action_choose(self, number: int) -> None:
+        choices = self.session.bank.choices_for(self.session.question(self.position))
+        if not 1 <= number <= len(choices):
+            return
+        self._pick(choices[number - 1])
+
+    def _pick(self, choice: Choice) -> None:
+        answer = self._form_answer()
+        if choice.not_applicable and not answer.reason.strip():
+            self._ask_reason(choice)
+            return
+        self._record(answer.model_copy(update={"choice": choice.id}))
+        self._press(choice.id)
+
+    def _press(self, choice_id: str | None) -> None:
+        """Show the recorded choice in the radio set (after a key, or a cancelled prompt)."""
+        choices = self.session.bank.choices_for(self.session.question(self.position))
+        for number, choice in enumerate(choices, start=1):
+            button = self.query_one(f"#choice-{number}", RadioButton)
+            if choice.id == choice_id and not button.value:
+                button.value = True
+        if choice_id is None:
+            for button in self.query(RadioButton):
+                button.value = False
+
+    def _ask_reason(self, choice: Choice) -> None:
+        position = self.position
+
+        def done(reason: str | None) -> None:
+            if reason is None or position != self.position:
+                self._press(self.session.answer(self.position).choice)
+                return
+            answer = self._form_answer().model_copy(update={"choice": choice.id, "reason": reason})
+            self._record(answer)
+            self.query_one("#reason", Input).value = reason
+            self._press(choice.id)
+
+        self.app.push_screen(
+            TextPrompt(
+                "Not applicable",
+                label="Why does this question not apply? (kept with the answer)",
+                accept="Record",
+            ),
+            callback=done,
+        )
+
+    @on(RadioSet.Changed, "#choices")
+    def _radio_changed(self, event: RadioSet.Changed) -> None:
+        choices = self.session.bank.choices_for(self.session.question(self.position))
+        index = event.radio_set.pressed_index
+        if not 0 <= index < len(choices):
+            return
+        if choices[index].id != self.session.answer(self.position).choice:
+            self._pick(choices[index])
+
+    def _form_answer(self) -> Answer:
+        """The answer as the form shows it now; fields that are not valid keep their old value."""
+        current = self.session.answer(self.position)
+        due_text = self.query_one("#due", Input).value.strip()
+        error = ""
+        due = current.due
+        if not due_text:
+            due = None
+        else:
+            try:
+                due = date.fromisoformat(due_text)
+            except ValueError:
+                error = f"Due date {due_text!r} is not a date like 2026-12-31; not saved yet."
+        reason = self.query_one("#reason", Input).value.strip() or current.reason
+        values = {
+            "choice": current.choice,
+            "notes": self.query_one("#notes", TextArea).text,
+            "owner": self.query_one("#owner", Input).value.strip(),
+            "due": due,
+            "evidence": self.query_one("#evidence", Input).value.strip(),
+            "reason": reason,
+        }
+        try:
+            answer = Answer.model_validate(values)
+        except ValueError as problem:
+            error = f"Notes not saved: {_first_message(problem)}"
+            answer = current.model_copy(update={k: values[k] for k in ("owner", "due", "evidence")})
+        self.query_one("#form-error", Static).update(Content(error))
+        return answer
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def _field_changed(self) -> None:
+        self._record(self._form_answer())
+
+    # ------------------------------------------------------------------ moving
+
+    async def action_move(self, step: int) -> None:
+        positions = self.session.positions()
+        index = positions.index(self.position) + step
+        if 0 <= index < len(positions):
+            self._record(self._form_answer())
+            await self._show(positions[index])
+        else:
+            self.notify(
+                "That was the last question: press s for the summary."
+                if step > 0
+                else "This is the first question.",
+                timeout=3,
+            )
+
+    async def action_section(self, step: int) -> None:
+        target = self.position.section + step
+        if 0 <= target < len(self.session.bank.sections):
+            await self.go_to(self.session.first_open_question(target))
+
+    async def go_to(self, position: Position) -> None:
+        self._record(self._form_answer())
+        await self._show(position)
+        self.query_one("#choices", RadioSet).focus()
+
+    @on(OptionList.OptionSelected, "#sections")
+    async def _section_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_index != self.position.section:
+            await self.go_to(self.session.first_open_question(event.option_index))
+
+    def action_back(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Input | TextArea):
+            self.query_one("#choices", RadioSet).focus()
+            return
+        self._record(self._form_answer())
+        self.dismiss()
+
+    def action_summary(self) -> None:
+        from pilot_tui.ui.screens.summary import SummaryScreen
+
+        self._record(self._form_answer())
+        self.app.push_screen(SummaryScreen(self.session))
+
+    def action_save(self) -> None:
+        from pilot_tui.ui.app import PilotApp
+
+        self._record(self._form_answer())
+        if isinstance(self.app, PilotApp):
+            self.app.save_now()
+
+    def show_save_status(self, text: Content) -> None:
+        self.query_one("#save-status", Static).update(text)
+
+    def focus_widget(self) -> Widget:
+        return self.query_one("#choices", RadioSet)
+
+
+def _first_message(problem: ValueError) -> str:
+    from pydantic import ValidationError
+
+    if isinstance(problem, ValidationError):
+        return str(problem.errors()[0]["msg"])
+    return str(problem)

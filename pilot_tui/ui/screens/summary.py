@@ -1,0 +1,128 @@
+"""The summary: the full scorecard, the blockers, the unknowns and the action plan."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from pilot_tui.core.render import bar, percent, plural
+from pilot_tui.core.scoring import ActionItem, Scorecard, answer_choice
+from pilot_tui.ui.session import Session
+from pilot_tui.ui.widgets.scorecard import LEVEL_STYLE, STATUS_LABEL, STATUS_STYLE
+
+Parts = list[str | tuple[str, str]]
+
+
+class SummaryScreen(Screen[None]):
+    AUTO_FOCUS = "#summary"
+    BINDINGS = [
+        Binding(
+            "escape,s",
+            "app.pop_screen",
+            "Back",
+            tooltip="Back to the interview",
+            id="summary.back",
+        ),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(self.session.assessment.meta.title), id="topbar-title")
+        with VerticalScroll(id="summary"):
+            yield Static(self._scorecard(), id="summary-scorecard")
+            yield Static(self._risks(), id="summary-risks")
+            yield Static(self._plan(), id="summary-plan")
+        yield Footer()
+
+    def _scorecard(self) -> Content:
+        card: Scorecard = self.session.card
+        weakest = next((s for s in card.sections if s.id == card.weakest), None)
+        parts: Parts = [
+            ("Readiness: ", "bold"),
+            (card.level_title.upper(), LEVEL_STYLE),
+            (" (held back by blockers)" if card.capped else "", "$text-warning"),
+            "\n",
+            f"Score {card.score:.0f}/100 (the weakest section",
+            f": {weakest.title})" if weakest else ")",
+            f", average {card.average:.0f}/100. ",
+            f"{card.answered} of {card.total} answered ({card.coverage:.0%}).\n",
+        ]
+        width = max(len(s.title) for s in card.sections)
+        for section in card.sections:
+            style = STATUS_STYLE[section.status]
+            parts += [
+                "\n",
+                f"{section.title:<{width}}  ",
+                (bar(section.score, 20), style),
+                f" {percent(section.score):>3}  ",
+                (f"{STATUS_LABEL[section.status]:<5}", style),
+                (f"  {section.answered}/{section.total} answered", "dim"),
+            ]
+            if section.unknown:
+                parts.append((f", {section.unknown} don't know", "$text-warning"))
+            if section.blockers:
+                parts.append((f", {plural(section.blockers, 'blocker')}", "$text-error"))
+        return Content.assemble(*parts)
+
+    def _risks(self) -> Content:
+        session = self.session
+        card = session.card
+        parts: Parts = [("\nBlockers", "bold underline"), "\n"]
+        if not card.blockers:
+            parts.append(("None: every critical question is fully met.\n", "$text-success"))
+        for blocker in card.blockers:
+            parts += [("• ", "$text-error"), (blocker.title, "bold"), f": {blocker.reason}\n"]
+        unknown = [
+            question
+            for _, question in session.bank.iter_questions()
+            if (
+                choice := answer_choice(
+                    session.bank, question, session.assessment.answers.get(question.id)
+                )
+            )
+            is not None
+            and choice.unknown
+        ]
+        parts += [("\nDon't know", "bold underline"), "\n"]
+        if not unknown:
+            parts.append(('Nobody answered "don\'t know".\n', "dim"))
+        for question in unknown:
+            parts += [("? ", "$text-warning"), question.title, ("  find out who knows\n", "dim")]
+        if card.orphaned:
+            parts += [
+                ("\nKept from another bank version: ", "bold"),
+                ", ".join(card.orphaned),
+                "\n",
+            ]
+        return Content.assemble(*parts)
+
+    def _plan(self) -> Content:
+        items: list[ActionItem] = self.session.plan()
+        parts: Parts = [
+            ("\nAction plan", "bold underline"),
+            (f"  {len(items)} gaps, most important first\n", "dim"),
+        ]
+        if not items:
+            parts.append(
+                ("Nothing to fix: every applicable question is fully met.\n", "$text-success")
+            )
+        for number, item in enumerate(items, start=1):
+            parts += ["\n", (f"{number:>2}. ", "bold"), (item.title, "bold")]
+            if item.blocker:
+                parts.append(("  BLOCKER", "bold $text-error"))
+            if item.unknown:
+                parts.append(("  DON'T KNOW", "bold $text-warning"))
+            parts += ["\n", ("    Now: ", "dim"), item.answer]
+            if item.owner:
+                parts += [("   Owner: ", "dim"), item.owner]
+            if item.due:
+                parts += [("   Due: ", "dim"), item.due]
+            parts += ["\n", ("    Fix: ", "dim"), item.fix, "\n"]
+        return Content.assemble(*parts)
