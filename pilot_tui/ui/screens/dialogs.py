@@ -120,7 +120,7 @@ class SetupForm(ModalScreen[Setup | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without creating anything")]
 
     FIELDS = (
-        ("title", "Title (required)", "e.g. Claims triage assistant", MAX_TITLE),
+        ("title", "Title *", "required, e.g. Claims triage assistant", MAX_TITLE),
         ("team", "Team", "who owns the pilot", MAX_LINE),
         ("facilitator", "Facilitator", "who runs this assessment", MAX_LINE),
         ("stage", "Stage", "e.g. pilot, pre-production", MAX_LINE),
@@ -130,8 +130,9 @@ class SetupForm(ModalScreen[Setup | None]):
         with Vertical(classes="dialog"):
             yield Static("New assessment", classes="dialog-title")
             for field, label, placeholder, limit in self.FIELDS:
-                yield Label(label)
-                yield Input(placeholder=placeholder, max_length=limit, id=f"setup-{field}")
+                with Horizontal(classes="form-row"):
+                    yield Label(label)
+                    yield Input(placeholder=placeholder, max_length=limit, id=f"setup-{field}")
             yield Static("", id="setup-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Create", variant="primary", id="create")

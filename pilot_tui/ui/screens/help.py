@@ -37,6 +37,7 @@ def _rows(bindings: Iterable[BindingType]) -> Parts:
 
 
 class HelpScreen(ModalScreen[None]):
+    AUTO_FOCUS = "#help-scroll"
     BINDINGS = [Binding("escape,question_mark,f1,q", "dismiss", "Close", tooltip="Close help")]
 
     def compose(self) -> ComposeResult:

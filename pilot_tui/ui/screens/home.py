@@ -46,7 +46,7 @@ class HomeScreen(Screen[None]):
         Binding(
             "r", "rename", "Rename", tooltip="Give the assessment a new title", id="home.rename"
         ),
-        Binding("c", "duplicate", "Copy", tooltip="Duplicate the assessment", id="home.duplicate"),
+        Binding("c", "duplicate", "Copy", show=False, tooltip="Duplicate the assessment", id="home.duplicate"),
         Binding(
             "delete,x",
             "delete",
@@ -173,7 +173,7 @@ class HomeScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"open", "rename", "duplicate", "delete", "export"}:
-            return None if not self.entries else True
+            return bool(self.entries)
         return True
 
     # ------------------------------------------------------------------ actions

@@ -79,15 +79,16 @@ class InterviewScreen(Screen[None]):
         Binding(
             "right_square_bracket",
             "section(1)",
-            "Next section",
-            key_display="]",
+            "Sections",
+            key_display="[ ]",
             tooltip="First open question of the next root cause",
             id="interview.next-section",
         ),
         Binding(
             "left_square_bracket",
             "section(-1)",
-            "Prev section",
+            "Previous section",
+            show=False,
             key_display="[",
             tooltip="First open question of the previous root cause",
             id="interview.previous-section",
@@ -225,7 +226,9 @@ class InterviewScreen(Screen[None]):
         self._show_reason_field()
         sections = self.query_one("#sections", OptionList)
         sections.highlighted = position.section
-        self.query_one("#question-pane").scroll_home(animate=False)
+        # After layout, so that focusing the new choices cannot leave the question scrolled away.
+        pane = self.query_one("#question-pane")
+        self.call_after_refresh(pane.scroll_home, animate=False)
         self.sub_title = section.title
 
     def _position_line(self) -> Content:

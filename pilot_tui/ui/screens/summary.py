@@ -50,25 +50,25 @@ class SummaryScreen(Screen[None]):
             (" (held back by blockers)" if card.capped else "", "$text-warning"),
             "\n",
             f"Score {card.score:.0f}/100 (the weakest section",
-            f": {weakest.title})" if weakest else ")",
+            f": {weakest.label})" if weakest else ")",
             f", average {card.average:.0f}/100. ",
             f"{card.answered} of {card.total} answered ({card.coverage:.0%}).\n",
         ]
-        width = max(len(s.title) for s in card.sections)
+        width = max(len(s.label) for s in card.sections)
         for section in card.sections:
             style = STATUS_STYLE[section.status]
             parts += [
                 "\n",
-                f"{section.title:<{width}}  ",
+                f"{section.label:<{width}}  ",
                 (bar(section.score, 20), style),
                 f" {percent(section.score):>3}  ",
                 (f"{STATUS_LABEL[section.status]:<5}", style),
-                (f"  {section.answered}/{section.total} answered", "dim"),
+                (f"  {section.answered}/{section.total}", "dim"),
             ]
             if section.unknown:
-                parts.append((f", {section.unknown} don't know", "$text-warning"))
+                parts.append((f"  {section.unknown}?", "$text-warning"))
             if section.blockers:
-                parts.append((f", {plural(section.blockers, 'blocker')}", "$text-error"))
+                parts.append((f"  {plural(section.blockers, 'blocker')}", "$text-error"))
         return Content.assemble(*parts)
 
     def _risks(self) -> Content:
