@@ -91,7 +91,7 @@ class Assessment(_Model):
     @classmethod
     def _answer_ids(cls, answers: dict[str, Answer]) -> dict[str, Answer]:
         for key in answers:
-            if not ID_RE.match(key):
+            if not ID_RE.fullmatch(key):  # not .match: see ID_RE
                 raise ValueError(f"question id {key[:40]!r} is not a valid id")
         return answers
 

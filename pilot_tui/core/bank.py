@@ -18,6 +18,7 @@ FULL_SCORE: Final = 100.0
 
 ID_PATTERN: Final = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 ID_RE: Final = re.compile(ID_PATTERN)
+"""Use ID_RE.fullmatch: with .match, `$` also matches before a final newline, so "q1\n" passed."""
 
 
 class _Strict(BaseModel):
@@ -175,7 +176,7 @@ def check_bank(bank: Bank) -> list[str]:
 
 
 def _check_id(problems: list[str], where: str, value: str) -> None:
-    if not ID_RE.match(value):
+    if not ID_RE.fullmatch(value):
         problems.append(
             f"{where}: id {value!r} must be 1 to 64 lowercase letters, digits, '.', '_' or '-'"
         )
@@ -188,7 +189,7 @@ def _check_scale(where: str, choices: tuple[Choice, ...]) -> list[str]:
     seen: set[str] = set()
     for choice in choices:
         cwhere = f"{where}, choice {choice.id!r}"
-        if not ID_RE.match(choice.id):
+        if not ID_RE.fullmatch(choice.id):
             problems.append(f"{cwhere}: id must be lowercase letters, digits, '.', '_' or '-'")
         if choice.id in seen:
             problems.append(f"{cwhere}: duplicate choice id")

@@ -8,6 +8,7 @@ says so, and tries again; leaving the interview or quitting writes whatever is p
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -234,6 +235,10 @@ class PilotApp(App[None]):
             if isinstance(screen, InterviewScreen):
                 screen.show_save_status(text)
 
+    def on_unmount(self) -> None:
+        # However the app ends (quit key, a closed terminal, a test), pending answers are written.
+        self.flush_save()
+
     async def action_quit(self) -> None:
         if self.flush_save():
             self.exit()
@@ -336,4 +341,11 @@ def run_app(store: Store, reference: str | None = None) -> int:
             name = path.stem
     app = PilotApp(store, open_name=name, open_path=path, open_assessment=assessment)
     app.run()
+    session = app.session
+    if session is not None and session.dirty:
+        print(
+            f"pilot-tui: error: the latest answers could not be saved to {session.path}",
+            file=sys.stderr,
+        )
+        return 1
     return app.return_code or 0

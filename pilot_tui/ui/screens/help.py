@@ -15,7 +15,8 @@ Parts = list[str | tuple[str, str]]
 
 
 def _key_label(binding: Binding) -> str:
-    if binding.key_display:
+    # The numbered answer keys share one row, shown as their range ("1-5").
+    if binding.key.isdigit() and binding.key_display:
         return binding.key_display
     keys = [key.strip() for key in binding.key.split(",")]
     names = {"right_square_bracket": "]", "left_square_bracket": "[", "question_mark": "?"}

@@ -1,0 +1,496 @@
+"""The app, driven as a user would drive it, asserting on what it shows and what it saves."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.content import Content
+from textual.widgets import DataTable, Input, RadioButton, RadioSet, Static, TextArea
+
+from pilot_tui.core.assessment import Answer, Assessment, new_assessment, now_utc, with_answer
+from pilot_tui.store import Store, load_assessment_file
+from pilot_tui.ui import app as app_module
+from pilot_tui.ui.app import PilotApp
+from pilot_tui.ui.screens.dialogs import Confirm, SetupForm, TextPrompt
+from pilot_tui.ui.screens.help import HelpScreen
+from pilot_tui.ui.screens.home import HomeScreen
+from pilot_tui.ui.screens.interview import InterviewScreen
+from pilot_tui.ui.screens.summary import SummaryScreen
+from pilot_tui.ui.session import Position
+
+SIZE = (120, 40)
+
+
+def text_of(widget: Static) -> str:
+    content = widget.content
+    return content.plain if isinstance(content, Content) else str(content)
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    await pilot.press(*("space" if char == " " else char for char in text))
+
+
+def make_assessment(store: Store, title: str = "Claims triage bot") -> str:
+    return store.create(new_assessment(store.bank, title, team="Claims AI", now=now_utc()))
+
+
+def app_for(store: Store, name: str | None = None) -> PilotApp:
+    if name is None:
+        return PilotApp(store, remember_theme=False)
+    return PilotApp(
+        store,
+        open_name=name,
+        open_path=store.path_for(name),
+        open_assessment=store.load(name),
+        remember_theme=False,
+    )
+
+
+def interview(app: PilotApp) -> InterviewScreen:
+    screen = app.screen
+    assert isinstance(screen, InterviewScreen), f"expected the interview, got {screen!r}"
+    return screen
+
+
+def scorecard_text(app: PilotApp) -> str:
+    return text_of(interview(app).query_one("#scorecard", Static))
+
+
+def current_question_id(app: PilotApp) -> str:
+    screen = interview(app)
+    return screen.session.question(screen.position).id
+
+
+async def test_first_run_shows_an_empty_state_that_says_what_to_do(store: Store) -> None:
+    app = app_for(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        message = text_of(app.screen.query_one("#empty-state", Static))
+        assert "No assessments here yet" in message
+        assert "Press n" in message
+        assert app.screen.has_class("-empty")
+
+
+async def test_create_an_assessment_from_home(store: Store) -> None:
+    app = app_for(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, SetupForm)
+        await pilot.press("enter")  # a title is required
+        await pilot.pause()
+        assert isinstance(app.screen, SetupForm)
+        assert "required" in text_of(app.screen.query_one("#setup-error", Static))
+        await type_text(pilot, "Fraud bot")
+        app.screen.query_one("#setup-team", Input).value = "Risk [bold]AI[/]"
+        await pilot.click("#create")
+        await pilot.pause()
+        screen = interview(app)
+        assert text_of(screen.query_one("#assessment-title", Static)) == "Fraud bot"
+    assert store.names() == ["fraud-bot"]
+    saved = store.load("fraud-bot")
+    assert saved.meta.title == "Fraud bot"
+    assert saved.meta.team == "Risk [bold]AI[/]"
+
+
+async def test_answer_keys_update_the_scorecard_in_the_same_action(store: Store) -> None:
+    name = make_assessment(store)
+    app = app_for(store, name)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert current_question_id(app) == "success-criteria"
+        assert "0/31 answered" in scorecard_text(app)
+        assert "8 blockers" in scorecard_text(app)
+        await pilot.press("1")
+        # No pause: the scorecard changed inside the key's own action.
+        assert "1/31 answered" in scorecard_text(app)
+        assert "7 blockers" in scorecard_text(app)
+        await pilot.press("4")  # don't know
+        assert "1 don't know" in scorecard_text(app)
+        assert "8 blockers" in scorecard_text(app)
+        radio = interview(app).query_one("#choices", RadioSet)
+        assert radio.pressed_index == 3
+    assert store.load(name).answers["success-criteria"].choice == "unknown"
+
+
+async def test_answer_with_the_mouse(store: Store) -> None:
+    name = make_assessment(store)
+    app = app_for(store, name)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.click("#choice-2")
+        await pilot.pause()
+        assert interview(app).session.assessment.answers["success-criteria"].choice == "partial"
+        assert "1/31 answered" in scorecard_text(app)
+        assert "█" in scorecard_text(app)
+    assert store.load(name).answers["success-criteria"].choice == "partial"
+
+
+async def test_arrows_and_enter_pick_an_answer(store: Store) -> None:
+    name = make_assessment(store)
+    app = app_for(store, name)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        answers = interview(app).session.assessment.answers
+        assert answers["success-criteria"].choice == "not-met"
+
+
+async def test_quit_and_reopen_shows_every_answer_note_owner_and_due_date(store: Store) -> None:
+    name = make_assessment(store)
+    app = app_for(store, name)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.click("#notes")
+        await type_text(pilot, "Draft only")
+        await pilot.press("enter")
+        await type_text(pilot, "v2")
+        await pilot.click("#owner")
+        await pilot.press(*"Ana")
+        await pilot.click("#due")
+        await pilot.press(*"2026-12-15")
+        await pilot.click("#evidence")
+        await pilot.press(*"wiki/criteria")
+        await pilot.press("escape", "n")  # leave the field, next question
+        await pilot.pause()
+        assert current_question_id(app) == "eval-production-data"
+        await pilot.press("3")
+        await pilot.press("ctrl+q")  # quitting flushes the pending save
+    saved = store.load(name)
+    first = saved.answers["success-criteria"]
+    assert first == Answer(
+        choice="partial",
+        notes="Draft only\nv2",
+        owner="Ana",
+        due=date(2026, 12, 15),
+        evidence="wiki/criteria",
+    )
+    assert saved.answers["eval-production-data"].choice == "not-met"
+
+    reopened = app_for(store, name)
+    async with reopened.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = interview(reopened)
+        await screen.go_to(Position(0, 0))
+        await pilot.pause()
+        assert screen.query_one("#notes", TextArea).text == "Draft only\nv2"
+        assert screen.query_one("#owner", Input).value == "Ana"
+        assert screen.query_one("#due", Input).value == "2026-12-15"
+        assert screen.query_one("#evidence", Input).value == "wiki/criteria"
+        assert screen.query_one("#choice-2", RadioButton).value is True
+        assert "2/31 answered" in scorecard_text(reopened)
+
+
+async def test_moving_between_questions_and_sections(store: Store) -> None:
+    name = make_assessment(store)
+    app = app_for(store, name)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert interview(app).position == Position(0, 1)
+        await pilot.press("p")
+        await pilot.pause()
+        assert interview(app).position == Position(0, 0)
+        await pilot.press("p")  # already first: stays
+        await pilot.pause()
+        assert interview(app).position == Position(0, 0)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert interview(app).position == Position(1, 0)
+        assert current_question_id(app) == "operations-owner"
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert interview(app).position.section == 0
+        # The last question of a section is followed by the next section's first.
+        for _ in range(6):
+            await pilot.press("n")
+        await pilot.pause()
+        assert interview(app).position == Position(1, 0)
+        position_line = text_of(interview(app).query_one("#position", Static))
+        assert "question 1 of 6" in position_line
+
+
+async def test_section_list_jumps_to_the_first_open_question(store: Store) -> None:
+    name = make_assessment(store)
+    assessment = store.load(name)
+    assessment = with_answer(assessment, "runbook", None, now=now_utc())
+    store.save(
+        name,
+        with_answer(assessment, "operations-owner", Answer(choice="met"), now=now_utc()),
+    )
+    app = app_for(store, name)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        sections = interview(app).query_one("#sections")
+        sections.focus()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert current_question_id(app) == "runbook"
+
+
+async def test_command_palette_jumps_to_a_question(store: Store) -> None:
+    name = make_assessment(store)
+    app = app_for(store, name)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "question accuracy checked weekly")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert current_question_id(app) == "weekly-accuracy-sample"
+
+
+async def test_command_palette_opens_the_summary(store: Store) -> None:
+    name = make_assessment(store)
+    app = app_for(store, name)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "Summary")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, SummaryScreen)
+
+
+async def test_not_applicable_asks_for_a_reason(store: Store) -> None:
+    name = make_assessment(store)
+    app = app_for(store, name)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("5")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press("escape")  # cancelled: nothing recorded
+        await pilot.pause()
+        assert "success-criteria" not in interview(app).session.assessment.answers
+        assert interview(app).query_one("#choices", RadioSet).pressed_index == -1
+        await pilot.press("5")
+        await pilot.pause()
+        await type_text(pilot, "internal tool")
+        await pilot.press("enter")
+        await pilot.pause()
+        answer = interview(app).session.assessment.answers["success-criteria"]
+        assert (answer.choice, answer.reason) == ("na", "internal tool")
+        assert interview(app).query_one("#reason", Input).value == "internal tool"
+        await pilot.press("ctrl+q")
+    assert store.load(name).answers["success-criteria"].reason == "internal tool"
+
+
+async def test_summary_shows_blockers_unknowns_and_the_plan(store: Store) -> None:
+    name = make_assessment(store)
+    assessment = store.load(name)
+    assessment = with_answer(
+        assessment, "runbook", Answer(choice="unknown", owner="Bo"), now=now_utc()
+    )
+    store.save(name, assessment)
+    app = app_for(store, name)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SummaryScreen)
+        risks = text_of(screen.query_one("#summary-risks", Static))
+        plan = text_of(screen.query_one("#summary-plan", Static))
+        assert "Runbook" in risks
+        assert "8 blockers" not in risks  # listed one by one instead
+        assert "Operations owner assigned" in risks
+        assert plan.index("BLOCKER") < plan.index("DON'T KNOW")
+        assert "Owner: Bo" in plan
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen)
+
+
+async def test_a_failed_save_is_reported_and_the_answers_survive(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "RETRY_DELAY", 0.2)
+    name = make_assessment(store)
+    app = PilotApp(
+        store,
+        open_name=name,
+        open_path=store.path_for(name),
+        open_assessment=store.load(name),
+        remember_theme=False,
+    )
+    root = store.root
+    away = root.with_name("data-away")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        # The data folder disappears under the app (a file stands in its place), so saving fails
+        # even for root, who ignores read-only permissions.
+        root.rename(away)
+        root.write_text("not a folder")
+        await pilot.press("1")
+        app.save_now()
+        await pilot.pause()
+        status = text_of(interview(app).query_one("#save-status", Static))
+        assert "not saved" in status
+        messages = [n.message for n in app._notifications]
+        assert any("Not saved" in m and "retrying" in m for m in messages)
+        assert interview(app).session.assessment.answers["success-criteria"].choice == "met"
+        # The folder comes back: the retry catches up without the user doing anything.
+        root.unlink()
+        away.rename(root)
+        await pilot.pause(0.6)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "saved" in text_of(interview(app).query_one("#save-status", Static))
+    assert store.load(name).answers["success-criteria"].choice == "met"
+
+
+async def test_delete_asks_first_and_keeps_a_backup(store: Store) -> None:
+    name = make_assessment(store)
+    original = store.path_for(name).read_bytes()
+    app = app_for(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("delete")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")  # keep it
+        await pilot.pause()
+        assert store.names() == [name]
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert store.names() == []
+        assert app.screen.has_class("-empty")
+    backups = list((store.root / ".backup").glob(f"{name}-*.toml"))
+    assert len(backups) == 1
+    assert backups[0].read_bytes() == original
+
+
+async def test_an_unreadable_file_is_listed_and_left_untouched(store: Store) -> None:
+    make_assessment(store)
+    broken = store.root / "broken.toml"
+    broken.write_bytes(b"schema = 'pilot-tui/assessment'\nthis is not toml")
+    before = broken.read_bytes()
+    app = app_for(store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#assessments", DataTable)
+        assert table.row_count == 2
+        cells = [str(cell) for cell in table.get_row("broken")]
+        assert cells[0] == "⚠ broken.toml"
+        assert cells[-1].startswith("unreadable: not valid TOML")
+        table.move_cursor(row=1)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert any("cannot be read" in n.message for n in app._notifications)
+    assert broken.read_bytes() == before
+
+
+async def test_rename_and_duplicate_from_home(store: Store) -> None:
+    name = make_assessment(store)
+    app = app_for(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        app.screen.query_one(Input).value = "Claims bot v2"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert store.names() == ["claims-bot-v2"]
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert store.names() == ["claims-bot-v2", "copy-of-claims-bot-v2"]
+    assert store.load("copy-of-claims-bot-v2").meta.title == "Copy of Claims bot v2"
+    assert name not in store.names()
+
+
+async def test_export_and_import_from_home(store: Store, tmp_path: Path) -> None:
+    name = make_assessment(store)
+    target = tmp_path / "shared.toml"
+    app = app_for(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert target.read_text(encoding="utf-8") == store.path_for(name).read_text(
+            encoding="utf-8"
+        )
+        store.path_for(name).unlink()
+        await pilot.press("i")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert store.names() == [name]
+
+
+async def test_help_lists_every_key_and_closes(store: Store) -> None:
+    app = app_for(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = text_of(app.screen.query_one("#help-text", Static))
+        for expected in ("1-5", "Next question", "Delete (a backup copy is kept)", "ctrl+q"):
+            assert expected in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_theme_choice_is_remembered(store: Store) -> None:
+    app = PilotApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        start = app.theme
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert app.theme != start
+        chosen = app.theme
+    again = PilotApp(store)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.theme == chosen
+
+
+async def test_markup_in_titles_and_notes_is_shown_as_written(store: Store) -> None:
+    assessment: Assessment = new_assessment(store.bank, "[red]Boom[/red]", now=now_utc())
+    assessment = with_answer(
+        assessment, "success-criteria", Answer(choice="met", notes="[link=x]y[/]"), now=now_utc()
+    )
+    name = store.create(assessment)
+    app = app_for(store, name)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = interview(app)
+        assert text_of(screen.query_one("#assessment-title", Static)) == "[red]Boom[/red]"
+        await screen.go_to(Position(0, 0))
+        await pilot.pause()
+        assert screen.query_one("#notes", TextArea).text == "[link=x]y[/]"
+    assert load_assessment_file(store.path_for(name), store.bank) == assessment
