@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 from pilot_tui import __version__
 from pilot_tui.core.assessment import Answer, Assessment, new_assessment, now_utc, with_answer
 from pilot_tui.core.bank import Bank, BankError, parse_bank
+from pilot_tui.core.problems import and_more, describe_errors
 from pilot_tui.core.render import plan_text, scorecard_text
 from pilot_tui.core.scoring import action_plan, score
 from pilot_tui.store import (
@@ -186,9 +187,7 @@ def _first_validation_message(error: ValueError) -> str:
     from pydantic import ValidationError
 
     if isinstance(error, ValidationError):
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
-        return f"{field}: {first['msg']}" if field else str(first["msg"])
+        return and_more(describe_errors(error))
     return str(error)
 
 
@@ -260,7 +259,13 @@ def cmd_answer(args: argparse.Namespace) -> int:
         raise UsageError(_first_validation_message(error)) from None
     if choice.not_applicable and not answer.reason.strip():
         raise UsageError(f"{choice.label!r} needs a reason: add --reason TEXT")
-    store.save(args.name, with_answer(assessment, question.id, answer, now=now_utc()))
+    updated = with_answer(assessment, question.id, answer, now=now_utc())
+    store.save(args.name, updated)
+    card = score(bank, updated)
+    print(
+        f"{args.name}: {question.id} = {choice.id} ({choice.label}); "
+        f"{card.level_title}, {card.answered}/{card.total} answered"
+    )
     return EXIT_OK
 
 

@@ -31,8 +31,9 @@ from pilot_tui.core.assessment import (
     now_utc,
     with_meta,
 )
-from pilot_tui.core.bank import Bank, BankError, describe_location, parse_bank
+from pilot_tui.core.bank import Bank, BankError, parse_bank
 from pilot_tui.core.limits import MAX_FILE_BYTES
+from pilot_tui.core.problems import and_more, describe_errors
 
 APP_NAME: Final = "pilot-tui"
 DATA_DIR_ENV: Final = "PILOT_TUI_DATA_DIR"
@@ -117,11 +118,7 @@ def parse_assessment(data: Mapping[str, Any], path: Path) -> Assessment:
     try:
         return Assessment.model_validate(data)
     except ValidationError as error:
-        errors = error.errors()
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-        where = describe_location(data, tuple(first["loc"]))
-        raise StoreError(f"{path}: {where}: {first['msg']}{more}") from None
+        raise StoreError(f"{path}: {and_more(describe_errors(error, data))}") from None
 
 
 def load_assessment_file(path: Path, bank: Bank) -> Assessment:
@@ -129,8 +126,7 @@ def load_assessment_file(path: Path, bank: Bank) -> Assessment:
     assessment = parse_assessment(read_toml(path), path)
     problems = check_against_bank(assessment, bank)
     if problems:
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise StoreError(f"{path}: {problems[0]}{more}")
+        raise StoreError(f"{path}: {and_more(problems)}")
     return assessment
 
 
@@ -229,7 +225,7 @@ def slugify(title: str) -> str:
 
 
 def check_name(name: str) -> str:
-    if not _NAME_RE.match(name) or name in _RESERVED:
+    if not _NAME_RE.fullmatch(name) or name in _RESERVED:
         raise StoreError(
             f"{name[:80]!r} is not a valid assessment name: use 1 to 64 lowercase letters, "
             "digits and dashes, starting with a letter or digit"
@@ -275,23 +271,32 @@ class Store:
     def path_for(self, name: str) -> Path:
         return self.root / f"{check_name(name)}{SUFFIX}"
 
-    def names(self) -> list[str]:
+    def _visible_files(self) -> list[Path]:
+        """Every TOML file in the folder but our own hidden temporary and backup files."""
         if not self.root.is_dir():
             return []
-        return sorted(
-            path.stem
-            for path in self.root.glob(f"*{SUFFIX}")
-            if not path.name.startswith(".") and _NAME_RE.match(path.stem)
-        )
+        files = (p for p in self.root.glob(f"*{SUFFIX}") if not p.name.startswith("."))
+        return sorted(files, key=lambda path: path.stem)
+
+    def names(self) -> list[str]:
+        """The names of the files that can be addressed by name."""
+        return [p.stem for p in self._visible_files() if _NAME_RE.fullmatch(p.stem)]
 
     def entries(self) -> list[Entry]:
+        """Every file, readable or not; none is hidden from the user."""
         result: list[Entry] = []
-        for name in self.names():
-            path = self.root / f"{name}{SUFFIX}"
+        for path in self._visible_files():
+            if not _NAME_RE.fullmatch(path.stem):
+                reason = (
+                    "the file name is not an assessment name (lowercase letters, digits and "
+                    "dashes); rename the file to open it"
+                )
+                result.append(Entry(path.stem, path, None, reason))
+                continue
             try:
-                result.append(Entry(name, path, self.load(name), None))
+                result.append(Entry(path.stem, path, self.load(path.stem), None))
             except StoreError as error:
-                result.append(Entry(name, path, None, str(error).removeprefix(f"{path}: ")))
+                result.append(Entry(path.stem, path, None, str(error).removeprefix(f"{path}: ")))
         return result
 
     def exists(self, name: str) -> bool:
@@ -315,7 +320,6 @@ class Store:
     def save(self, name: str, assessment: Assessment) -> Path:
         """Write an assessment over NAME, unless the file there cannot be read."""
         path = self.path_for(name)
-        self.ensure_root()
         self.save_file(path, assessment)
         return path
 
@@ -324,6 +328,8 @@ class Store:
         problems = check_against_bank(assessment, self.bank)
         if problems:
             raise StoreError(f"{path}: not saved: {problems[0]}")
+        if path.parent == self.root:
+            self.ensure_root()
         if path.exists():
             try:
                 load_assessment_file(path, self.bank)
@@ -333,16 +339,13 @@ class Store:
 
     def unique_name(self, title: str) -> str:
         base = slugify(title)
-        taken = set(self.names()) | {p.stem for p in self._all_files()}
+        taken = {p.stem for p in self._visible_files()}
         name, counter = base, 2
         while name in taken:
             suffix = f"-{counter}"
             name = f"{base[: 64 - len(suffix)]}{suffix}"
             counter += 1
         return name
-
-    def _all_files(self) -> list[Path]:
-        return list(self.root.glob(f"*{SUFFIX}")) if self.root.is_dir() else []
 
     def create(self, assessment: Assessment, name: str | None = None) -> str:
         """Store a new assessment under NAME (or a name made from its title); never replaces one."""

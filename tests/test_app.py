@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from textual.content import Content
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, RadioButton, RadioSet, Static, TextArea
 
 from pilot_tui.core.assessment import Answer, Assessment, new_assessment, now_utc, with_answer
@@ -20,6 +20,7 @@ from pilot_tui.ui.screens.home import HomeScreen
 from pilot_tui.ui.screens.interview import InterviewScreen
 from pilot_tui.ui.screens.summary import SummaryScreen
 from pilot_tui.ui.session import Position
+from pilot_tui.ui.widgets.scorecard import ScorecardPanel
 
 SIZE = (120, 40)
 
@@ -56,7 +57,7 @@ def interview(app: PilotApp) -> InterviewScreen:
 
 
 def scorecard_text(app: PilotApp) -> str:
-    return text_of(interview(app).query_one("#scorecard", Static))
+    return interview(app).query_one(ScorecardPanel).text
 
 
 def current_question_id(app: PilotApp) -> str:
@@ -230,11 +231,11 @@ async def test_section_list_jumps_to_the_first_open_question(store: Store) -> No
     app = app_for(store, name)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        sections = interview(app).query_one("#sections")
-        sections.focus()
-        await pilot.press("down", "enter")
+        await pilot.click("#section-1")
         await pilot.pause()
         assert current_question_id(app) == "runbook"
+        items = interview(app).query("SectionItem")
+        assert [item.has_class("-current") for item in items] == [False, True, False, False, False]
 
 
 async def test_command_palette_jumps_to_a_question(store: Store) -> None:
@@ -391,8 +392,11 @@ async def test_an_unreadable_file_is_listed_and_left_untouched(store: Store) -> 
         assert table.row_count == 2
         cells = [str(cell) for cell in table.get_row("broken")]
         assert cells[0] == "⚠ broken.toml"
-        assert cells[-1].startswith("unreadable: not valid TOML")
+        assert cells[-1] == "unreadable"
         table.move_cursor(row=1)
+        await pilot.pause()
+        detail = text_of(app.screen.query_one("#detail", Static))
+        assert detail.startswith("broken.toml cannot be read: not valid TOML")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)

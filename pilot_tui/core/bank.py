@@ -12,6 +12,9 @@ from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from pilot_tui.core.problems import describe_errors
+from pilot_tui.core.problems import describe_location as describe_location
+
 BANK_SCHEMA: Final = "pilot-tui/bank"
 BANK_SCHEMA_VERSION: Final = 1
 FULL_SCORE: Final = 100.0
@@ -134,7 +137,7 @@ def parse_bank(data: Mapping[str, Any]) -> Bank:
     try:
         bank = Bank.model_validate(data)
     except ValidationError as error:
-        raise BankError([_describe_error(data, err) for err in error.errors()]) from None
+        raise BankError(describe_errors(error, data)) from None
     problems = check_bank(bank)
     if problems:
         raise BankError(problems)
@@ -232,32 +235,3 @@ def _check_levels(levels: tuple[Level, ...]) -> list[str]:
                 f"(min {previous.min:g}); list levels lowest first with rising thresholds"
             )
     return problems
-
-
-def _describe_error(data: Mapping[str, Any], err: Mapping[str, Any]) -> str:
-    return f"{describe_location(data, tuple(err['loc']))}: {err['msg']}"
-
-
-def describe_location(data: Any, loc: tuple[int | str, ...]) -> str:
-    """Turn a pydantic error location into words a bank or file author can find.
-
-    Items of a list are named by their `id` where they have one (section 'demo'), otherwise
-    by their position counted from 1.
-    """
-    parts: list[str] = []
-    node: Any = data
-    pending_key = ""
-    for step in loc:
-        if isinstance(step, int):
-            item = node[step] if isinstance(node, list) and step < len(node) else None
-            singular = pending_key[:-1] if pending_key.endswith("s") else pending_key
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                parts[-1] = f"{singular} {item['id']!r}"
-            else:
-                parts[-1] = f"{singular} #{step + 1}"
-            node = item
-        else:
-            parts.append(str(step))
-            pending_key = str(step)
-            node = node.get(step) if isinstance(node, dict) else None
-    return ", ".join(parts) if parts else "top level"

@@ -151,7 +151,11 @@ def score_section(
                 )
             )
     score = earned / possible if possible else None
-    level, _ = level_for(bank, score or 0.0, blocked=bool(blockers))
+    if score is None:
+        # Nothing in the section applies, so nothing in it stands in the way.
+        level = bank.levels[-1]
+    else:
+        level, _ = level_for(bank, score, blocked=bool(blockers))
     result = SectionScore(
         id=section.id,
         title=section.title,

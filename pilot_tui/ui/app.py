@@ -7,10 +7,11 @@ says so, and tries again; leaving the interview or quitting writes whatever is p
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
 import sys
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -93,13 +94,25 @@ class PilotApp(App[None]):
             if theme in THEMES:
                 self.theme = theme
 
+    def get_default_screen(self) -> Screen[Any]:
+        # Opening one assessment starts on its interview: the list is only built if asked for.
+        name, path, assessment = self._open
+        if path is not None and assessment is not None:
+            self.session = Session(self.store, path, assessment, name)
+            return InterviewScreen(self.session)
+        return HomeScreen()
+
     def on_mount(self) -> None:
         # From here on a theme change is the user's choice, and is remembered.
         self._theme_ready = True
-        self.push_screen(HomeScreen())
-        name, path, assessment = self._open
-        if path is not None and assessment is not None:
-            self.open_assessment(name, path, assessment)
+
+    def leave_interview(self) -> None:
+        """Back to the list: written first, so the list shows the latest answers."""
+        self.flush_save()
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+        else:
+            self.switch_screen(HomeScreen())
 
     # ------------------------------------------------------------------ assessments
 

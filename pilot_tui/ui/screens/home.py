@@ -44,9 +44,21 @@ class HomeScreen(Screen[None]):
             id="home.open",
         ),
         Binding(
-            "r", "rename", "Rename", tooltip="Give the assessment a new title", id="home.rename"
+            "r",
+            "rename",
+            "Rename",
+            show=False,
+            tooltip="Give the assessment a new title",
+            id="home.rename",
         ),
-        Binding("c", "duplicate", "Copy", show=False, tooltip="Duplicate the assessment", id="home.duplicate"),
+        Binding(
+            "c",
+            "duplicate",
+            "Copy",
+            show=False,
+            tooltip="Duplicate the assessment",
+            id="home.duplicate",
+        ),
         Binding(
             "delete,x",
             "delete",
@@ -83,6 +95,7 @@ class HomeScreen(Screen[None]):
         table: DataTable[Text] = DataTable(id="assessments", cursor_type="row", zebra_stripes=True)
         table.add_columns("Title", "Team", "Updated", "Answered", "Level")
         yield table
+        yield Static(id="detail")
         yield Static(id="empty-state")
         yield Footer()
 
@@ -126,7 +139,7 @@ class HomeScreen(Screen[None]):
                     Text(""),
                     Text(""),
                     Text(""),
-                    Text(f"unreadable: {entry.error}", style=error_style),
+                    Text("unreadable", style=error_style),
                     key=entry.name,
                 )
                 continue
@@ -150,6 +163,28 @@ class HomeScreen(Screen[None]):
             names = [e.name for e in self.entries]
             if select in names:
                 table.move_cursor(row=names.index(select))
+
+    @on(DataTable.RowHighlighted, "#assessments")
+    def _show_detail(self) -> None:
+        """Under the table, what the highlighted row is: its file, or why it cannot be read."""
+        entry = self._selected()
+        detail = self.query_one("#detail", Static)
+        if entry is None:
+            detail.update("")
+        elif entry.assessment is None:
+            detail.update(
+                Content.assemble(
+                    (f"{entry.path.name} cannot be read: ", "bold $text-error"),
+                    entry.error or "",
+                    ("  It is left exactly as it is; fix or move the file.", "dim"),
+                )
+            )
+        else:
+            meta = entry.assessment.meta
+            facts = [f"{entry.path}"]
+            facts += [f"facilitator {meta.facilitator}"] if meta.facilitator else []
+            facts += [f"stage {meta.stage}"] if meta.stage else []
+            detail.update(Content.styled("  ·  ".join(facts), "dim"))
 
     def _selected(self) -> Entry | None:
         table = self.query_one("#assessments", DataTable)
@@ -256,7 +291,8 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(
             Confirm(
                 "Delete assessment?",
-                f"Delete {label!r}? A backup copy is kept in {self.pilot_app.store.root / BACKUP_DIR}.",
+                f"Delete {label!r}? A backup copy is kept in "
+                f"{self.pilot_app.store.root / BACKUP_DIR}.",
                 yes="Delete",
                 no="Keep",
             ),

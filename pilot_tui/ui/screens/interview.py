@@ -8,32 +8,36 @@ from __future__ import annotations
 
 from datetime import date
 
+from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import (
     Footer,
     Input,
     Label,
-    OptionList,
     RadioButton,
     RadioSet,
     Static,
     TextArea,
 )
-from textual.widgets.option_list import Option
 
 from pilot_tui.core.assessment import Answer
-from pilot_tui.core.bank import Choice
+from pilot_tui.core.bank import Choice, Question
 from pilot_tui.core.limits import MAX_LINE
+from pilot_tui.core.problems import and_more, describe_errors
 from pilot_tui.core.scoring import answer_choice
 from pilot_tui.ui.screens.dialogs import TextPrompt
 from pilot_tui.ui.session import Position, Session
-from pilot_tui.ui.widgets.scorecard import STATUS_STYLE, ScorecardPanel, SummaryLine
+from pilot_tui.ui.widgets.scorecard import (
+    ScorecardPanel,
+    SectionList,
+    SummaryLine,
+    summary_line,
+)
 
 MAX_CHOICE_KEYS = 9
 
@@ -110,33 +114,43 @@ class InterviewScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.position = position or session.first_open_question(0)
+        self._form_error = ""
 
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        meta = self.session.assessment.meta
+        # Built with the first question already in place: the first frame needs no second pass.
+        session = self.session
+        question = session.question(self.position)
+        answer = session.answer(self.position)
         with Horizontal(id="topbar"):
-            yield Static(Content(meta.title), id="assessment-title")
+            yield Static(Content(session.assessment.meta.title), id="assessment-title")
             yield Static("", id="save-status")
         with Horizontal(id="interview-body"):
-            yield OptionList(*self._section_options(), id="sections")
+            yield SectionList(session.card, self.position.section, id="sections")
             with VerticalScroll(id="question-pane"):
-                yield SummaryLine(id="summary-line")
-                yield Static(id="position")
-                yield Static(id="question-title")
-                yield Static(id="question-text")
-                yield Static(id="question-why")
-                yield RadioSet(id="choices")
-                yield Static(id="question-fix")
+                yield SummaryLine(summary_line(session.card), id="summary-line")
+                yield Static(self._position_line(), id="position")
+                yield Static(_title_content(question), id="question-title")
+                yield Static(Content(question.text), id="question-text")
+                yield Static(_why_content(question), id="question-why")
+                yield RadioSet(*self._choice_buttons(), id="choices")
+                yield Static(_fix_content(question), id="question-fix")
                 yield Label("Notes", classes="field-label")
-                yield TextArea(id="notes", soft_wrap=True, show_line_numbers=False)
+                yield TextArea(answer.notes, id="notes", soft_wrap=True, show_line_numbers=False)
                 with Horizontal(classes="field-row"):
                     with Vertical():
                         yield Label("Owner", classes="field-label")
-                        yield Input(placeholder="who will fix it", max_length=MAX_LINE, id="owner")
+                        yield Input(
+                            answer.owner,
+                            placeholder="who will fix it",
+                            max_length=MAX_LINE,
+                            id="owner",
+                        )
                     with Vertical():
                         yield Label("Due date", classes="field-label")
                         yield Input(
+                            answer.due.isoformat() if answer.due else "",
                             placeholder="YYYY-MM-DD",
                             max_length=10,
                             restrict=r"[0-9-]*",
@@ -144,92 +158,65 @@ class InterviewScreen(Screen[None]):
                         )
                 yield Label("Evidence", classes="field-label")
                 yield Input(
-                    placeholder="a link or where to find it", max_length=MAX_LINE, id="evidence"
+                    answer.evidence,
+                    placeholder="a link or where to find it",
+                    max_length=MAX_LINE,
+                    id="evidence",
                 )
                 yield Label("Why it does not apply", classes="field-label reason")
-                yield Input(max_length=MAX_LINE, id="reason", classes="reason")
+                yield Input(answer.reason, max_length=MAX_LINE, id="reason", classes="reason")
                 yield Static("", id="form-error", classes="field-error")
-            yield ScorecardPanel(id="scorecard")
+            yield ScorecardPanel(session.card, id="scorecard")
         yield Footer()
 
-    async def on_mount(self) -> None:
-        await self._show(self.position)
-        self._refresh_scores()
-        self.query_one("#choices", RadioSet).focus()
+    def on_mount(self) -> None:
+        self._show_reason_field()
+        self.query_one("#choices", RadioSet).focus(scroll_visible=False)
+        self.sub_title = self.session.section(self.position).title
 
-    def _section_options(self) -> list[Option]:
+    def _choice_buttons(self) -> list[RadioButton]:
+        question = self.session.question(self.position)
+        chosen = self.session.answer(self.position).choice
         return [
-            Option(self._section_prompt(index), id=f"section-{index}")
-            for index in range(len(self.session.bank.sections))
+            RadioButton(
+                Content.assemble((f"{number} ", "bold"), choice.label),
+                value=choice.id == chosen,
+                id=f"choice-{number}",
+            )
+            for number, choice in enumerate(self.session.bank.choices_for(question), start=1)
         ]
-
-    def _section_prompt(self, index: int) -> Content:
-        section = self.session.card.sections[index]
-        style = STATUS_STYLE[section.status]
-        return Content.assemble(
-            (f"{index + 1} ", "dim"),
-            section.label,
-            "\n  ",
-            (f"{section.answered}/{section.total} answered", "dim"),
-            (f" {section.status.upper()}", style),
-        )
 
     # ------------------------------------------------------------------ showing a question
 
     async def _show(self, position: Position) -> None:
-        """Put one question and its answer in the form."""
+        """Put another question and its answer in the form."""
         self.position = position
-        session = self.session
-        section = session.section(position)
-        question = session.question(position)
-        answer = session.answer(position)
-        choices = session.bank.choices_for(question)
-
+        question = self.session.question(position)
+        answer = self.session.answer(position)
         self.query_one("#position", Static).update(self._position_line())
-        self.query_one("#question-title", Static).update(
-            Content.assemble(
-                (question.title, "bold"),
-                ("  CRITICAL", "bold $text-error") if question.critical else "",
-            )
-        )
+        self.query_one("#question-title", Static).update(_title_content(question))
         self.query_one("#question-text", Static).update(Content(question.text))
-        self.query_one("#question-why", Static).update(
-            Content.assemble(("Why it matters: ", "bold"), question.why)
-        )
-        self.query_one("#question-fix", Static).update(
-            Content.assemble(
-                ("The fix: ", "bold"), question.fix, "\n", ("Evidence: ", "bold"), question.evidence
-            )
-        )
+        self.query_one("#question-why", Static).update(_why_content(question))
+        self.query_one("#question-fix", Static).update(_fix_content(question))
         old = self.query_one("#choices", RadioSet)
         had_focus = old.has_focus
-        buttons = [
-            RadioButton(
-                Content.assemble((f"{number} ", "bold"), choice.label),
-                value=choice.id == answer.choice,
-                id=f"choice-{number}",
-            )
-            for number, choice in enumerate(choices, start=1)
-        ]
         await old.remove()
-        radio = RadioSet(*buttons, id="choices")
+        radio = RadioSet(*self._choice_buttons(), id="choices")
         await self.query_one("#question-pane").mount(radio, after="#question-why")
         if had_focus or self.focused is None:
-            radio.focus()
-
+            radio.focus(scroll_visible=False)
         self.query_one("#notes", TextArea).load_text(answer.notes)
         self.query_one("#owner", Input).value = answer.owner
         self.query_one("#due", Input).value = answer.due.isoformat() if answer.due else ""
         self.query_one("#evidence", Input).value = answer.evidence
         self.query_one("#reason", Input).value = answer.reason
-        self.query_one("#form-error", Static).update("")
+        self._show_form_error("")
         self._show_reason_field()
-        sections = self.query_one("#sections", OptionList)
-        sections.highlighted = position.section
+        self.query_one(SectionList).show(self.session.card, position.section)
         # After layout, so that focusing the new choices cannot leave the question scrolled away.
         pane = self.query_one("#question-pane")
         self.call_after_refresh(pane.scroll_home, animate=False)
-        self.sub_title = section.title
+        self.sub_title = self.session.section(position).title
 
     def _position_line(self) -> Content:
         session = self.session
@@ -260,11 +247,9 @@ class InterviewScreen(Screen[None]):
     def _refresh_scores(self) -> None:
         card = self.session.card
         self.query_one(ScorecardPanel).show(card)
-        self.query_one(SummaryLine).show(card)
-        sections = self.query_one("#sections", OptionList)
-        for index in range(len(card.sections)):
-            sections.replace_option_prompt_at_index(index, self._section_prompt(index))
-        self.query_one("#position", Static).update(self._position_line())
+        self.query_one(SummaryLine).show_card(card)
+        self.query_one(SectionList).show(card, self.position.section)
+        self.query_one("#position", Static).update(self._position_line(), layout=False)
 
     # ------------------------------------------------------------------ answering
 
@@ -367,10 +352,10 @@ class InterviewScreen(Screen[None]):
         }
         try:
             answer = Answer.model_validate(values)
-        except ValueError as problem:
-            error = f"Notes not saved: {_first_message(problem)}"
+        except ValidationError as problem:
+            error = f"Not saved: {and_more(describe_errors(problem))}"
             answer = current.model_copy(update={k: values[k] for k in ("owner", "due", "evidence")})
-        self.query_one("#form-error", Static).update(Content(error))
+        self._show_form_error(error)
         return answer
 
     @on(Input.Changed)
@@ -402,12 +387,12 @@ class InterviewScreen(Screen[None]):
     async def go_to(self, position: Position) -> None:
         self._record(self._form_answer())
         await self._show(position)
-        self.query_one("#choices", RadioSet).focus()
+        self.query_one("#choices", RadioSet).focus(scroll_visible=False)
 
-    @on(OptionList.OptionSelected, "#sections")
-    async def _section_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option_index != self.position.section:
-            await self.go_to(self.session.first_open_question(event.option_index))
+    @on(SectionList.Picked)
+    async def _section_picked(self, event: SectionList.Picked) -> None:
+        if event.index != self.position.section:
+            await self.go_to(self.session.first_open_question(event.index))
 
     def action_back(self) -> None:
         focused = self.focused
@@ -415,7 +400,10 @@ class InterviewScreen(Screen[None]):
             self.query_one("#choices", RadioSet).focus()
             return
         self._record(self._form_answer())
-        self.dismiss()
+        from pilot_tui.ui.app import PilotApp
+
+        if isinstance(self.app, PilotApp):
+            self.app.leave_interview()
 
     def action_summary(self) -> None:
         from pilot_tui.ui.screens.summary import SummaryScreen
@@ -430,16 +418,29 @@ class InterviewScreen(Screen[None]):
         if isinstance(self.app, PilotApp):
             self.app.save_now()
 
+    def _show_form_error(self, error: str) -> None:
+        # Every keystroke in a field passes here; an unchanged message must not cost a layout.
+        if error != self._form_error:
+            self._form_error = error
+            self.query_one("#form-error", Static).update(Content(error))
+
     def show_save_status(self, text: Content) -> None:
-        self.query_one("#save-status", Static).update(text)
-
-    def focus_widget(self) -> Widget:
-        return self.query_one("#choices", RadioSet)
+        # The status has a fixed width, so changing it never moves anything else.
+        self.query_one("#save-status", Static).update(text, layout=False)
 
 
-def _first_message(problem: ValueError) -> str:
-    from pydantic import ValidationError
+def _title_content(question: Question) -> Content:
+    return Content.assemble(
+        (question.title, "$text-accent"),
+        ("  CRITICAL", "bold $text-error") if question.critical else "",
+    )
 
-    if isinstance(problem, ValidationError):
-        return str(problem.errors()[0]["msg"])
-    return str(problem)
+
+def _why_content(question: Question) -> Content:
+    return Content.assemble(("Why it matters: ", "bold"), question.why)
+
+
+def _fix_content(question: Question) -> Content:
+    return Content.assemble(
+        ("The fix: ", "bold"), question.fix, "\n", ("Evidence: ", "bold"), question.evidence
+    )

@@ -2,15 +2,21 @@
 
 Text from banks and files is added as plain text, never parsed as markup, so a title such as
 "[red]" shows as written.
+
+Speed: the card is several small parts, and an answer redraws only the parts whose numbers it
+moved, so the new card is on screen in the same frame as the key that changed it.
 """
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Static
 
 from pilot_tui.core.render import bar, percent, plural
-from pilot_tui.core.scoring import Scorecard, Status
+from pilot_tui.core.scoring import Scorecard, SectionScore, Status
 
 STATUS_STYLE: dict[Status, str] = {
     "red": "$text-error",
@@ -19,15 +25,16 @@ STATUS_STYLE: dict[Status, str] = {
 }
 STATUS_LABEL: dict[Status, str] = {"red": "RED", "amber": "AMBER", "green": "GREEN"}
 LEVEL_STYLE = "bold $text-accent"
+BAR_WIDTH = 12
+MAX_BLOCKERS = 6
+BLOCKER_WIDTH = 32
+
+Parts = list[str | tuple[str, str]]
 
 
-def scorecard_content(card: Scorecard, *, bar_width: int = 12, max_blockers: int = 6) -> Content:
-    """The full card: headline, one block per section, blockers."""
+def headline_content(card: Scorecard) -> Content:
     weakest = next((s for s in card.sections if s.id == card.weakest), None)
-    parts: list[str | tuple[str, str]] = [
-        ("Readiness  ", "dim"),
-        (card.level_title.upper(), LEVEL_STYLE),
-    ]
+    parts: Parts = [("Readiness  ", "dim"), (card.level_title.upper(), LEVEL_STYLE)]
     if card.capped:
         parts.append((" (held back by blockers)", "$text-warning"))
     parts += [
@@ -44,43 +51,59 @@ def scorecard_content(card: Scorecard, *, bar_width: int = 12, max_blockers: int
         f"{card.answered}/{card.total} answered",
         ("  ·  ", "dim"),
         (f"{card.unknown} don't know", "$text-warning" if card.unknown else ""),
-        "\n",
     ]
-    label_width = max(len(s.label) for s in card.sections)
-    for section in card.sections:
-        style = STATUS_STYLE[section.status]
-        weakest_mark = "bold" if section.id == card.weakest else ""
-        parts += [
-            "\n",
-            ("▌", style),
-            (f"{section.label:<{label_width}}", weakest_mark),
-            f" {percent(section.score):>3} ",
-            (STATUS_LABEL[section.status], style),
-            "\n ",
-            (bar(section.score, bar_width), style),
-            (f" {section.answered}/{section.total}", "dim"),
-        ]
-        if section.unknown:
-            parts += (" ", (f"{section.unknown}?", "$text-warning"))
-        if section.blockers:
-            parts += (" ", (plural(section.blockers, "blocker"), "$text-error"))
-    parts += ["\n\n", (plural(len(card.blockers), "blocker").capitalize(), "bold")]
+    return Content.assemble(*parts)
+
+
+def section_content(section: SectionScore, *, weakest: bool, label_width: int) -> Content:
+    style = STATUS_STYLE[section.status]
+    parts: Parts = [
+        ("▌", style),
+        (f"{section.label:<{label_width}}", "bold" if weakest else ""),
+        f" {percent(section.score):>3} ",
+        (STATUS_LABEL[section.status], style),
+        "\n ",
+        (bar(section.score, BAR_WIDTH), style),
+        (f" {section.answered}/{section.total}", "dim"),
+    ]
+    if section.unknown:
+        parts += [" ", (f"{section.unknown}?", "$text-warning")]
+    if section.blockers:
+        parts += [" ", (plural(section.blockers, "blocker"), "$text-error")]
+    return Content.assemble(*parts)
+
+
+def blockers_content(card: Scorecard) -> Content:
+    parts: Parts = [(plural(len(card.blockers), "blocker").capitalize(), "bold")]
     if not card.blockers:
         parts.append((": none", "$text-success"))
-    for blocker in card.blockers[:max_blockers]:
-        parts += ["\n", ("• ", "$text-error"), blocker.title]
-    if len(card.blockers) > max_blockers:
-        parts += ["\n", (f"  and {len(card.blockers) - max_blockers} more", "dim")]
+    for blocker in card.blockers[:MAX_BLOCKERS]:
+        # One line each, so the list keeps its fixed height.
+        title = blocker.title
+        if len(title) > BLOCKER_WIDTH:
+            title = title[: BLOCKER_WIDTH - 1] + "…"
+        parts += ["\n", ("• ", "$text-error"), title]
+    if len(card.blockers) > MAX_BLOCKERS:
+        parts += ["\n", (f"  and {len(card.blockers) - MAX_BLOCKERS} more", "dim")]
     return Content.assemble(*parts)
+
+
+def scorecard_text(card: Scorecard) -> str:
+    """The whole card as plain text, as the panel shows it."""
+    width = max(len(s.label) for s in card.sections)
+    parts = [headline_content(card).plain]
+    parts += [
+        section_content(s, weakest=s.id == card.weakest, label_width=width).plain
+        for s in card.sections
+    ]
+    parts.append(blockers_content(card).plain)
+    return "\n".join(parts)
 
 
 def summary_line(card: Scorecard) -> Content:
     """One line for narrow terminals: level, headline, weakest section, coverage, risks."""
     weakest = next((s for s in card.sections if s.id == card.weakest), None)
-    parts: list[str | tuple[str, str]] = [
-        (card.level_title.upper(), LEVEL_STYLE),
-        f" {card.score:.0f}/100",
-    ]
+    parts: Parts = [(card.level_title.upper(), LEVEL_STYLE), f" {card.score:.0f}/100"]
     if weakest is not None:
         parts += [("  weakest ", "dim"), (weakest.label, STATUS_STYLE[weakest.status])]
     parts += [("  ·  ", "dim"), f"{card.answered}/{card.total}"]
@@ -91,15 +114,108 @@ def summary_line(card: Scorecard) -> Content:
     return Content.assemble(*parts)
 
 
-class ScorecardPanel(Static):
+class _Part(Static):
+    """One piece of the card, redrawn only when what it shows has changed."""
+
+    def __init__(
+        self, content: Content, *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(content, id=id, classes=classes)
+        self._shown = content.plain, content.spans
+
+    def show(self, content: Content) -> None:
+        key = content.plain, content.spans
+        if key != self._shown:
+            self._shown = key
+            # Every part has a fixed height (set by the stylesheet): a new layout would redraw
+            # the whole screen, which is what made a keystroke miss its frame.
+            self.update(content, layout=False)
+
+
+class ScorecardPanel(VerticalScroll):
     """The live scorecard beside the interview."""
 
+    def __init__(self, card: Scorecard, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._card = card
+        self._label_width = max(len(s.label) for s in card.sections)
+
+    def compose(self) -> ComposeResult:
+        card = self._card
+        yield _Part(headline_content(card), classes="card-headline")
+        for section in card.sections:
+            yield _Part(
+                section_content(
+                    section, weakest=section.id == card.weakest, label_width=self._label_width
+                ),
+                classes="card-section",
+            )
+        yield _Part(blockers_content(card), classes="card-blockers")
+
     def show(self, card: Scorecard) -> None:
-        self.update(scorecard_content(card))
+        self._card = card
+        parts = list(self.query(_Part))
+        parts[0].show(headline_content(card))
+        for part, section in zip(parts[1:-1], card.sections, strict=True):
+            part.show(
+                section_content(
+                    section, weakest=section.id == card.weakest, label_width=self._label_width
+                )
+            )
+        parts[-1].show(blockers_content(card))
+
+    @property
+    def text(self) -> str:
+        return scorecard_text(self._card)
 
 
-class SummaryLine(Static):
+class SummaryLine(_Part):
     """The scorecard in one line, for terminals too narrow for the panel."""
 
-    def show(self, card: Scorecard) -> None:
-        self.update(summary_line(card))
+    def show_card(self, card: Scorecard) -> None:
+        self.show(summary_line(card))
+
+
+class SectionList(Vertical):
+    """The root causes with their progress; a click jumps to one."""
+
+    class Picked(Message):
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self, card: Scorecard, current: int, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._card = card
+        self._current = current
+
+    def compose(self) -> ComposeResult:
+        for index, section in enumerate(self._card.sections):
+            item = SectionItem(index, section_item_content(index, section))
+            item.set_class(index == self._current, "-current")
+            yield item
+
+    def show(self, card: Scorecard, current: int) -> None:
+        for item, section in zip(self.query(SectionItem), card.sections, strict=True):
+            item.show(section_item_content(item.index, section))
+            item.set_class(item.index == current, "-current")
+
+
+class SectionItem(_Part):
+    def __init__(self, index: int, content: Content) -> None:
+        super().__init__(content, id=f"section-{index}")
+        self.index = index
+
+    def on_click(self) -> None:
+        self.post_message(SectionList.Picked(self.index))
+
+
+def section_item_content(index: int, section: SectionScore) -> Content:
+    style = STATUS_STYLE[section.status]
+    return Content.assemble(
+        (f"{index + 1} ", "dim"),
+        section.label,
+        "\n  ",
+        (f"{section.answered}/{section.total} answered", "dim"),
+        (f" {STATUS_LABEL[section.status]}", style),
+    )

@@ -1,0 +1,236 @@
+"""Start-up, keystroke latency and memory of the interview, side by side with a minimal app.
+
+Each run starts a real process on a pseudo-terminal, as a person's terminal would, and watches
+what it draws:
+
+- first frame: from the process start to the first question (or the minimal app's text) on screen;
+- keystroke: from writing an answer key to the pty to the changed scorecard appearing on it;
+- memory: the process's peak resident set (VmHWM) once the first frame is up and keys were pressed.
+
+The machines are noisy, so the runs alternate between the two apps and the report gives medians
+and the ratio. Run: python benchmarks/interview.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import os
+import pty
+import re
+import select
+import shutil
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pilot_tui.core.assessment import new_assessment, now_utc
+from pilot_tui.store import Store, load_bank
+
+HERE = Path(__file__).parent
+ANSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[P\]_^][^\x1b]*\x1b\\|\x1b[@-_]")
+COLUMNS, ROWS = 120, 40
+TIMEOUT = 20.0
+TARGET_RATIO = 1.5
+TARGET_KEY_MS = 1000 / 60
+TARGET_MIB = 50.0
+
+
+@dataclass
+class Terminal:
+    """A process on a pseudo-terminal, and everything it has drawn so far, escape codes removed."""
+
+    process: subprocess.Popen[bytes]
+    master: int
+    started: float
+    screen: bytes = field(default=b"")
+    raw: bytes = field(default=b"")
+
+    @classmethod
+    def start(cls, command: list[str], env: dict[str, str]) -> Terminal:
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            close_fds=True,
+            start_new_session=True,
+        )
+        os.close(slave)
+        return cls(process, master, started)
+
+    def wait_for(self, pattern: bytes, *, since: int = 0) -> float:
+        """Read until PATTERN is on screen (after offset SINCE); the perf_counter time it came."""
+        deadline = time.perf_counter() + TIMEOUT
+        while time.perf_counter() < deadline:
+            ready, _, _ = select.select([self.master], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                break
+            now = time.perf_counter()
+            self.raw += chunk
+            self._answer_queries(chunk)
+            self.screen = ANSI.sub(b"", self.raw)
+            if pattern in self.screen[since:]:
+                return now
+        tail = self.screen[-300:].decode("utf-8", "replace")
+        raise TimeoutError(f"{pattern!r} never appeared; the screen ends with: {tail!r}")
+
+    def _answer_queries(self, chunk: bytes) -> None:
+        # Textual asks the terminal a few questions at start; a real terminal answers them.
+        if b"\x1b[6n" in chunk:
+            os.write(self.master, b"\x1b[1;1R")
+
+    def press(self, key: bytes) -> tuple[float, int]:
+        offset = len(self.screen)
+        sent = time.perf_counter()
+        os.write(self.master, key)
+        return sent, offset
+
+    def peak_mib(self) -> float:
+        status = Path(f"/proc/{self.process.pid}/status").read_text(encoding="ascii")
+        match = re.search(r"VmHWM:\s+(\d+) kB", status)
+        return int(match.group(1)) / 1024 if match else float("nan")
+
+    def close(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        os.close(self.master)
+
+
+def environment(data_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "TERM": "xterm-256color",
+            "COLORTERM": "truecolor",
+            "PILOT_TUI_DATA_DIR": str(data_dir),
+            "XDG_CONFIG_HOME": str(data_dir / "config"),
+            "COLUMNS": str(COLUMNS),
+            "LINES": str(ROWS),
+        }
+    )
+    env.pop("TEXTUAL", None)
+    return env
+
+
+def prepare(data_dir: Path) -> str:
+    store = Store(data_dir, load_bank())
+    return store.create(new_assessment(store.bank, "Benchmark pilot", now=now_utc()))
+
+
+def pilot_command(name: str) -> list[str]:
+    executable = shutil.which("pilot-tui")
+    if executable is None:
+        return [sys.executable, "-m", "pilot_tui", "open", name]
+    return [executable, "open", name]
+
+
+@dataclass
+class Run:
+    first_frame_ms: float
+    key_ms: list[float]
+    peak_mib: float
+
+
+def measure(command: list[str], env: dict[str, str], ready: bytes, keys: int) -> Run:
+    """Start COMMAND, wait for READY on screen, then time answer keys.
+
+    Both apps show "8 blockers" at the start; 1 turns it into "7 blockers" and 3 back, which in
+    pilot-tui is "met" and "not met" on the first (critical) question.
+    """
+    terminal = Terminal.start(command, env)
+    try:
+        shown = terminal.wait_for(ready)
+        first_frame = (shown - terminal.started) * 1000
+        terminal.wait_for(b"8 blockers")
+        time.sleep(0.3)  # let start-up work settle before timing keys
+        latencies: list[float] = []
+        for index in range(keys):
+            key, expected = (b"1", b"7 blockers") if index % 2 == 0 else (b"3", b"8 blockers")
+            sent, offset = terminal.press(key)
+            seen = terminal.wait_for(expected, since=offset)
+            latencies.append((seen - sent) * 1000)
+            time.sleep(0.05)
+        return Run(first_frame, latencies, terminal.peak_mib())
+    finally:
+        terminal.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10, help="runs of each app (default 10)")
+    parser.add_argument("--keys", type=int, default=20, help="answer keys per run (default 20)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        data_dir = Path(folder) / "data"
+        name = prepare(data_dir)
+        env = environment(data_dir)
+        minimal = [sys.executable, str(HERE / "minimal_app.py")]
+        pilot = pilot_command(name)
+        pilot_ready = b"Were production success criteria defined"
+        # One untimed run of each first, so both start from a warm file cache.
+        measure(minimal, env, b"minimal app ready", 2)
+        measure(pilot, env, pilot_ready, 2)
+        minimal_runs: list[Run] = []
+        pilot_runs: list[Run] = []
+        for _ in range(args.runs):
+            minimal_runs.append(measure(minimal, env, b"minimal app ready", args.keys))
+            pilot_runs.append(measure(pilot, env, pilot_ready, args.keys))
+
+    print(f"{args.runs} runs of each app, {args.keys} keys a run, {COLUMNS}x{ROWS} pty, medians")
+    print(f"{'':34}{'minimal app':>14}{'pilot-tui':>14}{'ratio':>8}")
+    rows = [
+        (
+            "first frame (ms)",
+            [r.first_frame_ms for r in minimal_runs],
+            [r.first_frame_ms for r in pilot_runs],
+        ),
+        (
+            "key to updated screen (ms)",
+            [k for r in minimal_runs for k in r.key_ms],
+            [k for r in pilot_runs for k in r.key_ms],
+        ),
+        ("peak memory (MiB)", [r.peak_mib for r in minimal_runs], [r.peak_mib for r in pilot_runs]),
+    ]
+    medians: dict[str, float] = {}
+    for label, base, ours in rows:
+        medians[label] = statistics.median(ours)
+        ratio = statistics.median(ours) / statistics.median(base)
+        print(
+            f"{label:34}{statistics.median(base):14.1f}{statistics.median(ours):14.1f}{ratio:7.2f}x"
+        )
+    keys = [k for r in pilot_runs for k in r.key_ms]
+    print(f"pilot-tui key latency p90: {statistics.quantiles(keys, n=10)[-1]:.1f} ms")
+    ratio = medians["first frame (ms)"] / statistics.median(r.first_frame_ms for r in minimal_runs)
+    key_median = medians["key to updated screen (ms)"]
+    peak = max(r.peak_mib for r in pilot_runs)
+    print(
+        f"targets: first frame at most {TARGET_RATIO}x the minimal app ({ratio:.2f}x), "
+        f"key median at most {TARGET_KEY_MS:.1f} ms ({key_median:.1f}), "
+        f"peak memory at most {TARGET_MIB:.0f} MiB ({peak:.1f})"
+    )
+    met = ratio <= TARGET_RATIO and key_median <= TARGET_KEY_MS and peak <= TARGET_MIB
+    print("all targets met" if met else "some targets missed")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Validation errors turned into one line each, in words the author of a file can act on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+
+def describe_errors(error: ValidationError, data: Any = None) -> list[str]:
+    """One "where: what" line per problem pydantic found in DATA."""
+    lines = []
+    for problem in error.errors():
+        # Our own validators raise ValueError; pydantic prefixes their text with "Value error, ".
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        lines.append(f"{describe_location(data, tuple(problem['loc']))}: {message}")
+    return lines
+
+
+def and_more(problems: list[str]) -> str:
+    """The first problem, and how many more there are."""
+    extra = len(problems) - 1
+    if extra <= 0:
+        return problems[0]
+    return f"{problems[0]} (and {extra} more problem{'' if extra == 1 else 's'})"
+
+
+def describe_location(data: Any, loc: tuple[int | str, ...]) -> str:
+    """Turn a pydantic error location into words a bank or file author can find.
+
+    Items of a list are named by their `id` where they have one (section 'demo'), otherwise
+    by their position counted from 1.
+    """
+    parts: list[str] = []
+    node: Any = data
+    pending_key = ""
+    for step in loc:
+        if isinstance(step, int):
+            item = node[step] if isinstance(node, list) and step < len(node) else None
+            singular = pending_key[:-1] if pending_key.endswith("s") else pending_key
+            if not parts:
+                parts.append("")
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                parts[-1] = f"{singular} {item['id']!r}"
+            else:
+                parts[-1] = f"{singular} #{step + 1}".strip()
+            node = item
+        else:
+            parts.append(str(step))
+            pending_key = str(step)
+            node = node.get(step) if isinstance(node, dict) else None
+    return ", ".join(parts) if parts else "top level"

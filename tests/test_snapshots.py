@@ -1,0 +1,112 @@
+"""Snapshot tests: how each screen looks at 80x24 and 120x40.
+
+Deterministic by construction: a fixed data folder, fixed time stamps in the files, UTC, the
+dark theme pinned and not read from the user's settings, and no focused text cursor.
+Look at snapshot_report.html before accepting a change with --snapshot-update.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from pilot_tui.core.assessment import Answer, new_assessment, with_answer
+from pilot_tui.store import Store, load_bank
+from pilot_tui.ui.app import PilotApp
+
+SnapCompare = Callable[..., bool]
+SIZES = [(80, 24), (120, 40)]
+FIXED = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def fixed_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    # The empty state names the data folder, so it must be the same path on every run.
+    root = Path(tempfile.gettempdir()) / "pilot-tui-snapshots"
+    shutil.rmtree(root, ignore_errors=True)
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield Store(root, load_bank())
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def fill(store: Store) -> str:
+    """Two assessments, one half answered with notes, an owner and a due date."""
+    bank = store.bank
+    claims = new_assessment(bank, "Claims triage assistant", team="Claims AI", now=FIXED)
+    answers = {
+        "success-criteria": Answer(choice="met", evidence="wiki/claims/criteria"),
+        "eval-production-data": Answer(
+            choice="partial", owner="Ana", due=date(2026, 12, 15), notes="Sampled 200 claims."
+        ),
+        "edge-cases-tested": Answer(choice="unknown"),
+        "operations-owner": Answer(choice="not-met", owner="Bo"),
+        "runbook": Answer(choice="met"),
+        "security-review": Answer(choice="met"),
+        "cost-monitoring": Answer(choice="na", reason="Fixed-price contract"),
+    }
+    for question_id, answer in answers.items():
+        claims = with_answer(claims, question_id, answer, now=FIXED)
+    name = store.create(claims)
+    store.create(new_assessment(bank, "Support chatbot", team="CX", now=FIXED))
+    return name
+
+
+def app(store: Store, name: str | None = None) -> PilotApp:
+    if name is None:
+        return PilotApp(store, remember_theme=False)
+    return PilotApp(
+        store,
+        open_name=name,
+        open_path=store.path_for(name),
+        open_assessment=store.load(name),
+        remember_theme=False,
+    )
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+class TestHome:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_empty(
+        self, snap_compare: SnapCompare, fixed_store: Store, size: tuple[int, int]
+    ) -> None:
+        assert snap_compare(app(fixed_store), terminal_size=size, run_before=settle)
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_with_assessments(
+        self, snap_compare: SnapCompare, fixed_store: Store, size: tuple[int, int]
+    ) -> None:
+        fill(fixed_store)
+        (fixed_store.root / "broken.toml").write_text("not = [valid", encoding="utf-8")
+        assert snap_compare(app(fixed_store), terminal_size=size, run_before=settle)
+
+
+class TestInterview:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_question(
+        self, snap_compare: SnapCompare, fixed_store: Store, size: tuple[int, int]
+    ) -> None:
+        name = fill(fixed_store)
+        assert snap_compare(app(fixed_store, name), terminal_size=size, run_before=settle)
+
+
+class TestSummary:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_summary(
+        self, snap_compare: SnapCompare, fixed_store: Store, size: tuple[int, int]
+    ) -> None:
+        name = fill(fixed_store)
+        assert snap_compare(
+            app(fixed_store, name), terminal_size=size, press=["s"], run_before=settle
+        )
