@@ -11,7 +11,7 @@ import sys
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -29,11 +29,13 @@ from pilot_tui.store import (
     load_settings,
     save_settings,
 )
-from pilot_tui.ui.screens.dialogs import Confirm, Setup, SetupForm, TextPrompt
-from pilot_tui.ui.screens.help import HelpScreen
-from pilot_tui.ui.screens.home import HomeScreen
 from pilot_tui.ui.screens.interview import InterviewScreen
 from pilot_tui.ui.session import Position, Session
+
+# The other screens are imported where they are first needed: opening an assessment straight
+# into its interview should not pay at start-up for the list's table or the dialogs' buttons.
+if TYPE_CHECKING:
+    from pilot_tui.ui.screens.dialogs import Setup
 
 SAVE_DELAY = 0.4
 """Seconds of quiet before a save: typing a note does not write on every key."""
@@ -100,6 +102,8 @@ class PilotApp(App[None]):
         if path is not None and assessment is not None:
             self.session = Session(self.store, path, assessment, name)
             return InterviewScreen(self.session)
+        from pilot_tui.ui.screens.home import HomeScreen
+
         return HomeScreen()
 
     def on_mount(self) -> None:
@@ -112,6 +116,8 @@ class PilotApp(App[None]):
         if len(self.screen_stack) > 1:
             self.pop_screen()
         else:
+            from pilot_tui.ui.screens.home import HomeScreen
+
             self.switch_screen(HomeScreen())
 
     # ------------------------------------------------------------------ assessments
@@ -124,6 +130,8 @@ class PilotApp(App[None]):
         self.push_screen(InterviewScreen(self.session, position))
 
     def new_assessment(self) -> None:
+        from pilot_tui.ui.screens.dialogs import SetupForm
+
         def create(setup: Setup | None) -> None:
             if setup is None:
                 return
@@ -145,6 +153,8 @@ class PilotApp(App[None]):
         self.push_screen(SetupForm(), callback=create)
 
     def export_assessment(self, name: str) -> None:
+        from pilot_tui.ui.screens.dialogs import Confirm, TextPrompt
+
         def write(target: str | None) -> None:
             if target is None:
                 return
@@ -253,6 +263,8 @@ class PilotApp(App[None]):
         self.flush_save()
 
     async def action_quit(self) -> None:
+        from pilot_tui.ui.screens.dialogs import Confirm
+
         if self.flush_save():
             self.exit()
             return
@@ -275,6 +287,8 @@ class PilotApp(App[None]):
     # ------------------------------------------------------------------ help, theme, commands
 
     def action_help(self) -> None:
+        from pilot_tui.ui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -290,6 +304,8 @@ class PilotApp(App[None]):
             self.notify(f"Theme not remembered: {_one_line(error)}", severity="warning")
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        from pilot_tui.ui.screens.home import HomeScreen
+
         yield from super().get_system_commands(screen)
         yield SystemCommand(
             "Theme: switch light / dark",

@@ -30,7 +30,6 @@ from pilot_tui.core.bank import Choice, Question
 from pilot_tui.core.limits import MAX_LINE
 from pilot_tui.core.problems import and_more, describe_errors
 from pilot_tui.core.scoring import answer_choice
-from pilot_tui.ui.screens.dialogs import TextPrompt
 from pilot_tui.ui.session import Position, Session
 from pilot_tui.ui.widgets.scorecard import (
     ScorecardPanel,
@@ -83,8 +82,8 @@ class InterviewScreen(Screen[None]):
         Binding(
             "right_square_bracket",
             "section(1)",
-            "Sections",
-            key_display="[ ]",
+            "Next section",
+            show=False,
             tooltip="First open question of the next root cause",
             id="interview.next-section",
         ),
@@ -93,7 +92,6 @@ class InterviewScreen(Screen[None]):
             "section(-1)",
             "Previous section",
             show=False,
-            key_display="[",
             tooltip="First open question of the previous root cause",
             id="interview.previous-section",
         ),
@@ -112,6 +110,12 @@ class InterviewScreen(Screen[None]):
 
     def __init__(self, session: Session, position: Position | None = None) -> None:
         super().__init__()
+        # The breakpoint class Textual would add on the first resize, added before the first
+        # styling pass, so that the whole screen is not styled a second time.
+        width = self.app.size.width
+        self.add_class(
+            next(name for edge, name in reversed(self.HORIZONTAL_BREAKPOINTS) if width >= edge)
+        )
         self.session = session
         self.position = position or session.first_open_question(0)
         self._form_error = ""
@@ -299,6 +303,8 @@ class InterviewScreen(Screen[None]):
                 button.value = False
 
     def _ask_reason(self, choice: Choice) -> None:
+        from pilot_tui.ui.screens.dialogs import TextPrompt
+
         position = self.position
 
         def done(reason: str | None) -> None:
