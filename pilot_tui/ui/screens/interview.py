@@ -18,7 +18,6 @@ from textual.screen import Screen
 from textual.widgets import (
     Footer,
     Input,
-    Label,
     RadioButton,
     RadioSet,
     Static,
@@ -27,10 +26,10 @@ from textual.widgets import (
 
 from pilot_tui.core.assessment import Answer
 from pilot_tui.core.bank import Choice, Question
-from pilot_tui.core.limits import MAX_LINE
 from pilot_tui.core.problems import and_more, describe_errors
 from pilot_tui.core.scoring import answer_choice
 from pilot_tui.ui.session import Position, Session
+from pilot_tui.ui.widgets.answer_form import AnswerForm
 from pilot_tui.ui.widgets.scorecard import (
     ScorecardPanel,
     SectionList,
@@ -119,6 +118,7 @@ class InterviewScreen(Screen[None]):
         self.session = session
         self.position = position or session.first_open_question(0)
         self._form_error = ""
+        self._form: AnswerForm | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -126,7 +126,6 @@ class InterviewScreen(Screen[None]):
         # Built with the first question already in place: the first frame needs no second pass.
         session = self.session
         question = session.question(self.position)
-        answer = session.answer(self.position)
         with Horizontal(id="topbar"):
             yield Static(Content(session.assessment.meta.title), id="assessment-title")
             yield Static("", id="save-status")
@@ -140,35 +139,8 @@ class InterviewScreen(Screen[None]):
                 yield Static(_why_content(question), id="question-why")
                 yield RadioSet(*self._choice_buttons(), id="choices")
                 yield Static(_fix_content(question), id="question-fix")
-                yield Label("Notes", classes="field-label")
-                yield TextArea(answer.notes, id="notes", soft_wrap=True, show_line_numbers=False)
-                with Horizontal(classes="field-row"):
-                    with Vertical():
-                        yield Label("Owner", classes="field-label")
-                        yield Input(
-                            answer.owner,
-                            placeholder="who will fix it",
-                            max_length=MAX_LINE,
-                            id="owner",
-                        )
-                    with Vertical():
-                        yield Label("Due date", classes="field-label")
-                        yield Input(
-                            answer.due.isoformat() if answer.due else "",
-                            placeholder="YYYY-MM-DD",
-                            max_length=10,
-                            restrict=r"[0-9-]*",
-                            id="due",
-                        )
-                yield Label("Evidence", classes="field-label")
-                yield Input(
-                    answer.evidence,
-                    placeholder="a link or where to find it",
-                    max_length=MAX_LINE,
-                    id="evidence",
-                )
-                yield Label("Why it does not apply", classes="field-label reason")
-                yield Input(answer.reason, max_length=MAX_LINE, id="reason", classes="reason")
+                # The answer's fields are mounted just after the first frame (see on_mount).
+                yield Vertical(id="form-slot")
                 yield Static("", id="form-error", classes="field-error")
             yield ScorecardPanel(session.card, id="scorecard")
         yield Footer()
@@ -177,6 +149,14 @@ class InterviewScreen(Screen[None]):
         self._show_reason_field()
         self.query_one("#choices", RadioSet).focus(scroll_visible=False)
         self.sub_title = self.session.section(self.position).title
+        # The text fields are a third of the screen's start-up cost and nobody types in the
+        # first frame: the question and its choices go first, the fields right after.
+        self.call_after_refresh(self._mount_form)
+
+    async def _mount_form(self) -> None:
+        form = AnswerForm(self.session.answer(self.position))
+        await self.query_one("#form-slot").mount(form)
+        self._form = form
 
     def _choice_buttons(self) -> list[RadioButton]:
         question = self.session.question(self.position)
@@ -209,11 +189,8 @@ class InterviewScreen(Screen[None]):
         await self.query_one("#question-pane").mount(radio, after="#question-why")
         if had_focus or self.focused is None:
             radio.focus(scroll_visible=False)
-        self.query_one("#notes", TextArea).load_text(answer.notes)
-        self.query_one("#owner", Input).value = answer.owner
-        self.query_one("#due", Input).value = answer.due.isoformat() if answer.due else ""
-        self.query_one("#evidence", Input).value = answer.evidence
-        self.query_one("#reason", Input).value = answer.reason
+        if self._form is not None:
+            self._form.load(answer)
         self._show_form_error("")
         self._show_reason_field()
         self.query_one(SectionList).show(self.session.card, position.section)
@@ -313,7 +290,8 @@ class InterviewScreen(Screen[None]):
                 return
             answer = self._form_answer().model_copy(update={"choice": choice.id, "reason": reason})
             self._record(answer)
-            self.query_one("#reason", Input).value = reason
+            if self._form is not None:
+                self._form.query_one("#reason", Input).value = reason
             self._press(choice.id)
 
         self.app.push_screen(
@@ -337,7 +315,10 @@ class InterviewScreen(Screen[None]):
     def _form_answer(self) -> Answer:
         """The answer as the form shows it now; fields that are not valid keep their old value."""
         current = self.session.answer(self.position)
-        due_text = self.query_one("#due", Input).value.strip()
+        form = self._form
+        if form is None:
+            return current
+        due_text = form.field("due")
         error = ""
         due = current.due
         if not due_text:
@@ -347,14 +328,13 @@ class InterviewScreen(Screen[None]):
                 due = date.fromisoformat(due_text)
             except ValueError:
                 error = f"Due date {due_text!r} is not a date like 2026-12-31; not saved yet."
-        reason = self.query_one("#reason", Input).value.strip() or current.reason
         values = {
             "choice": current.choice,
-            "notes": self.query_one("#notes", TextArea).text,
-            "owner": self.query_one("#owner", Input).value.strip(),
+            "notes": form.field("notes"),
+            "owner": form.field("owner"),
             "due": due,
-            "evidence": self.query_one("#evidence", Input).value.strip(),
-            "reason": reason,
+            "evidence": form.field("evidence"),
+            "reason": form.field("reason") or current.reason,
         }
         try:
             answer = Answer.model_validate(values)
