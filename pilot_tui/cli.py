@@ -89,10 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("reference", metavar="NAME|FILE")
 
     sub = add("new", "create an assessment and print its name")
-    sub.add_argument("title")
-    sub.add_argument("--team", default="")
-    sub.add_argument("--facilitator", default="")
-    sub.add_argument("--stage", default="")
+    sub.add_argument("title", help='what is assessed, e.g. "Claims triage bot"')
+    sub.add_argument("--team", default="", help="the team that owns the pilot")
+    sub.add_argument("--facilitator", default="", help="who runs the assessment")
+    sub.add_argument("--stage", default="", help="where the pilot is, in your words")
 
     sub = add("list", "list the assessments in the data folder")
     sub.add_argument("--json", action="store_true", help="print JSON")
@@ -114,7 +114,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--fail-under", type=float, metavar="N", help="exit 1 when the headline score is below N"
     )
     sub.add_argument(
-        "--require", metavar="LEVEL", help="exit 1 when the readiness level is below LEVEL"
+        "--require",
+        metavar="LEVEL",
+        help="exit 1 when the readiness level is below LEVEL, a level id of the bank "
+        "(built-in: demo, pilot, candidate, ready)",
     )
 
     sub = add("plan", "print the action plan: every gap, most important first")
@@ -245,8 +248,13 @@ def cmd_answer(args: argparse.Namespace) -> int:
     choice = choices.get(args.choice)
     if choice is None:
         raise UsageError(f"choice {args.choice!r} is not one of {', '.join(choices)}")
+    if args.reason is not None and not choice.not_applicable:
+        raise UsageError(f"--reason is only for a not-applicable answer, not {choice.id!r}")
     current = assessment.answers.get(question.id) or Answer()
+    # A reason belongs to a not-applicable answer only: another choice drops the old one.
     changes: dict[str, Any] = {"choice": choice.id}
+    if not choice.not_applicable:
+        changes["reason"] = ""
     for option in ("notes", "owner", "evidence", "reason"):
         value = getattr(args, option)
         if value is not None:
@@ -388,7 +396,11 @@ def _bank_validate(path: str | None) -> int:
         except BankError as error:
             for problem in error.problems:
                 print(f"{path}: {problem}", file=sys.stderr)
-            print(f"{path}: invalid bank, {len(error.problems)} problem(s)", file=sys.stderr)
+            count = len(error.problems)
+            print(
+                f"{path}: invalid bank, {count} problem{'' if count == 1 else 's'}",
+                file=sys.stderr,
+            )
             return EXIT_USAGE
     questions = sum(len(section.questions) for section in bank.sections)
     print(

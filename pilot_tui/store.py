@@ -104,9 +104,9 @@ def parse_assessment(data: Mapping[str, Any], path: Path) -> Assessment:
     schema = data.get("schema")
     version = data.get("schema_version")
     if schema != ASSESSMENT_SCHEMA:
+        found = "it has no schema line" if schema is None else f"its schema is {schema!r}"
         raise StoreError(
-            f"{path}: not a pilot-tui assessment (schema is {schema!r}, expected "
-            f"{ASSESSMENT_SCHEMA!r})"
+            f"{path}: not a pilot-tui assessment ({found}; expected schema = {ASSESSMENT_SCHEMA!r})"
         )
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise StoreError(f"{path}: schema_version {version!r} is not a version number")
@@ -331,11 +331,15 @@ class Store:
         if path.parent == self.root:
             self.ensure_root()
         if path.exists():
-            try:
-                load_assessment_file(path, self.bank)
-            except StoreError as error:
-                raise StoreError(f"{error}; not overwritten (move or fix the file first)") from None
+            self._refuse_if_unreadable(path)
         atomic_write(path, dumps_assessment(assessment))
+
+    def _refuse_if_unreadable(self, path: Path) -> None:
+        """A file that cannot be read is the user's to fix: it is never replaced."""
+        try:
+            load_assessment_file(path, self.bank)
+        except StoreError as error:
+            raise StoreError(f"{error}; not overwritten (move or fix the file first)") from None
 
     def unique_name(self, title: str) -> str:
         base = slugify(title)
@@ -356,22 +360,35 @@ class Store:
         atomic_write(self.path_for(chosen), dumps_assessment(assessment))
         return chosen
 
-    def import_file(self, source: Path, *, name: str | None = None, force: bool = False) -> str:
-        """Validate SOURCE, then copy it in; an existing assessment is replaced only with force."""
+    def import_file(
+        self,
+        source: Path,
+        *,
+        name: str | None = None,
+        force: bool = False,
+        keep_both: bool = False,
+    ) -> str:
+        """Validate SOURCE, then copy it in, named NAME or after its title; returns the name.
+
+        When that name is taken: keep_both stores it under a fresh name, force replaces the
+        existing assessment (after a backup copy), and otherwise nothing changes.
+        """
         assessment = load_assessment_file(source, self.bank)
         chosen = check_name(name) if name is not None else slugify(assessment.meta.title)
-        if self.exists(chosen):
-            if not force:
-                raise StoreError(
-                    f"an assessment named {chosen!r} already exists; use --force to replace "
-                    "it, or --as NAME to import under another name"
-                )
-            return self._replace(chosen, assessment)
-        return self.create(assessment, chosen)
-
-    def _replace(self, name: str, assessment: Assessment) -> str:
-        self.save(name, assessment)
-        return name
+        if not self.exists(chosen):
+            return self.create(assessment, chosen)
+        if keep_both:
+            return self.create(assessment, self.unique_name(chosen))
+        if not force:
+            raise StoreError(
+                f"an assessment named {chosen!r} already exists; use --force to replace "
+                "it, or --as NAME to import under another name"
+            )
+        # Checked before the backup: an unreadable file is never replaced, not even with force.
+        self._refuse_if_unreadable(self.path_for(chosen))
+        self.backup(chosen)
+        self.save(chosen, assessment)
+        return chosen
 
     def export_text(self, name: str) -> str:
         return dumps_assessment(self.load(name))
@@ -405,24 +422,12 @@ class Store:
         copy = copy.model_copy(update={"meta": copy.meta.model_copy(update={"created": now})})
         return self.create(copy)
 
-    def retitle(self, name: str, assessment: Assessment, title: str) -> str:
-        """Give an assessment a new title, and the file a name made from it; returns the name."""
+    def retitle(self, name: str, assessment: Assessment, title: str) -> Assessment:
+        """Give an assessment a new title. The file keeps its name, so scripts that use it and
+        the CI gate go on working."""
         renamed = with_meta(assessment, now=now_utc(), title=title)
-        wanted = slugify(title)
-        if wanted == name:
-            self.save(name, renamed)
-            return name
-        new_name = self.unique_name(title)
-        # Written under the new name first: a crash in between leaves two copies, never none.
-        self.create(renamed, new_name)
-        try:
-            self.path_for(name).unlink()
-        except OSError as error:
-            raise StoreError(
-                f"{self.path_for(name)}: saved as {new_name!r} but the old file stays: "
-                f"{error.strerror}"
-            ) from None
-        return new_name
+        self.save(name, renamed)
+        return renamed
 
 
 # ---------------------------------------------------------------------------- settings

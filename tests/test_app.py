@@ -417,15 +417,79 @@ async def test_rename_and_duplicate_from_home(store: Store) -> None:
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert store.names() == ["claims-bot-v2"]
+        # The title changes; the file keeps its name, so scripts that use it go on working.
+        assert store.names() == [name]
+        assert store.load(name).meta.title == "Claims bot v2"
         await pilot.press("c")
         await pilot.pause()
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-    assert store.names() == ["claims-bot-v2", "copy-of-claims-bot-v2"]
+    assert store.names() == [name, "copy-of-claims-bot-v2"]
     assert store.load("copy-of-claims-bot-v2").meta.title == "Copy of Claims bot v2"
-    assert name not in store.names()
+
+
+async def test_a_cancelled_dialog_keeps_the_highlighted_row(store: Store) -> None:
+    make_assessment(store, "First")
+    second = make_assessment(store, "Second")
+    app = app_for(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HomeScreen)
+        table = screen.query_one("#assessments", DataTable)
+        row = [entry.name for entry in screen.entries].index(second)
+        table.move_cursor(row=row)
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("n")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert table.cursor_row == row
+        await pilot.press("delete")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        assert "'Second'" in text_of(app.screen.query(Static)[1])
+
+
+async def test_escape_from_an_interview_opened_by_name_goes_to_the_list(store: Store) -> None:
+    name = make_assessment(store)
+    app = app_for(store, name)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("1", "escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert interview(app).session.assessment.answers["success-criteria"].choice == "met"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_an_invalid_due_date_is_reported_not_silently_dropped(store: Store) -> None:
+    name = make_assessment(store)
+    app = app_for(store, name)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.click("#due")
+        await type_text(pilot, "2026-13-45")
+        await pilot.pause()
+        assert "not a date" in text_of(interview(app).query_one("#form-error", Static))
+        await pilot.press("escape", "n")
+        await pilot.pause()
+        assert any("not a date" in n.message for n in app._notifications)
+        await pilot.click("#due")
+        await type_text(pilot, "31/12")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        # Quitting with a value that cannot be kept asks first.
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+    assert "success-criteria" not in store.load(name).answers
 
 
 async def test_export_and_import_from_home(store: Store, tmp_path: Path) -> None:

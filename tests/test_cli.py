@@ -673,9 +673,26 @@ def test_import_an_existing_name_needs_force(cli: Cli, data_dir: Path, exported:
     )
     assert snapshot(data_dir) == before
 
+    replaced = (data_dir / "claims-bot.toml").read_bytes()
     result = cli("import", str(exported), "--force")
     assert (result.code, result.out) == (0, "claims-bot\n")
     assert read(data_dir, "claims-bot")["answers"]["runbook"]["choice"] == "partial"
+    # What --force replaced is kept as a backup copy.
+    backups = list((data_dir / ".backup").glob("claims-bot-*.toml"))
+    assert [b.read_bytes() for b in backups] == [replaced]
+
+
+def test_a_reason_is_only_for_not_applicable(cli: Cli, data_dir: Path) -> None:
+    name = new(cli)
+    before = snapshot(data_dir)
+
+    error = assert_one_error_line(cli("answer", name, "runbook", "met", "--reason", "why"))
+
+    assert error == "pilot-tui: error: --reason is only for a not-applicable answer, not 'met'"
+    assert snapshot(data_dir) == before
+    cli("answer", name, "runbook", "na", "--reason", "no model in production")
+    cli("answer", name, "runbook", "partial")
+    assert "reason" not in read(data_dir, name)["answers"]["runbook"]
 
 
 def test_import_as_another_name(cli: Cli, data_dir: Path, exported: Path) -> None:
@@ -718,7 +735,8 @@ HOSTILE_FILES: list[tuple[str, str, str]] = [
     (
         "not an assessment",
         "title = 'hello'\n",
-        "not a pilot-tui assessment (schema is None, expected 'pilot-tui/assessment')",
+        "not a pilot-tui assessment (it has no schema line; "
+        "expected schema = 'pilot-tui/assessment')",
     ),
     (
         "a choice the question does not have",
@@ -905,7 +923,7 @@ def test_bank_validate_lists_every_problem_one_line_each(cli: Cli) -> None:
         f"{BROKEN}: section 'ops', question 'runbook': weight must be above 0 and at most 100",
         f"{BROKEN}: section 'integ', question 'owner': duplicate question id (also in section "
         "'ops')",
-        f"{BROKEN}: invalid bank, 5 problem(s)",
+        f"{BROKEN}: invalid bank, 5 problems",
     ]
 
 

@@ -383,7 +383,8 @@ UNREADABLE: list[tuple[str, bytes | None, str]] = [
     (
         "not an assessment",
         b"schema = 'pilot-tui/bank'\n",
-        "not a pilot-tui assessment (schema is 'pilot-tui/bank', expected 'pilot-tui/assessment')",
+        "not a pilot-tui assessment (its schema is 'pilot-tui/bank'; "
+        "expected schema = 'pilot-tui/assessment')",
     ),
     (
         "newer schema",

@@ -41,6 +41,7 @@ SAVE_DELAY = 0.4
 """Seconds of quiet before a save: typing a note does not write on every key."""
 RETRY_DELAY = 3.0
 THEMES = ("textual-dark", "textual-light")
+HOME_MODE = "home"
 
 
 class PilotApp(App[None]):
@@ -93,7 +94,7 @@ class PilotApp(App[None]):
         self._theme_ready = False
         if remember_theme:
             theme = load_settings().get("theme")
-            if theme in THEMES:
+            if theme in self.available_themes:
                 self.theme = theme
 
     def get_default_screen(self) -> Screen[Any]:
@@ -115,10 +116,12 @@ class PilotApp(App[None]):
         self.flush_save()
         if len(self.screen_stack) > 1:
             self.pop_screen()
-        else:
-            from pilot_tui.ui.screens.home import HomeScreen
-
-            self.switch_screen(HomeScreen())
+            return
+        # Started straight in an interview: the list lives in a mode of its own, since Textual
+        # cannot replace the first screen of a stack.
+        if HOME_MODE not in self._modes:
+            self.add_mode(HOME_MODE, _home_screen)
+        self.switch_mode(HOME_MODE)
 
     # ------------------------------------------------------------------ assessments
 
@@ -265,7 +268,12 @@ class PilotApp(App[None]):
     async def action_quit(self) -> None:
         from pilot_tui.ui.screens.dialogs import Confirm
 
-        if self.flush_save():
+        # What is typed in the field being edited counts too, and a value that cannot be kept
+        # (a due date that is not a date) is worth a second look before it is lost.
+        screen = self.screen
+        problem = screen.commit() if isinstance(screen, InterviewScreen) else ""
+        saved = self.flush_save()
+        if saved and not problem:
             self.exit()
             return
 
@@ -273,12 +281,12 @@ class PilotApp(App[None]):
             if quit_anyway:
                 self.exit()
 
+        reason = problem or "The latest answers could not be saved (see the message)."
         self.push_screen(
             Confirm(
-                "Answers not saved",
-                "The latest answers could not be saved (see the message). "
-                "Quit anyway and lose them?",
-                yes="Quit without saving",
+                "Quit without keeping everything?",
+                f"{reason} Quit anyway?",
+                yes="Quit",
                 no="Stay",
             ),
             callback=decide,
@@ -307,11 +315,6 @@ class PilotApp(App[None]):
         from pilot_tui.ui.screens.home import HomeScreen
 
         yield from super().get_system_commands(screen)
-        yield SystemCommand(
-            "Theme: switch light / dark",
-            "Switch between the light and dark theme",
-            self.action_toggle_theme,
-        )
         if isinstance(screen, HomeScreen):
             yield SystemCommand("New assessment", "Start a new assessment", self.new_assessment)
             return
@@ -330,7 +333,8 @@ class PilotApp(App[None]):
             )
         for index, section in enumerate(session.bank.sections):
             yield SystemCommand(
-                f"Jump to section: {section.title}",
+                # Numbered, so the palette (which sorts by title) lists them in bank order.
+                f"Jump to section {index + 1}: {section.title}",
                 section.summary or "First open question of this root cause",
                 _jump(screen, session.first_open_question(index)),
             )
@@ -353,6 +357,12 @@ def _jump(screen: InterviewScreen, position: Position) -> Callable[[], Awaitable
         await screen.go_to(position)
 
     return jump
+
+
+def _home_screen() -> Screen[Any]:
+    from pilot_tui.ui.screens.home import HomeScreen
+
+    return HomeScreen()
 
 
 def _one_line(error: Exception) -> str:

@@ -33,7 +33,7 @@ def _rows(bindings: Iterable[BindingType]) -> Parts:
         if not description or description in seen:
             continue
         seen.add(description)
-        parts += [(f"  {_key_label(item):<18}", "bold $text-accent"), f"{description}\n"]
+        parts += [(f"  {_key_label(item):<12}", "bold $text-accent"), f"{description}\n"]
     return parts
 
 
@@ -56,14 +56,26 @@ class HelpScreen(ModalScreen[None]):
         ):
             parts += ["\n", (title, "bold underline"), "\n", *_rows(bindings)]
         parts += [
+            ("  ctrl+p      ", "bold $text-accent"),
+            "The command palette: jump to a section or question, summary, theme\n",
             "\n",
             ("In the interview", "bold underline"),
-            "\n  Up/down pick an answer; Enter or Space records it; the mouse works too.\n"
-            "  Tab moves through notes, owner, due date and evidence; Escape leaves a field.\n"
+            "\n  Up and down move between answers; Enter or Space picks one; the mouse works too.\n"
+            "  Tab moves to notes, owner, due date and evidence; Escape leaves a field.\n"
+            "  A click in the section list jumps to that root cause.\n"
             "  Every change is saved as you go; the top right corner says when.\n",
         ]
         with Vertical(classes="dialog help"), VerticalScroll():
             yield Static(Content.assemble(*parts), id="help-text")
+
+    def on_mount(self) -> None:
+        # Focused once laid out (only a scrollable view can take focus), so that the arrows
+        # and page keys scroll the list on small terminals.
+        self.call_after_refresh(self._focus_list)
+
+    def _focus_list(self) -> None:
+        for scroll in self.query("#help-scroll"):
+            scroll.focus()
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

@@ -103,7 +103,9 @@ class HomeScreen(Screen[None]):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        # Back from a dialog or an interview: the same row stays highlighted.
+        current = self._selected()
+        self.reload(select=current.name if current else None)
 
     def reload(self, select: str | None = None) -> None:
         self.query_one("#assessments", DataTable).loading = True
@@ -131,6 +133,13 @@ class HomeScreen(Screen[None]):
         table.clear()
         # Rich Text cells: DataTable would read a plain str as markup, and titles are user text.
         colours = self.app.theme_variables
+        # Long titles are cut to what the other columns leave, so those stay on screen.
+        cards = {e.name: score(bank, e.assessment) for e in self.entries if e.assessment}
+        readable = [e.assessment for e in self.entries if e.assessment is not None]
+        team_width = max((min(len(a.meta.team), 16) for a in readable), default=4)
+        level_width = max((len(card.level_title) for card in cards.values()), default=10)
+        others = max(team_width, 4) + len("2026-11-02 09:30") + len("31/31 (100%)") + level_width
+        title_width = max(16, self.app.size.width - others - 2 * 5)
         for entry in self.entries:
             if entry.assessment is None:
                 error_style = colours.get("text-error", "red")
@@ -143,12 +152,12 @@ class HomeScreen(Screen[None]):
                     key=entry.name,
                 )
                 continue
-            card = score(bank, entry.assessment)
+            card = cards[entry.name]
             meta = entry.assessment.meta
             status_style = colours.get(STATUS_STYLE[card.status].removeprefix("$"), "")
             table.add_row(
-                Text(meta.title),
-                Text(meta.team),
+                Text(_clip(meta.title, title_width)),
+                Text(_clip(meta.team, 16)),
                 Text(meta.updated.astimezone().strftime("%Y-%m-%d %H:%M")),
                 Text(f"{card.answered}/{card.total} ({percent(card.coverage * 100)}%)"),
                 Text(card.level_title, style=status_style),
@@ -199,7 +208,7 @@ class HomeScreen(Screen[None]):
             return None
         if entry.assessment is None:
             self.notify(
-                f"{entry.name}.toml cannot be read, so it cannot be {verb}ed here: {entry.error}",
+                f"{entry.path.name} cannot be read, so there is nothing to {verb}: {entry.error}",
                 severity="error",
                 timeout=8,
             )
@@ -232,12 +241,12 @@ class HomeScreen(Screen[None]):
             if title is None or title == assessment.meta.title:
                 return
             try:
-                name = self.pilot_app.store.retitle(entry.name, assessment, title)
+                self.pilot_app.store.retitle(entry.name, assessment, title)
             except (StoreError, ValueError) as error:
-                self.notify(str(error), severity="error", timeout=8)
+                self.notify(_one_line(error), severity="error", timeout=8)
                 return
-            self.notify(f"Renamed to {title!r} ({name}.toml).", timeout=4)
-            self.reload(select=name)
+            self.notify(f"Renamed to {title!r}; the file is still {entry.path.name}.", timeout=5)
+            self.reload(select=entry.name)
 
         self.app.push_screen(
             TextPrompt("Rename", label="New title", value=assessment.meta.title, accept="Rename"),
@@ -256,7 +265,7 @@ class HomeScreen(Screen[None]):
             try:
                 name = self.pilot_app.store.duplicate(entry.name, assessment, title)
             except (StoreError, ValueError) as error:
-                self.notify(str(error), severity="error", timeout=8)
+                self.notify(_one_line(error), severity="error", timeout=8)
                 return
             self.notify(f"Copied to {title!r} ({name}.toml).", timeout=4)
             self.reload(select=name)
@@ -304,11 +313,11 @@ class HomeScreen(Screen[None]):
             if path is None:
                 return
             try:
-                name = self.pilot_app.store.import_file(Path(path).expanduser())
+                name = self.pilot_app.store.import_file(Path(path).expanduser(), keep_both=True)
             except StoreError as error:
                 self.notify(str(error), severity="error", timeout=10)
                 return
-            self.notify(f"Imported as {name}.", timeout=4)
+            self.notify(f"Imported as {name}.toml.", timeout=5)
             self.reload(select=name)
 
         self.app.push_screen(
@@ -325,3 +334,18 @@ class HomeScreen(Screen[None]):
         entry = self._selected_readable("export")
         if entry is not None:
             self.pilot_app.export_assessment(entry.name)
+
+
+def _one_line(error: Exception) -> str:
+    """A validation error from a title typed into a prompt, as one readable line."""
+    from pydantic import ValidationError
+
+    from pilot_tui.core.problems import and_more, describe_errors
+
+    if isinstance(error, ValidationError):
+        return and_more(describe_errors(error))
+    return " ".join(str(error).split())
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

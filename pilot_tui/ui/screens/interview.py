@@ -63,18 +63,16 @@ class InterviewScreen(Screen[None]):
     BINDINGS = [
         *_choice_bindings(),
         Binding(
-            "n,pagedown",
+            "n",
             "move(1)",
             "Next",
-            key_display="n",
             tooltip="Next question",
             id="interview.next",
         ),
         Binding(
-            "p,pageup",
+            "p",
             "move(-1)",
             "Prev",
-            key_display="p",
             tooltip="Previous question",
             id="interview.previous",
         ),
@@ -265,7 +263,8 @@ class InterviewScreen(Screen[None]):
         if choice.not_applicable and not answer.reason.strip():
             self._ask_reason(choice)
             return
-        self._record(answer.model_copy(update={"choice": choice.id}))
+        reason = answer.reason if choice.not_applicable else ""
+        self._record(answer.model_copy(update={"choice": choice.id, "reason": reason}))
         self._press(choice.id)
 
     def _press(self, choice_id: str | None) -> None:
@@ -327,14 +326,21 @@ class InterviewScreen(Screen[None]):
             try:
                 due = date.fromisoformat(due_text)
             except ValueError:
-                error = f"Due date {due_text!r} is not a date like 2026-12-31; not saved yet."
+                error = f"Due date {due_text!r} is not a date (YYYY-MM-DD), so it is not saved."
+        reason = form.field("reason")
+        choice = answer_choice(self.session.bank, self.session.question(self.position), current)
+        not_applicable = choice is not None and choice.not_applicable
+        if not_applicable and not reason:
+            error = "Not applicable needs a reason; the last one is kept."
+            reason = current.reason
         values = {
             "choice": current.choice,
             "notes": form.field("notes"),
             "owner": form.field("owner"),
             "due": due,
             "evidence": form.field("evidence"),
-            "reason": form.field("reason") or current.reason,
+            # A reason belongs to a not-applicable answer only.
+            "reason": reason if not_applicable else "",
         }
         try:
             answer = Answer.model_validate(values)
@@ -349,13 +355,20 @@ class InterviewScreen(Screen[None]):
     def _field_changed(self) -> None:
         self._record(self._form_answer())
 
+    def commit(self) -> str:
+        """Keep what the form shows before leaving the question; say what could not be kept."""
+        self._record(self._form_answer())
+        if self._form_error:
+            self.notify(self._form_error, severity="warning", timeout=8)
+        return self._form_error
+
     # ------------------------------------------------------------------ moving
 
     async def action_move(self, step: int) -> None:
         positions = self.session.positions()
         index = positions.index(self.position) + step
         if 0 <= index < len(positions):
-            self._record(self._form_answer())
+            self.commit()
             await self._show(positions[index])
         else:
             self.notify(
@@ -371,7 +384,7 @@ class InterviewScreen(Screen[None]):
             await self.go_to(self.session.first_open_question(target))
 
     async def go_to(self, position: Position) -> None:
-        self._record(self._form_answer())
+        self.commit()
         await self._show(position)
         self.query_one("#choices", RadioSet).focus(scroll_visible=False)
 
@@ -385,7 +398,7 @@ class InterviewScreen(Screen[None]):
         if isinstance(focused, Input | TextArea):
             self.query_one("#choices", RadioSet).focus()
             return
-        self._record(self._form_answer())
+        self.commit()
         from pilot_tui.ui.app import PilotApp
 
         if isinstance(self.app, PilotApp):
@@ -394,13 +407,13 @@ class InterviewScreen(Screen[None]):
     def action_summary(self) -> None:
         from pilot_tui.ui.screens.summary import SummaryScreen
 
-        self._record(self._form_answer())
+        self.commit()
         self.app.push_screen(SummaryScreen(self.session))
 
     def action_save(self) -> None:
         from pilot_tui.ui.app import PilotApp
 
-        self._record(self._form_answer())
+        self.commit()
         if isinstance(self.app, PilotApp):
             self.app.save_now()
 
