@@ -183,45 +183,41 @@ def main() -> int:
         data_dir = Path(folder) / "data"
         name = prepare(data_dir)
         env = environment(data_dir)
-        minimal = [sys.executable, str(HERE / "minimal_app.py")]
-        pilot = pilot_command(name)
-        pilot_ready = b"Were production success criteria defined"
-        # One untimed run of each first, so both start from a warm file cache.
-        measure(minimal, env, b"minimal app ready", 2)
-        measure(pilot, env, pilot_ready, 2)
-        minimal_runs: list[Run] = []
-        pilot_runs: list[Run] = []
+        yardstick = [sys.executable, str(HERE / "minimal_app.py")]
+        commands = {
+            "minimal app": (yardstick, b"minimal app ready"),
+            "+ core models": ([*yardstick, "--with-core"], b"minimal app ready, level"),
+            "pilot-tui": (pilot_command(name), b"Were production success criteria defined"),
+        }
+        # One untimed run of each first, so all start from a warm file cache.
+        for command, ready in commands.values():
+            measure(command, env, ready, 2)
+        runs: dict[str, list[Run]] = {label: [] for label in commands}
         for _ in range(args.runs):
-            minimal_runs.append(measure(minimal, env, b"minimal app ready", args.keys))
-            pilot_runs.append(measure(pilot, env, pilot_ready, args.keys))
+            for label, (command, ready) in commands.items():
+                runs[label].append(measure(command, env, ready, args.keys))
+
+    def median_of(label: str, metric: str) -> float:
+        if metric == "key_ms":
+            return statistics.median(k for run in runs[label] for k in run.key_ms)
+        return statistics.median(float(getattr(run, metric)) for run in runs[label])
 
     print(f"{args.runs} runs of each app, {args.keys} keys a run, {COLUMNS}x{ROWS} pty, medians")
-    print(f"{'':34}{'minimal app':>14}{'pilot-tui':>14}{'ratio':>8}")
-    rows = [
-        (
-            "first frame (ms)",
-            [r.first_frame_ms for r in minimal_runs],
-            [r.first_frame_ms for r in pilot_runs],
-        ),
-        (
-            "key to updated screen (ms)",
-            [k for r in minimal_runs for k in r.key_ms],
-            [k for r in pilot_runs for k in r.key_ms],
-        ),
-        ("peak memory (MiB)", [r.peak_mib for r in minimal_runs], [r.peak_mib for r in pilot_runs]),
+    print(f"{'':30}" + "".join(f"{label:>15}" for label in commands) + f"{'ratio':>9}")
+    metrics = [
+        ("first frame (ms)", "first_frame_ms"),
+        ("key to updated screen (ms)", "key_ms"),
+        ("peak memory (MiB)", "peak_mib"),
     ]
-    medians: dict[str, float] = {}
-    for label, base, ours in rows:
-        medians[label] = statistics.median(ours)
-        ratio = statistics.median(ours) / statistics.median(base)
-        print(
-            f"{label:34}{statistics.median(base):14.1f}{statistics.median(ours):14.1f}{ratio:7.2f}x"
-        )
-    keys = [k for r in pilot_runs for k in r.key_ms]
+    for title, metric in metrics:
+        values = [median_of(label, metric) for label in commands]
+        ratio = values[-1] / values[0]
+        print(f"{title:30}" + "".join(f"{v:15.1f}" for v in values) + f"{ratio:8.2f}x")
+    keys = [k for run in runs["pilot-tui"] for k in run.key_ms]
     print(f"pilot-tui key latency p90: {statistics.quantiles(keys, n=10)[-1]:.1f} ms")
-    ratio = medians["first frame (ms)"] / statistics.median(r.first_frame_ms for r in minimal_runs)
-    key_median = medians["key to updated screen (ms)"]
-    peak = max(r.peak_mib for r in pilot_runs)
+    ratio = median_of("pilot-tui", "first_frame_ms") / median_of("minimal app", "first_frame_ms")
+    key_median = median_of("pilot-tui", "key_ms")
+    peak = max(run.peak_mib for run in runs["pilot-tui"])
     print(
         f"targets: first frame at most {TARGET_RATIO}x the minimal app ({ratio:.2f}x), "
         f"key median at most {TARGET_KEY_MS:.1f} ms ({key_median:.1f}), "

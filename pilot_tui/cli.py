@@ -7,6 +7,7 @@ a CI job running the readiness gate should not pay for the TUI.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -349,7 +350,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     assessment, _ = store.load_reference(args.reference)
     items = action_plan(store.bank, assessment)
     if args.json:
-        _print_json([item.model_dump() for item in items])
+        _print_json([dataclasses.asdict(item) for item in items])
     else:
         print(plan_text(items))
     return EXIT_OK

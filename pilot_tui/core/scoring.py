@@ -6,9 +6,8 @@ stalls a pilot (the weakest-link rule of Google's ML Test Score). The average is
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
 
 from pilot_tui.core.assessment import Answer, Assessment, orphaned_answers
 from pilot_tui.core.bank import FULL_SCORE, Bank, Choice, Level, Question, Section
@@ -16,11 +15,12 @@ from pilot_tui.core.bank import FULL_SCORE, Bank, Choice, Level, Question, Secti
 Status = Literal["red", "amber", "green"]
 
 
-class _Result(BaseModel):
-    model_config = ConfigDict(frozen=True)
+# Results are plain frozen dataclasses: they are built from validated models on every keystroke
+# and need no validation of their own (which would cost start-up time and every answer).
 
 
-class SectionScore(_Result):
+@dataclass(frozen=True)
+class SectionScore:
     id: str
     title: str
     label: str
@@ -42,14 +42,16 @@ class SectionScore(_Result):
         return self.answered / self.total if self.total else 1.0
 
 
-class Blocker(_Result):
+@dataclass(frozen=True)
+class Blocker:
     question: str
     section: str
     title: str
     reason: str
 
 
-class Scorecard(_Result):
+@dataclass(frozen=True)
+class Scorecard:
     level: str
     level_title: str
     status: Status
@@ -71,7 +73,8 @@ class Scorecard(_Result):
     orphaned: tuple[str, ...]
 
 
-class ActionItem(_Result):
+@dataclass(frozen=True)
+class ActionItem:
     question: str
     section: str
     title: str

@@ -7,6 +7,7 @@ action, so the new numbers are drawn in the same frame as the keystroke.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from textual import on
@@ -29,13 +30,15 @@ from pilot_tui.core.bank import Choice, Question
 from pilot_tui.core.problems import and_more, describe_errors
 from pilot_tui.core.scoring import answer_choice
 from pilot_tui.ui.session import Position, Session
-from pilot_tui.ui.widgets.answer_form import AnswerForm
 from pilot_tui.ui.widgets.scorecard import (
     ScorecardPanel,
     SectionList,
     SummaryLine,
     summary_line,
 )
+
+if TYPE_CHECKING:
+    from pilot_tui.ui.widgets.answer_form import AnswerForm
 
 MAX_CHOICE_KEYS = 9
 
@@ -152,6 +155,9 @@ class InterviewScreen(Screen[None]):
         self.call_after_refresh(self._mount_form)
 
     async def _mount_form(self) -> None:
+        # Imported here: the text area's module is a good part of the form's cost.
+        from pilot_tui.ui.widgets.answer_form import AnswerForm
+
         form = AnswerForm(self.session.answer(self.position))
         await self.query_one("#form-slot").mount(form)
         self._form = form
