@@ -233,17 +233,25 @@ class InterviewScreen(Screen[None]):
         card = self.session.card
         self.query_one(ScorecardPanel).show(card)
         self.query_one(SummaryLine).show_card(card)
-        self.query_one(SectionList).show(card, self.position.section)
+
+    def _refresh_progress(self) -> None:
+        self.query_one(SectionList).show(self.session.card, self.position.section)
         self.query_one("#position", Static).update(self._position_line(), layout=False)
 
     # ------------------------------------------------------------------ answering
 
     def _record(self, answer: Answer) -> None:
-        """Keep an answer, and redraw every number it moves, in this same frame."""
+        """Keep an answer; the scorecard is redrawn in this same frame.
+
+        Textual redraws everything inside the box around all that changed in a frame, so the
+        progress marks, the section list and the save status (far from the scorecard) follow
+        one frame later: the key's effect on the scorecard is not held up by them.
+        """
         if self.session.set_answer(self.position, answer):
             self._refresh_scores()
             self._show_reason_field()
-            self.app.call_later(self._changed)
+            self.call_after_refresh(self._refresh_progress)
+            self.call_after_refresh(self._changed)
 
     def _changed(self) -> None:
         from pilot_tui.ui.app import PilotApp
@@ -271,7 +279,8 @@ class InterviewScreen(Screen[None]):
             return
         reason = answer.reason if choice.not_applicable else ""
         self._record(answer.model_copy(update={"choice": choice.id, "reason": reason}))
-        self._press(choice.id)
+        # The radio follows a frame later, like the progress marks (see _record).
+        self.call_after_refresh(self._press, choice.id)
 
     def _press(self, choice_id: str | None) -> None:
         """Show the recorded choice in the radio set (after a key, or a cancelled prompt)."""
