@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers import app_for
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, RadioButton, RadioSet, Static, TextArea
@@ -36,18 +37,6 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
 
 def make_assessment(store: Store, title: str = "Claims triage bot") -> str:
     return store.create(new_assessment(store.bank, title, team="Claims AI", now=now_utc()))
-
-
-def app_for(store: Store, name: str | None = None) -> PilotApp:
-    if name is None:
-        return PilotApp(store, remember_theme=False)
-    return PilotApp(
-        store,
-        open_name=name,
-        open_path=store.path_for(name),
-        open_assessment=store.load(name),
-        remember_theme=False,
-    )
 
 
 def interview(app: PilotApp) -> InterviewScreen:
@@ -238,32 +227,29 @@ async def test_section_list_jumps_to_the_first_open_question(store: Store) -> No
         assert [item.has_class("-current") for item in items] == [False, True, False, False, False]
 
 
-async def test_command_palette_jumps_to_a_question(store: Store) -> None:
+@pytest.mark.parametrize(
+    ("query", "lands_on"),
+    [
+        ("question accuracy checked weekly", "weekly-accuracy-sample"),
+        ("section 3", "integration-in-pilot"),
+        ("Summary", "summary"),
+    ],
+)
+async def test_command_palette(store: Store, query: str, lands_on: str) -> None:
     name = make_assessment(store)
     app = app_for(store, name)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await type_text(pilot, "question accuracy checked weekly")
+        await type_text(pilot, query)
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause(0.3)
-        assert current_question_id(app) == "weekly-accuracy-sample"
-
-
-async def test_command_palette_opens_the_summary(store: Store) -> None:
-    name = make_assessment(store)
-    app = app_for(store, name)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await type_text(pilot, "Summary")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, SummaryScreen)
+        if lands_on == "summary":
+            assert isinstance(app.screen, SummaryScreen)
+        else:
+            assert current_question_id(app) == lands_on
 
 
 async def test_not_applicable_asks_for_a_reason(store: Store) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
+from helpers import folder_snapshot
 
 from pilot_tui.cli import main
 from pilot_tui.core.bank import Bank
@@ -25,8 +26,6 @@ from pilot_tui.core.bank import Bank
 BANKS = Path(__file__).parent / "banks"
 SMALL = str(BANKS / "small.toml")
 BROKEN = str(BANKS / "broken.toml")
-
-Snapshot = dict[str, bytes | None]
 
 
 @dataclass
@@ -54,15 +53,6 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Iterator[Cli]:
         return Run(code, captured.out, captured.err)
 
     yield run
-
-
-def snapshot(root: Path) -> Snapshot:
-    if not root.exists():
-        return {}
-    return {
-        str(path.relative_to(root)): path.read_bytes() if path.is_file() else None
-        for path in sorted(root.rglob("*"))
-    }
 
 
 def assert_one_error_line(result: Run, *, contains: str = "") -> str:
@@ -184,7 +174,7 @@ def test_list_shows_assessments_and_unreadable_files(cli: Cli, data_dir: Path) -
     name = new(cli, "Claims triage bot", "--team", "Claims AI")
     cli("answer", name, "success-criteria", "met")
     (data_dir / "broken.toml").write_text("title = [", encoding="utf-8")
-    before = snapshot(data_dir)
+    before = folder_snapshot(data_dir)
 
     result = cli("list")
 
@@ -196,7 +186,7 @@ def test_list_shows_assessments_and_unreadable_files(cli: Cli, data_dir: Path) -
     )
     assert lines[1].startswith("claims-triage-bot  Claims triage bot  (updated ")
     assert lines[1].endswith(", 3% answered, Demo)")  # 1 of 31
-    assert snapshot(data_dir) == before
+    assert folder_snapshot(data_dir) == before
 
     rows = json.loads(cli("list", "--json").out)
     assert rows[0] == {
@@ -215,7 +205,7 @@ def test_list_shows_assessments_and_unreadable_files(cli: Cli, data_dir: Path) -
     }
     assert good["coverage"] == round(1 / 31, 3)
     assert good["path"] == str(data_dir / "claims-triage-bot.toml")
-    assert snapshot(data_dir) == before
+    assert folder_snapshot(data_dir) == before
 
 
 # ---------------------------------------------------------------------------- answer
@@ -328,12 +318,12 @@ def test_answer_errors_change_nothing(
 ) -> None:
     name = new(cli)
     cli("answer", name, "runbook", "partial", "--owner", "Ana")
-    before = snapshot(data_dir)
+    before = folder_snapshot(data_dir)
 
     error = assert_one_error_line(cli("answer", name, *args))
 
     assert error.startswith(f"pilot-tui: error: {message}")
-    assert snapshot(data_dir) == before
+    assert folder_snapshot(data_dir) == before
 
 
 @pytest.mark.parametrize(
@@ -348,23 +338,23 @@ def test_answer_to_a_missing_or_hostile_name(
     cli: Cli, data_dir: Path, name: str, message: str
 ) -> None:
     new(cli)
-    before = snapshot(data_dir)
+    before = folder_snapshot(data_dir)
 
     error = assert_one_error_line(cli("answer", name, "runbook", "met"))
 
     assert message.format(data_dir=data_dir) in error
-    assert snapshot(data_dir) == before
+    assert folder_snapshot(data_dir) == before
 
 
 def test_answer_never_overwrites_an_unreadable_file(cli: Cli, data_dir: Path) -> None:
     new(cli)
     (data_dir / "broken.toml").write_bytes(b"schema = 'pilot-tui/assessment'\nschema_version = 2\n")
-    before = snapshot(data_dir)
+    before = folder_snapshot(data_dir)
 
     error = assert_one_error_line(cli("answer", "broken", "runbook", "met"))
 
     assert error.startswith(f"pilot-tui: error: {data_dir / 'broken.toml'}: written by a newer")
-    assert snapshot(data_dir) == before
+    assert folder_snapshot(data_dir) == before
 
 
 # ---------------------------------------------------------------------------- score
@@ -625,7 +615,7 @@ def test_export_to_a_file_uses_normal_permissions(cli: Cli, data_dir: Path, tmp_
 
 def test_export_errors(cli: Cli, data_dir: Path, tmp_path: Path) -> None:
     name = new(cli)
-    before = snapshot(data_dir)
+    before = folder_snapshot(data_dir)
 
     error = assert_one_error_line(cli("export", name, "-o", str(tmp_path)))
     assert error == f"pilot-tui: error: {tmp_path}: is a folder; give a file name"
@@ -634,7 +624,7 @@ def test_export_errors(cli: Cli, data_dir: Path, tmp_path: Path) -> None:
     assert error == f"pilot-tui: error: {missing}: cannot save: No such file or directory"
     assert_one_error_line(cli("export", "ghost"), contains="no assessment named 'ghost'")
 
-    assert snapshot(data_dir) == before
+    assert folder_snapshot(data_dir) == before
 
 
 # ---------------------------------------------------------------------------- import
@@ -663,7 +653,7 @@ def test_import_validates_and_copies_in(cli: Cli, data_dir: Path, exported: Path
 def test_import_an_existing_name_needs_force(cli: Cli, data_dir: Path, exported: Path) -> None:
     cli("import", str(exported))
     cli("answer", "claims-bot", "runbook", "met")
-    before = snapshot(data_dir)
+    before = folder_snapshot(data_dir)
 
     error = assert_one_error_line(cli("import", str(exported)))
 
@@ -671,7 +661,7 @@ def test_import_an_existing_name_needs_force(cli: Cli, data_dir: Path, exported:
         "pilot-tui: error: an assessment named 'claims-bot' already exists; use --force to "
         "replace it, or --as NAME to import under another name"
     )
-    assert snapshot(data_dir) == before
+    assert folder_snapshot(data_dir) == before
 
     replaced = (data_dir / "claims-bot.toml").read_bytes()
     result = cli("import", str(exported), "--force")
@@ -684,12 +674,12 @@ def test_import_an_existing_name_needs_force(cli: Cli, data_dir: Path, exported:
 
 def test_a_reason_is_only_for_not_applicable(cli: Cli, data_dir: Path) -> None:
     name = new(cli)
-    before = snapshot(data_dir)
+    before = folder_snapshot(data_dir)
 
     error = assert_one_error_line(cli("answer", name, "runbook", "met", "--reason", "why"))
 
     assert error == "pilot-tui: error: --reason is only for a not-applicable answer, not 'met'"
-    assert snapshot(data_dir) == before
+    assert folder_snapshot(data_dir) == before
     cli("answer", name, "runbook", "na", "--reason", "no model in production")
     cli("answer", name, "runbook", "partial")
     assert "reason" not in read(data_dir, name)["answers"]["runbook"]
@@ -710,13 +700,13 @@ def test_import_as_another_name(cli: Cli, data_dir: Path, exported: Path) -> Non
 def test_import_as_a_bad_name_changes_nothing(
     cli: Cli, data_dir: Path, tmp_path: Path, exported: Path, bad_name: str
 ) -> None:
-    outside = snapshot(tmp_path)
+    outside = folder_snapshot(tmp_path)
 
     assert_one_error_line(
         cli("import", str(exported), "--as", bad_name), contains="is not a valid assessment name"
     )
 
-    assert snapshot(tmp_path) == outside
+    assert folder_snapshot(tmp_path) == outside
 
 
 HOSTILE_FILES: list[tuple[str, str, str]] = [
@@ -767,13 +757,13 @@ def test_import_of_a_hostile_file_is_one_line_naming_the_file(
     good = exported.read_text(encoding="utf-8")
     hostile = tmp_path / "hostile.toml"
     hostile.write_bytes(content.replace("{good}", good).encode("utf-8", errors="surrogateescape"))
-    before = snapshot(data_dir)
+    before = folder_snapshot(data_dir)
 
     for extra in ((), ("--force",), ("--as", "claims-bot", "--force"), ("--as", "fresh")):
         error = assert_one_error_line(cli("import", str(hostile), *extra))
         assert error.startswith(f"pilot-tui: error: {hostile}: {problem}"), error
 
-    assert snapshot(data_dir) == before
+    assert folder_snapshot(data_dir) == before
 
 
 def test_import_of_a_file_over_the_size_limit(
@@ -785,7 +775,7 @@ def test_import_of_a_file_over_the_size_limit(
     error = assert_one_error_line(cli("import", str(huge)))
 
     assert error == f"pilot-tui: error: {huge}: larger than the 2 MiB limit"
-    assert snapshot(data_dir) == {}
+    assert folder_snapshot(data_dir) == {}
 
 
 def test_import_of_a_title_full_of_separators_gets_a_safe_name(
@@ -797,25 +787,27 @@ def test_import_of_a_title_full_of_separators_gets_a_safe_name(
         text.replace('title = "Claims bot"', 'title = "../../../../tmp/x/..\\\\..\\\\evil"'),
         encoding="utf-8",
     )
-    outside = {k: v for k, v in snapshot(tmp_path).items() if not k.startswith("data")}
+    outside = {k: v for k, v in folder_snapshot(tmp_path).items() if not k.startswith("data")}
 
     result = cli("import", str(hostile))
 
     assert (result.code, result.out) == (0, "tmp-x-evil\n")
     assert sorted(p.name for p in data_dir.iterdir()) == ["tmp-x-evil.toml"]
     assert read(data_dir, "tmp-x-evil")["meta"]["title"] == "../../../../tmp/x/..\\..\\evil"
-    assert {k: v for k, v in snapshot(tmp_path).items() if not k.startswith("data")} == outside
+    assert {
+        k: v for k, v in folder_snapshot(tmp_path).items() if not k.startswith("data")
+    } == outside
 
 
 def test_import_never_replaces_an_unreadable_file(cli: Cli, data_dir: Path, exported: Path) -> None:
     (data_dir / "claims-bot.toml").write_text("half a fi", encoding="utf-8")
-    before = snapshot(data_dir)
+    before = folder_snapshot(data_dir)
 
     error = assert_one_error_line(cli("import", str(exported), "--force"))
 
     assert error.startswith(f"pilot-tui: error: {data_dir / 'claims-bot.toml'}: not valid TOML")
     assert error.endswith("; not overwritten (move or fix the file first)")
-    assert snapshot(data_dir) == before
+    assert folder_snapshot(data_dir) == before
 
 
 # ---------------------------------------------------------------------------- bank

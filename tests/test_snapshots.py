@@ -15,11 +15,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from helpers import app_for
 from textual.pilot import Pilot
 
 from pilot_tui.core.assessment import Answer, new_assessment, with_answer
 from pilot_tui.store import Store, load_bank
-from pilot_tui.ui.app import PilotApp
 
 SnapCompare = Callable[..., bool]
 SIZES = [(80, 24), (120, 40)]
@@ -59,18 +59,6 @@ def fill(store: Store) -> str:
     return name
 
 
-def app(store: Store, name: str | None = None) -> PilotApp:
-    if name is None:
-        return PilotApp(store, remember_theme=False)
-    return PilotApp(
-        store,
-        open_name=name,
-        open_path=store.path_for(name),
-        open_assessment=store.load(name),
-        remember_theme=False,
-    )
-
-
 async def settle(pilot: Pilot[None]) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
@@ -81,7 +69,7 @@ class TestHome:
     def test_empty(
         self, snap_compare: SnapCompare, fixed_store: Store, size: tuple[int, int]
     ) -> None:
-        assert snap_compare(app(fixed_store), terminal_size=size, run_before=settle)
+        assert snap_compare(app_for(fixed_store), terminal_size=size, run_before=settle)
 
     @pytest.mark.parametrize("size", SIZES)
     def test_with_assessments(
@@ -89,7 +77,7 @@ class TestHome:
     ) -> None:
         fill(fixed_store)
         (fixed_store.root / "broken.toml").write_text("not = [valid", encoding="utf-8")
-        assert snap_compare(app(fixed_store), terminal_size=size, run_before=settle)
+        assert snap_compare(app_for(fixed_store), terminal_size=size, run_before=settle)
 
 
 class TestInterview:
@@ -98,7 +86,7 @@ class TestInterview:
         self, snap_compare: SnapCompare, fixed_store: Store, size: tuple[int, int]
     ) -> None:
         name = fill(fixed_store)
-        assert snap_compare(app(fixed_store, name), terminal_size=size, run_before=settle)
+        assert snap_compare(app_for(fixed_store, name), terminal_size=size, run_before=settle)
 
 
 class TestSummary:
@@ -108,5 +96,5 @@ class TestSummary:
     ) -> None:
         name = fill(fixed_store)
         assert snap_compare(
-            app(fixed_store, name), terminal_size=size, press=["s"], run_before=settle
+            app_for(fixed_store, name), terminal_size=size, press=["s"], run_before=settle
         )

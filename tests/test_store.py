@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from helpers import folder_snapshot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -35,18 +36,6 @@ from pilot_tui.store import (
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 LATER = datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC)
 NAME_RE = re.compile(NAME_PATTERN)
-
-Snapshot = dict[str, bytes | None]
-
-
-def snapshot(root: Path) -> Snapshot:
-    """Every file (its bytes) and folder (None) under ROOT, by relative path."""
-    if not root.exists():
-        return {}
-    return {
-        str(path.relative_to(root)): path.read_bytes() if path.is_file() else None
-        for path in sorted(root.rglob("*"))
-    }
 
 
 def blank(bank: Bank, title: str = "Claims triage bot") -> Assessment:
@@ -292,12 +281,12 @@ def test_unique_name_steps_over_unreadable_files(store: Store, bank: Bank) -> No
 
 def test_create_never_replaces_an_existing_assessment(store: Store, bank: Bank) -> None:
     store.create(blank(bank), "mine")
-    before = snapshot(store.root)
+    before = folder_snapshot(store.root)
 
     with pytest.raises(StoreError, match="an assessment named 'mine' already exists"):
         store.create(rich(bank), "mine")
 
-    assert snapshot(store.root) == before
+    assert folder_snapshot(store.root) == before
 
 
 def test_names_lists_only_assessment_files(store: Store, bank: Bank) -> None:
@@ -320,14 +309,14 @@ def test_a_failed_save_leaves_the_old_file_and_no_temporary_file(
     store: Store, bank: Bank, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
     name = store.create(blank(bank))
-    before = snapshot(store.root)
+    before = folder_snapshot(store.root)
     monkeypatch.setattr(os, step, _raise_no_space)
 
     with pytest.raises(StoreError) as caught:
         store.save(name, rich(bank))
 
     assert str(caught.value) == f"{store.path_for(name)}: cannot save: No space left on device"
-    assert snapshot(store.root) == before
+    assert folder_snapshot(store.root) == before
     monkeypatch.undo()
     assert store.load(name) == blank(bank)
 
@@ -336,7 +325,7 @@ def test_an_interrupted_save_leaves_the_old_file_and_no_temporary_file(
     store: Store, bank: Bank, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     name = store.create(blank(bank))
-    before = snapshot(store.root)
+    before = folder_snapshot(store.root)
 
     def interrupt(fd: int) -> None:
         raise KeyboardInterrupt
@@ -346,7 +335,7 @@ def test_an_interrupted_save_leaves_the_old_file_and_no_temporary_file(
     with pytest.raises(KeyboardInterrupt):
         store.save(name, rich(bank))
 
-    assert snapshot(store.root) == before
+    assert folder_snapshot(store.root) == before
 
 
 def test_a_failed_write_of_a_new_file_leaves_nothing(
@@ -473,7 +462,7 @@ def test_an_unreadable_file_is_listed_with_its_reason(store: Store, unreadable: 
 def test_an_unreadable_file_is_never_overwritten_by_save(
     store: Store, bank: Bank, unreadable: str
 ) -> None:
-    before = snapshot(store.root)
+    before = folder_snapshot(store.root)
 
     with pytest.raises(StoreError) as caught:
         store.save("broken", blank(bank))
@@ -482,7 +471,7 @@ def test_an_unreadable_file_is_never_overwritten_by_save(
     assert message.startswith(f"{store.root / 'broken.toml'}: ")
     assert unreadable in message
     assert message.endswith("; not overwritten (move or fix the file first)")
-    assert snapshot(store.root) == before
+    assert folder_snapshot(store.root) == before
 
 
 def test_an_unreadable_file_is_never_replaced_by_a_forced_import(
@@ -490,14 +479,14 @@ def test_an_unreadable_file_is_never_replaced_by_a_forced_import(
 ) -> None:
     source = tmp_path / "incoming.toml"
     source.write_text(dumps_assessment(rich(bank)), encoding="utf-8")
-    before = snapshot(store.root)
+    before = folder_snapshot(store.root)
 
     with pytest.raises(StoreError, match="not overwritten"):
         store.import_file(source, name="broken", force=True)
     with pytest.raises(StoreError, match="already exists"):
         store.create(rich(bank), "broken")
 
-    assert snapshot(store.root) == before
+    assert folder_snapshot(store.root) == before
 
 
 def test_loading_a_hostile_file_names_the_file_and_the_problem(
@@ -512,13 +501,13 @@ def test_loading_a_hostile_file_names_the_file_and_the_problem(
 
 def test_an_assessment_that_does_not_fit_the_bank_is_not_saved(store: Store, bank: Bank) -> None:
     name = store.create(blank(bank))
-    before = snapshot(store.root)
+    before = folder_snapshot(store.root)
     bad = with_answer(blank(bank), "runbook", Answer(choice="sometimes"), now=NOW)
 
     with pytest.raises(StoreError, match=r"not saved: answers, runbook: choice 'sometimes'"):
         store.save(name, bad)
 
-    assert snapshot(store.root) == before
+    assert folder_snapshot(store.root) == before
 
 
 # ---------------------------------------------------------------------------- limits
@@ -652,10 +641,10 @@ def test_import_names_a_hostile_title_safely_and_refuses_to_replace_without_forc
     assert name == "etc-passwd"
     assert store.load(name) == incoming
     assert sorted(p.name for p in store.root.iterdir()) == ["etc-passwd.toml"]
-    before = snapshot(store.root)
+    before = folder_snapshot(store.root)
     with pytest.raises(StoreError, match="already exists; use --force"):
         store.import_file(source)
-    assert snapshot(store.root) == before
+    assert folder_snapshot(store.root) == before
 
     replacement = with_meta(rich(bank), now=NOW, title="../../../etc/passwd")
     source.write_text(dumps_assessment(replacement), encoding="utf-8")
@@ -667,7 +656,7 @@ def test_import_refuses_a_hostile_file_and_changes_nothing(
     store: Store, bank: Bank, tmp_path: Path
 ) -> None:
     store.create(blank(bank), "existing")
-    before = snapshot(store.root)
+    before = folder_snapshot(store.root)
     source = tmp_path / "hostile.toml"
     source.write_text(
         VALID_BUT_OTHER + DEFAULT_BANK_REF + META + "[answers.'../../x']\nchoice = 'met'\n",
@@ -679,7 +668,7 @@ def test_import_refuses_a_hostile_file_and_changes_nothing(
 
     assert str(caught.value).startswith(f"{source}: answers: ")
     assert "is not a valid id" in str(caught.value)
-    assert snapshot(store.root) == before
+    assert folder_snapshot(store.root) == before
 
 
 def test_export_text_is_the_stored_assessment(store: Store, bank: Bank) -> None:

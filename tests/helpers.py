@@ -1,0 +1,33 @@
+"""Helpers shared by the test modules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pilot_tui.store import Store
+from pilot_tui.ui.app import PilotApp
+
+Snapshot = dict[str, bytes | None]
+
+
+def folder_snapshot(root: Path) -> Snapshot:
+    """Every file (its bytes) and folder (None) under ROOT, by relative path."""
+    if not root.exists():
+        return {}
+    return {
+        str(path.relative_to(root)): path.read_bytes() if path.is_file() else None
+        for path in sorted(root.rglob("*"))
+    }
+
+
+def app_for(store: Store, name: str | None = None) -> PilotApp:
+    """The app on the list, or opened on assessment NAME; the user's theme file is left alone."""
+    if name is None:
+        return PilotApp(store, remember_theme=False)
+    return PilotApp(
+        store,
+        open_name=name,
+        open_path=store.path_for(name),
+        open_assessment=store.load(name),
+        remember_theme=False,
+    )
