@@ -6,10 +6,17 @@ import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Final
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from pilot_tui.core.bank import ID_RE, Bank
-from pilot_tui.core.limits import MAX_ANSWERS, MAX_LINE, MAX_NOTES, MAX_TITLE
+from pilot_tui.core.limits import (
+    MAX_ANSWERS,
+    MAX_LINE,
+    MAX_MILESTONES,
+    MAX_NOTES,
+    MAX_PARTICIPANTS,
+    MAX_TITLE,
+)
 
 ASSESSMENT_SCHEMA: Final = "pilot-tui/assessment"
 ASSESSMENT_SCHEMA_VERSION: Final = 1
@@ -73,8 +80,57 @@ class Meta(_Model):
     team: Line = ""
     facilitator: Line = ""
     stage: Line = ""
+    respondent: Line = ""
+    """Who answered, when one person fills in a copy on their own (names them in a merge)."""
     created: Stamp
     updated: Stamp
+
+
+def _check_question_ids(answers: dict[str, Answer]) -> dict[str, Answer]:
+    for key in answers:
+        if not ID_RE.fullmatch(key):  # not .match: see ID_RE
+            raise ValueError(f"question id {key[:40]!r} is not a valid id")
+    return answers
+
+
+Answers = Annotated[
+    dict[str, Answer],
+    Field(max_length=MAX_ANSWERS),
+    AfterValidator(_check_question_ids),
+]
+"""Keyed by question id; answers to questions the bank does not know are kept as they are."""
+
+
+class Participant(_Model):
+    """One person's own answers, kept beside the team's after a merge."""
+
+    name: Annotated[str, Field(min_length=1, max_length=MAX_TITLE), AfterValidator(_single_line)]
+    source: Line = ""
+    """The file the answers were merged from."""
+    answers: Answers = Field(default_factory=dict)
+
+
+class Milestone(_Model):
+    """A named snapshot of the team's answers, to compare progress between workshops."""
+
+    label: Annotated[str, Field(min_length=1, max_length=MAX_TITLE), AfterValidator(_single_line)]
+    created: Stamp
+    answers: Answers = Field(default_factory=dict)
+
+
+def _check_participant_ids(participants: dict[str, Participant]) -> dict[str, Participant]:
+    for key in participants:
+        if not ID_RE.fullmatch(key):
+            raise ValueError(f"participant id {key[:40]!r} is not a valid id")
+    return participants
+
+
+def _check_milestone_labels(milestones: list[Milestone]) -> list[Milestone]:
+    labels = [milestone.label for milestone in milestones]
+    duplicates = sorted({label for label in labels if labels.count(label) > 1})
+    if duplicates:
+        raise ValueError(f"milestone label {duplicates[0]!r} is used twice")
+    return milestones
 
 
 class Assessment(_Model):
@@ -82,18 +138,20 @@ class Assessment(_Model):
     schema_version: int = ASSESSMENT_SCHEMA_VERSION
     bank: BankRef
     meta: Meta
-    answers: dict[str, Answer] = Field(default_factory=dict, max_length=MAX_ANSWERS)
-    """Keyed by question id; answers to questions the bank does not know are kept as they are."""
+    answers: Answers = Field(default_factory=dict)
+    """The team's answers (the consensus, after a merge)."""
+    participants: Annotated[
+        dict[str, Participant],
+        Field(max_length=MAX_PARTICIPANTS),
+        AfterValidator(_check_participant_ids),
+    ] = Field(default_factory=dict)
+    """Each person's own answers, keyed by a participant id made from their name."""
+    milestones: Annotated[
+        list[Milestone], Field(max_length=MAX_MILESTONES), AfterValidator(_check_milestone_labels)
+    ] = Field(default_factory=list)
+    """Oldest first."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
-
-    @field_validator("answers")
-    @classmethod
-    def _answer_ids(cls, answers: dict[str, Answer]) -> dict[str, Answer]:
-        for key in answers:
-            if not ID_RE.fullmatch(key):  # not .match: see ID_RE
-                raise ValueError(f"question id {key[:40]!r} is not a valid id")
-        return answers
 
     def to_data(self) -> dict[str, object]:
         """The document as plain data for TOML: native dates kept, empty fields left out.
@@ -159,8 +217,18 @@ def check_against_bank(assessment: Assessment, bank: Bank) -> list[str]:
             "(choose the right one with --bank)"
         ]
     problems: list[str] = []
+    problems += _check_answers(bank, "answers", assessment.answers)
+    for participant_id, participant in assessment.participants.items():
+        problems += _check_answers(
+            bank, f"participants, {participant_id}, answers", participant.answers
+        )
+    return problems
+
+
+def _check_answers(bank: Bank, where: str, answers: dict[str, Answer]) -> list[str]:
+    problems: list[str] = []
     index = bank.question_index()
-    for question_id, answer in assessment.answers.items():
+    for question_id, answer in answers.items():
         found = index.get(question_id)
         if found is None or answer.choice is None:
             continue
@@ -168,11 +236,11 @@ def check_against_bank(assessment: Assessment, bank: Bank) -> list[str]:
         choice = choices.get(answer.choice)
         if choice is None:
             problems.append(
-                f"answers, {question_id}: choice {answer.choice!r} is not one of "
+                f"{where}, {question_id}: choice {answer.choice!r} is not one of "
                 f"{', '.join(choices)}"
             )
         elif choice.not_applicable and not answer.reason.strip():
-            problems.append(f"answers, {question_id}: not applicable needs a reason")
+            problems.append(f"{where}, {question_id}: not applicable needs a reason")
     return problems
 
 

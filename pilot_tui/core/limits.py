@@ -13,3 +13,6 @@ MAX_LINE: Final = 2_000
 """Owner, evidence link, reason, team, facilitator, stage."""
 MAX_NOTES: Final = 20_000
 MAX_ANSWERS: Final = 2_000
+MAX_PARTICIPANTS: Final = 200
+"""People merged into one assessment: a large workshop is a few dozen."""
+MAX_MILESTONES: Final = 100
