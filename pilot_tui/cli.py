@@ -18,13 +18,17 @@ from typing import Any, NoReturn
 from pilot_tui import __version__
 from pilot_tui.core.assessment import Answer, Assessment, new_assessment, now_utc, with_answer
 from pilot_tui.core.bank import Bank, BankError, parse_bank
+from pilot_tui.core.merge import Disagreement, MergeError, MergeInput, disagreements, merge
+from pilot_tui.core.milestones import Change, add_milestone, diff_answers, milestone_answers
 from pilot_tui.core.problems import and_more, describe_errors
-from pilot_tui.core.render import plan_text, scorecard_text
+from pilot_tui.core.render import plan_text, plural, scorecard_text
 from pilot_tui.core.scoring import action_plan, score
 from pilot_tui.store import (
     Store,
     StoreError,
     atomic_write,
+    dumps_assessment,
+    load_assessment_file,
     load_bank,
     read_toml,
     resolve_data_dir,
@@ -94,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--team", default="", help="the team that owns the pilot")
     sub.add_argument("--facilitator", default="", help="who runs the assessment")
     sub.add_argument("--stage", default="", help="where the pilot is, in your words")
+    sub.add_argument(
+        "--respondent",
+        default="",
+        help="your name, when you answer alone (it names your answers in a merge)",
+    )
 
     sub = add("list", "list the assessments in the data folder")
     sub.add_argument("--json", action="store_true", help="print JSON")
@@ -138,6 +147,45 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("action", choices=["show", "validate"])
     sub.add_argument("path", nargs="?", metavar="PATH", help="a bank file (default: --bank)")
     sub.add_argument("--json", action="store_true", help="print JSON (show)")
+
+    sub = add(
+        "merge",
+        "merge people's own assessment files into one team assessment: each person's answers "
+        "are kept, and the team's answer is the most common one (a tie goes to the more "
+        "cautious answer)",
+    )
+    sub.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="one file per person (named by its respondent, or else its file name), or a merge",
+    )
+    sub.add_argument("-o", "--output", metavar="FILE", required=True, help="the merged file")
+    sub.add_argument("--title", help="the merged assessment's title (default: the first file's)")
+    sub.add_argument("--force", action="store_true", help="replace the output file if it exists")
+
+    sub = add("disputes", "print the questions people answered differently, most disputed first")
+    sub.add_argument("reference", metavar="NAME|FILE")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = add("milestone", "save a named snapshot of the team's answers, to compare with later")
+    sub.add_argument("name", metavar="NAME")
+    sub.add_argument("label", metavar="LABEL", help='what to call it, e.g. "Workshop 1"')
+
+    sub = add("diff", "print what improved, regressed or changed between milestones")
+    sub.add_argument("reference", metavar="NAME|FILE")
+    sub.add_argument(
+        "--from", dest="from_label", metavar="LABEL", help="a milestone (default: the latest)"
+    )
+    sub.add_argument(
+        "--to", dest="to_label", metavar="LABEL", help="a milestone (default: the answers now)"
+    )
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = add("report", "write the full report as Markdown or a self-contained HTML page")
+    sub.add_argument("reference", metavar="NAME|FILE")
+    sub.add_argument("--format", choices=["md", "html"], default="md", help="default: md")
+    sub.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
     return parser
 
 
@@ -179,6 +227,7 @@ def cmd_new(args: argparse.Namespace) -> int:
             team=args.team,
             facilitator=args.facilitator,
             stage=args.stage,
+            respondent=args.respondent,
             now=now_utc(),
         )
     except ValueError as error:
@@ -469,6 +518,170 @@ def _bank_text(bank: Bank) -> str:
     return "\n".join(lines)
 
 
+def cmd_merge(args: argparse.Namespace) -> int:
+    bank = _bank(args)
+    output = Path(args.output)
+    paths = [Path(file) for file in args.files]
+    if output.is_dir():
+        raise UsageError(f"{output}: is a folder; give a file name")
+    if output.exists():
+        # Not even with --force: replacing an input would lose a person's own answers.
+        if any(path.exists() and output.samefile(path) for path in paths):
+            raise UsageError(f"{output}: is one of the files to merge; write to another file")
+        if not args.force:
+            raise UsageError(f"{output}: already exists; use --force to replace it")
+    inputs = [MergeInput(path.name, load_assessment_file(path, bank)) for path in paths]
+    try:
+        merged = merge(bank, inputs, title=args.title, now=now_utc())
+    except MergeError as error:
+        raise UsageError(str(error)) from None
+    atomic_write(output, dumps_assessment(merged), private=False)
+    disputed = len(disagreements(bank, merged))
+    print(
+        f"merged {plural(len(merged.participants), 'participant')} into {output}; "
+        f"the team disagrees on {plural(disputed, 'question')}"
+    )
+    return EXIT_OK
+
+
+def cmd_disputes(args: argparse.Namespace) -> int:
+    store = _store(args)
+    assessment, _ = store.load_reference(args.reference)
+    found = disagreements(store.bank, assessment)
+    if args.json:
+        _print_json([_disagreement_json(item) for item in found])
+        return EXIT_OK
+    count = len(assessment.participants)
+    if count < 2:
+        print(
+            f"No disputes: {'no participants' if count == 0 else 'one participant'} to compare. "
+            "Merge people's own files with `pilot-tui merge`."
+        )
+    elif not found:
+        print(f"No disputes: the {count} participants agree on every question they answered.")
+    else:
+        print(_disputes_text(store.bank, found, count))
+    return EXIT_OK
+
+
+def _disagreement_json(item: Disagreement) -> dict[str, Any]:
+    return {
+        "question": item.question,
+        "section": item.section,
+        "title": item.title,
+        "spread": round(item.spread, 3),
+        "distinct": item.distinct,
+        "answers": [{"participant": name, "choice": choice} for name, choice in item.answers],
+    }
+
+
+def _disputes_text(bank: Bank, found: list[Disagreement], participants: int) -> str:
+    index = bank.question_index()
+    lines = [
+        f"The {participants} participants disagree on {plural(len(found), 'question')}, "
+        "most disputed first:"
+    ]
+    for number, item in enumerate(found, start=1):
+        labels = {choice.id: choice.label for choice in bank.choices_for(index[item.question][1])}
+        # Not applicable and "don't know" can differ from an answer without any points apart.
+        apart = f", scores {item.spread * 100:.0f} points apart" if item.spread else ""
+        lines += [
+            "",
+            f"{number}. {item.title} [{item.question}]: {item.distinct} different answers{apart}",
+        ]
+        width = max(len(name) for name, _ in item.answers)
+        lines += [
+            f"   {name + ':':<{width + 1}} "
+            + ("(no answer)" if choice is None else labels.get(choice, choice))
+            for name, choice in item.answers
+        ]
+    return "\n".join(lines)
+
+
+def cmd_milestone(args: argparse.Namespace) -> int:
+    store = _store(args)
+    assessment = store.load(args.name)
+    try:
+        updated = add_milestone(assessment, args.label, now=now_utc())
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    store.save(args.name, updated)
+    milestone = updated.milestones[-1]
+    print(
+        f"{args.name}: milestone {milestone.label!r} saved with "
+        f"{plural(len(milestone.answers), 'answer')}; "
+        f"`pilot-tui diff {args.name}` shows what changes from here"
+    )
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    store = _store(args)
+    assessment, _ = store.load_reference(args.reference)
+    if not assessment.milestones:
+        raise UsageError(
+            f"{args.reference} has no milestones yet; save one with "
+            "`pilot-tui milestone NAME LABEL`"
+        )
+    from_label = args.from_label if args.from_label is not None else assessment.milestones[-1].label
+    try:
+        before = milestone_answers(assessment, from_label)
+        after = (
+            assessment.answers
+            if args.to_label is None
+            else milestone_answers(assessment, args.to_label)
+        )
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    changes = diff_answers(store.bank, before, after)
+    if args.json:
+        _print_json(
+            {
+                "from": from_label,
+                "to": args.to_label,
+                "changes": [dataclasses.asdict(change) for change in changes],
+            }
+        )
+    else:
+        to_text = "now" if args.to_label is None else repr(args.to_label)
+        print(_changes_text(changes, f"{from_label!r}", to_text))
+    return EXIT_OK
+
+
+def _changes_text(changes: list[Change], from_text: str, to_text: str) -> str:
+    if not changes:
+        return f"No changes between {from_text} and {to_text}."
+    counts = ", ".join(
+        f"{sum(change.direction == direction for change in changes)} {direction}"
+        for direction in ("improved", "regressed", "changed")
+    )
+    lines = [f"From {from_text} to {to_text}: {counts}"]
+    lines += [
+        f"{change.direction:<9}  {change.title} [{change.question}]: "
+        f"{change.before} -> {change.after}"
+        for change in changes
+    ]
+    return "\n".join(lines)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pilot_tui.core.report import html_report, markdown_report, report_rows
+
+    store = _store(args)
+    assessment, _ = store.load_reference(args.reference)
+    disputes, trend = report_rows(store.bank, assessment)
+    render = markdown_report if args.format == "md" else html_report
+    text = render(store.bank, assessment, disputes=disputes, trend=trend, generated=now_utc())
+    if args.output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    output = Path(args.output)
+    if output.is_dir():
+        raise UsageError(f"{output}: is a folder; give a file name")
+    atomic_write(output, text, private=False)
+    return EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     # Imported here, not at the top: the headless commands must never load textual.
     from pilot_tui.ui.app import run_app
@@ -488,6 +701,11 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "import": cmd_import,
     "bank": cmd_bank,
+    "merge": cmd_merge,
+    "disputes": cmd_disputes,
+    "milestone": cmd_milestone,
+    "diff": cmd_diff,
+    "report": cmd_report,
 }
 
 

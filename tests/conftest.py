@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import Cli, Run
 
+from pilot_tui.cli import main
 from pilot_tui.core.bank import Bank
 from pilot_tui.store import Store, load_bank
 
@@ -36,3 +38,19 @@ def bank() -> Bank:
 @pytest.fixture
 def store(data_dir: Path, bank: Bank) -> Store:
     return Store(data_dir, bank)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Iterator[Cli]:
+    """Runs `pilot-tui ARGS...` in-process and returns its exit code and output."""
+
+    def run(*args: str) -> Run:
+        capsys.readouterr()
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else 2
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    yield run

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from pilot_tui.store import Store
 from pilot_tui.ui.app import PilotApp
@@ -31,3 +33,27 @@ def app_for(store: Store, name: str | None = None) -> PilotApp:
         open_assessment=store.load(name),
         remember_theme=False,
     )
+
+
+@dataclass
+class Run:
+    """What one in-process `pilot-tui` command did."""
+
+    code: int
+    out: str
+    err: str
+
+
+class Cli(Protocol):
+    def __call__(self, *args: str) -> Run: ...
+
+
+def assert_one_error_line(result: Run, *, contains: str = "") -> str:
+    """An input error: exit 2, nothing on stdout, exactly one line on stderr."""
+    assert result.code == 2, result
+    assert result.out == ""
+    assert result.err.startswith("pilot-tui: error: "), result.err
+    assert result.err.endswith("\n") and result.err.count("\n") == 1, result.err
+    assert "Traceback" not in result.err
+    assert contains in result.err, result.err
+    return result.err.removesuffix("\n")

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, RadioButton, RadioSet, Static, TextArea
 
 from pilot_tui.core.assessment import Answer, Assessment, new_assessment, now_utc, with_answer
-from pilot_tui.store import Store, load_assessment_file
+from pilot_tui.store import Store, dumps_assessment, load_assessment_file
 from pilot_tui.ui import app as app_module
 from pilot_tui.ui.app import PilotApp
 from pilot_tui.ui.screens.dialogs import Confirm, SetupForm, TextPrompt
@@ -548,3 +548,99 @@ async def test_markup_in_titles_and_notes_is_shown_as_written(store: Store) -> N
         await pilot.pause()
         assert screen.query_one("#notes", TextArea).text == "[link=x]y[/]"
     assert load_assessment_file(store.path_for(name), store.bank) == assessment
+
+
+def write_participant(folder: Path, bank_store: Store, who: str, choices: dict[str, str]) -> Path:
+    """One person's own file, as they would export it from their laptop."""
+    assessment = new_assessment(bank_store.bank, "Claims triage bot", respondent=who, now=now_utc())
+    for question_id, choice in choices.items():
+        assessment = with_answer(assessment, question_id, Answer(choice=choice), now=now_utc())
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{who.lower()}.toml"
+    path.write_text(dumps_assessment(assessment), encoding="utf-8")
+    return path
+
+
+async def test_merge_from_home_then_see_who_answered_what(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "workshop"
+    write_participant(folder, store, "Ana", {"success-criteria": "met", "runbook": "met"})
+    write_participant(folder, store, "Bo", {"success-criteria": "not-met", "runbook": "met"})
+    write_participant(folder, store, "Cy", {"success-criteria": "met"})
+    app = app_for(store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        app.screen.query_one(Input).value = f"{folder}/*.toml"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("Merged 3 participants" in n.message for n in app._notifications)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = interview(app)
+        await screen.go_to(Position(0, 0))
+        await pilot.pause()
+        team = text_of(screen.query_one("#team-answers", Static))
+        assert team.startswith("Disputed")
+        assert "Ana In place and evidenced" in team and "Bo Not in place" in team
+        assert "1 disputed question" in scorecard_text(app)
+        # The team's answer was the most common one; a number key sets it.
+        assert screen.session.assessment.answers["success-criteria"].choice == "met"
+        await pilot.press("3")
+        assert screen.session.assessment.answers["success-criteria"].choice == "not-met"
+    [name] = [n for n in store.names()]
+    merged = store.load(name)
+    assert sorted(p.name for p in merged.participants.values()) == ["Ana", "Bo", "Cy"]
+    assert merged.answers["success-criteria"].choice == "not-met"
+
+
+async def test_a_milestone_then_the_scorecard_shows_what_changed(store: Store) -> None:
+    name = make_assessment(store)
+    app = app_for(store, name)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("1", "m")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press("enter")  # the suggested label, "Workshop 1"
+        await pilot.pause()
+        assert "since Workshop 1  +0 -0" in scorecard_text(app)
+        await pilot.press("3")
+        await pilot.pause()
+        assert "since Workshop 1  +0 -1" in scorecard_text(app)
+        await pilot.press("s")
+        await pilot.pause()
+        team = text_of(app.screen.query_one("#summary-team", Static))
+        assert "Since milestone Workshop 1" in team
+        assert "Production success criteria: In place and evidenced → Not in place" in team
+    saved = store.load(name)
+    assert [m.label for m in saved.milestones] == ["Workshop 1"]
+    assert saved.milestones[0].answers["success-criteria"].choice == "met"
+
+
+@pytest.mark.parametrize("fmt", ["Markdown", "HTML"])
+async def test_reports_from_the_command_palette(
+    store: Store, isolated_home: Path, fmt: str
+) -> None:
+    name = make_assessment(store)
+    app = app_for(store, name)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, f"Report {fmt}")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        for _ in range(20):
+            await pilot.pause(0.1)
+            if any("Report saved" in n.message for n in app._notifications):
+                break
+        assert any("Report saved" in n.message for n in app._notifications), [
+            n.message for n in app._notifications
+        ]
+    suffix = "md" if fmt == "Markdown" else "html"
+    [report] = list(isolated_home.rglob(f"{name}-report.{suffix}"))
+    assert "Claims triage bot" in report.read_text(encoding="utf-8")

@@ -13,57 +13,17 @@ import subprocess
 import sys
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pytest
-from helpers import folder_snapshot
+from helpers import Cli, assert_one_error_line, folder_snapshot
 
-from pilot_tui.cli import main
 from pilot_tui.core.bank import Bank
 
 BANKS = Path(__file__).parent / "banks"
 SMALL = str(BANKS / "small.toml")
 BROKEN = str(BANKS / "broken.toml")
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-class Cli(Protocol):
-    def __call__(self, *args: str) -> Run: ...
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Iterator[Cli]:
-    """Runs `pilot-tui ARGS...` in-process and returns its exit code and output."""
-
-    def run(*args: str) -> Run:
-        capsys.readouterr()
-        try:
-            code = main(list(args))
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else 2
-        captured = capsys.readouterr()
-        return Run(code, captured.out, captured.err)
-
-    yield run
-
-
-def assert_one_error_line(result: Run, *, contains: str = "") -> str:
-    """An input error: exit 2, nothing on stdout, exactly one line on stderr."""
-    assert result.code == 2, result
-    assert result.out == ""
-    assert result.err.startswith("pilot-tui: error: "), result.err
-    assert result.err.endswith("\n") and result.err.count("\n") == 1, result.err
-    assert "Traceback" not in result.err
-    assert contains in result.err, result.err
-    return result.err.removesuffix("\n")
 
 
 def read(data_dir: Path, name: str) -> dict[str, Any]:
@@ -1037,6 +997,9 @@ def _imported_modules(importtime_stderr: str) -> set[str]:
         ("export", "{name}"),
         ("answer", "{name}", "runbook", "met"),
         ("bank", "show"),
+        ("milestone", "{name}", "Workshop 1"),
+        ("disputes", "{name}"),
+        ("report", "{name}", "--format", "html"),
     ],
     ids=lambda c: " ".join(c),
 )
@@ -1078,3 +1041,23 @@ def test_an_error_in_a_subprocess_is_one_line_without_traceback(command: tuple[s
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("pilot-tui: error: ")
     assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_report_to_a_file_and_to_standard_output(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    name = new(cli)
+    cli("answer", name, "runbook", "partial", "--owner", "Bo", "--notes", "Draft | v2")
+    target = tmp_path / f"report.{fmt}"
+
+    written = cli("report", name, "--format", fmt, "-o", str(target))
+    printed = cli("report", name, "--format", fmt)
+
+    assert (written.code, written.out, written.err) == (0, "", "")
+    text = target.read_text(encoding="utf-8")
+    assert printed.out == text
+    assert "Claims triage bot" in text and "Bo" in text
+    assert ("Draft \\| v2" if fmt == "md" else "Draft | v2") in text
+
+
+def test_report_of_a_missing_assessment_is_one_line(cli: Cli) -> None:
+    assert_one_error_line(cli("report", "ghost"), contains="no assessment named 'ghost'")

@@ -18,7 +18,9 @@ import pytest
 from helpers import app_for
 from textual.pilot import Pilot
 
-from pilot_tui.core.assessment import Answer, new_assessment, with_answer
+from pilot_tui.core.assessment import Answer, new_assessment, with_answer, with_meta
+from pilot_tui.core.merge import MergeInput, merge
+from pilot_tui.core.milestones import add_milestone
 from pilot_tui.store import Store, load_bank
 
 SnapCompare = Callable[..., bool]
@@ -98,3 +100,29 @@ class TestSummary:
         assert snap_compare(
             app_for(fixed_store, name), terminal_size=size, press=["s"], run_before=settle
         )
+
+
+class TestWorkshop:
+    def test_merged_with_a_milestone(self, snap_compare: SnapCompare, fixed_store: Store) -> None:
+        """Three people merged, a milestone, then a changed answer: who answered what beside
+        the question, disputes and changes since the milestone on the card, trends."""
+        bank = fixed_store.bank
+        people = {
+            "Ana": {"success-criteria": "met", "eval-production-data": "partial"},
+            "Bo": {"success-criteria": "not-met", "eval-production-data": "partial"},
+            "Cy": {"success-criteria": "met", "eval-production-data": "unknown"},
+        }
+        inputs = []
+        for who, choices in people.items():
+            own = with_meta(
+                new_assessment(bank, "Claims triage assistant", now=FIXED),
+                now=FIXED,
+                respondent=who,
+            )
+            for question_id, choice in choices.items():
+                own = with_answer(own, question_id, Answer(choice=choice), now=FIXED)
+            inputs.append(MergeInput(f"{who.lower()}.toml", own))
+        merged = add_milestone(merge(bank, inputs, now=FIXED), "Workshop 1", now=FIXED)
+        merged = with_answer(merged, "eval-production-data", Answer(choice="met"), now=FIXED)
+        name = fixed_store.create(merged)
+        assert snap_compare(app_for(fixed_store, name), terminal_size=(120, 40), run_before=settle)

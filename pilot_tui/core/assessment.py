@@ -174,6 +174,7 @@ def new_assessment(
     team: str = "",
     facilitator: str = "",
     stage: str = "",
+    respondent: str = "",
     now: datetime,
 ) -> Assessment:
     meta = Meta(
@@ -181,6 +182,7 @@ def new_assessment(
         team=team.strip(),
         facilitator=facilitator.strip(),
         stage=stage.strip(),
+        respondent=respondent.strip(),
         created=now,
         updated=now,
     )

@@ -7,13 +7,14 @@ says so, and tries again; leaving the interview or quitting writes whatever is p
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
@@ -145,6 +146,7 @@ class PilotApp(App[None]):
                     team=setup.team,
                     facilitator=setup.facilitator,
                     stage=setup.stage,
+                    respondent=setup.respondent,
                     now=now_utc(),
                 )
                 name = self.store.create(assessment)
@@ -324,6 +326,15 @@ class PilotApp(App[None]):
         yield SystemCommand(
             "Summary", "The full scorecard and the action plan", screen.action_summary
         )
+        for fmt, label in (
+            ("md", "Markdown, for a wiki or a pull request"),
+            ("html", "HTML, for stakeholders"),
+        ):
+            yield SystemCommand(
+                f"Report: {label.split(',')[0]}",
+                f"Save the full report as {label}",
+                _report(self, fmt),
+            )
         if session.name is not None:
             name = session.name
             yield SystemCommand(
@@ -347,6 +358,43 @@ class PilotApp(App[None]):
                 discover=False,
             )
 
+    def deliver_report(self, fmt: str) -> None:
+        """Write the open assessment's report (md or html) where the user's downloads go."""
+        from pilot_tui.core.report import html_report, markdown_report, report_rows
+
+        session = self.session
+        if session is None:
+            return
+        if isinstance(self.screen, InterviewScreen):
+            self.screen.commit()
+        disputes, trend = report_rows(session.bank, session.assessment)
+        render = markdown_report if fmt == "md" else html_report
+        text = render(
+            session.bank, session.assessment, disputes=disputes, trend=trend, generated=now_utc()
+        )
+        # Textual saves to the downloads folder, which a fresh account may not have yet.
+        from platformdirs import user_downloads_dir
+
+        folder = Path(user_downloads_dir())
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            self.notify(f"Report not saved: {folder}: {error.strerror}", severity="error")
+            return
+        self.deliver_text(
+            io.StringIO(text),
+            save_directory=folder,
+            save_filename=f"{session.path.stem}-report.{fmt}",
+            encoding="utf-8",
+        )
+
+    def on_delivery_complete(self, event: events.DeliveryComplete) -> None:
+        where = f" to {event.path}" if event.path else ""
+        self.notify(f"Report saved{where}.", timeout=8)
+
+    def on_delivery_failed(self, event: events.DeliveryFailed) -> None:
+        self.notify(f"Report not saved: {event.exception}", severity="error", timeout=10)
+
     def _export_current(self, name: str) -> None:
         self.flush_save()
         self.export_assessment(name)
@@ -363,6 +411,10 @@ def _home_screen() -> Screen[Any]:
     from pilot_tui.ui.screens.home import HomeScreen
 
     return HomeScreen()
+
+
+def _report(app: PilotApp, fmt: str) -> Callable[[], None]:
+    return lambda: app.deliver_report(fmt)
 
 
 def _one_line(error: Exception) -> str:

@@ -12,8 +12,11 @@ from pathlib import Path
 
 from pilot_tui.core.assessment import Answer, Assessment, now_utc, with_answer
 from pilot_tui.core.bank import Bank, Question, Section
+from pilot_tui.core.merge import Disagreement, disagreements
+from pilot_tui.core.milestones import Change, add_milestone, diff_answers, sparkline, trends
 from pilot_tui.core.scoring import ActionItem, Scorecard, action_plan, score
 from pilot_tui.store import Store
+from pilot_tui.ui.widgets.scorecard import CardExtras
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,10 @@ class Session:
         """The name in the store, or None for a file opened from elsewhere."""
         self.assessment = assessment
         self.card: Scorecard = score(self.bank, assessment)
+        self.disputes: list[Disagreement] = disagreements(self.bank, assessment)
+        """Where the participants differ; fixed while the app runs (participants only change
+        by a merge, which makes a new session)."""
+        self.extras = self._extras()
         self._revision = 0
         self._saved_revision = 0
         self._save_lock = threading.Lock()
@@ -54,6 +61,38 @@ class Session:
 
     def plan(self) -> list[ActionItem]:
         return action_plan(self.bank, self.assessment)
+
+    def dispute(self, question_id: str) -> Disagreement | None:
+        return next((d for d in self.disputes if d.question == question_id), None)
+
+    def participant_answers(self, question_id: str) -> list[tuple[str, Answer | None]]:
+        """Each participant's own answer to a question, by name."""
+        return sorted(
+            (p.name, p.answers.get(question_id)) for p in self.assessment.participants.values()
+        )
+
+    def changes_since_last_milestone(self) -> tuple[str, list[Change]] | None:
+        milestones = self.assessment.milestones
+        if not milestones:
+            return None
+        latest = milestones[-1]
+        return latest.label, diff_answers(self.bank, latest.answers, self.assessment.answers)
+
+    def _extras(self) -> CardExtras:
+        since = self.changes_since_last_milestone()
+        section_trends: tuple[tuple[str, str], ...] = ()
+        if self.assessment.milestones:
+            section_trends = tuple(
+                (trend.section, sparkline(trend.points))
+                for trend in trends(self.bank, self.assessment)
+            )
+        return CardExtras(
+            disputed=len(self.disputes),
+            since=since[0] if since else "",
+            improved=sum(c.direction == "improved" for c in since[1]) if since else 0,
+            regressed=sum(c.direction == "regressed" for c in since[1]) if since else 0,
+            trends=section_trends,
+        )
 
     def positions(self) -> list[Position]:
         return [
@@ -89,15 +128,25 @@ class Session:
         self.assessment = with_answer(
             self.assessment, question_id, None if empty else answer, now=now_utc()
         )
-        self.card = score(self.bank, self.assessment)
-        self._revision += 1
+        self._rescore()
         return True
 
-    def replace(self, assessment: Assessment) -> None:
-        """Take a whole new document (after a rename, say) and rescore it."""
-        self.assessment = assessment
-        self.card = score(self.bank, assessment)
+    def add_milestone(self, label: str) -> None:
+        """Snapshot the team's answers under LABEL (ValueError for an empty or used label)."""
+        self.replace(add_milestone(self.assessment, label, now=now_utc()))
+
+    def _rescore(self) -> None:
+        self.card = score(self.bank, self.assessment)
+        # Only worth working out when there is something to show: it scores every milestone.
+        if self.assessment.milestones or self.extras.disputed:
+            self.extras = self._extras()
         self._revision += 1
+
+    def replace(self, assessment: Assessment) -> None:
+        """Take a whole new document (after a milestone, say) and rescore it."""
+        self.assessment = assessment
+        self.extras = self._extras()
+        self._rescore()
 
     # ------------------------------------------------------------------ saving
 

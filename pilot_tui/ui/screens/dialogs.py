@@ -112,6 +112,7 @@ class Setup:
     team: str
     facilitator: str
     stage: str
+    respondent: str
 
 
 class SetupForm(ModalScreen[Setup | None]):
@@ -124,6 +125,7 @@ class SetupForm(ModalScreen[Setup | None]):
         ("team", "Team", "who owns the pilot", MAX_LINE),
         ("facilitator", "Facilitator", "who runs this assessment", MAX_LINE),
         ("stage", "Stage", "e.g. pilot, pre-production", MAX_LINE),
+        ("respondent", "Your name", "if you answer alone, to merge with others later", MAX_LINE),
     )
 
     def compose(self) -> ComposeResult:
@@ -157,6 +159,7 @@ class SetupForm(ModalScreen[Setup | None]):
                 team=self._value("team"),
                 facilitator=self._value("facilitator"),
                 stage=self._value("stage"),
+                respondent=self._value("respondent"),
             )
         )
 

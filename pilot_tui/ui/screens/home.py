@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import glob
+import os
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,9 +17,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
+from pilot_tui.core.assessment import now_utc
+from pilot_tui.core.merge import MergeError, MergeInput, disagreements, merge
 from pilot_tui.core.render import percent
 from pilot_tui.core.scoring import score
-from pilot_tui.store import BACKUP_DIR, Entry, StoreError
+from pilot_tui.store import BACKUP_DIR, Entry, StoreError, load_assessment_file
 from pilot_tui.ui.screens.dialogs import Confirm, TextPrompt
 from pilot_tui.ui.widgets.scorecard import STATUS_STYLE
 
@@ -69,6 +74,14 @@ class HomeScreen(Screen[None]):
         ),
         Binding(
             "i", "import", "Import", tooltip="Import an assessment TOML file", id="home.import"
+        ),
+        Binding(
+            "m",
+            "merge",
+            "Merge",
+            show=False,
+            tooltip="Merge several people's files into one assessment, to see where they differ",
+            id="home.merge",
         ),
         Binding(
             "e",
@@ -330,6 +343,42 @@ class HomeScreen(Screen[None]):
             callback=done,
         )
 
+    def action_merge(self) -> None:
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                name, count, disputed = self._merge(text)
+            except (StoreError, MergeError, ValueError) as error:
+                self.notify(_one_line(error), severity="error", timeout=10)
+                return
+            self.notify(
+                f"Merged {count} participants into {name}.toml; "
+                f"the team disagrees on {disputed} questions.",
+                timeout=8,
+            )
+            self.reload(select=name)
+
+        self.app.push_screen(
+            TextPrompt(
+                "Merge participants' files",
+                label="Files to merge: paths or patterns, separated by spaces",
+                placeholder="~/workshop/*.toml",
+                accept="Merge",
+            ),
+            callback=done,
+        )
+
+    def _merge(self, text: str) -> tuple[str, int, int]:
+        store = self.pilot_app.store
+        paths = _expand_paths(text)
+        if len(paths) < 2:
+            raise ValueError(f"found {len(paths)} file(s) in {text!r}: a merge needs two or more")
+        inputs = [MergeInput(p.name, load_assessment_file(p, store.bank)) for p in paths]
+        merged = merge(store.bank, inputs, now=now_utc())
+        name = store.create(merged)
+        return name, len(merged.participants), len(disagreements(store.bank, merged))
+
     def action_export(self) -> None:
         entry = self._selected_readable("export")
         if entry is not None:
@@ -345,6 +394,16 @@ def _one_line(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return and_more(describe_errors(error))
     return " ".join(str(error).split())
+
+
+def _expand_paths(text: str) -> list[Path]:
+    """Paths and shell-style patterns (~ and * included), in a stable order, each once."""
+    found: set[Path] = set()
+    for word in shlex.split(text):
+        pattern = os.path.expanduser(word)
+        matches = glob.glob(pattern) if any(c in pattern for c in "*?[") else [pattern]
+        found.update(Path(match) for match in matches)
+    return sorted(found)
 
 
 def _clip(text: str, width: int) -> str:

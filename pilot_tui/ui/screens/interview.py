@@ -98,6 +98,14 @@ class InterviewScreen(Screen[None]):
         Binding(
             "s", "summary", "Summary", tooltip="Scorecard and action plan", id="interview.summary"
         ),
+        Binding(
+            "m",
+            "milestone",
+            "Milestone",
+            show=False,
+            tooltip="Save a named snapshot of the answers, to compare progress later",
+            id="interview.milestone",
+        ),
         Binding("ctrl+s", "save", "Save", show=False, tooltip="Save now", id="interview.save"),
         Binding(
             "escape",
@@ -139,14 +147,17 @@ class InterviewScreen(Screen[None]):
                 yield Static(Content(question.text), id="question-text")
                 yield Static(_why_content(question), id="question-why")
                 yield RadioSet(*self._choice_buttons(), id="choices")
+                yield Static(self._team_answers(), id="team-answers")
                 yield Static(_fix_content(question), id="question-fix")
                 # The answer's fields are mounted just after the first frame (see on_mount).
                 yield Vertical(id="form-slot")
                 yield Static("", id="form-error", classes="field-error")
-            yield ScorecardPanel(session.card, id="scorecard")
+            yield ScorecardPanel(session.card, session.extras, id="scorecard")
         yield Footer()
 
     def on_mount(self) -> None:
+        # Who answered what is only there when several people's answers were merged.
+        self.query_one("#team-answers").display = bool(self.session.assessment.participants)
         self._show_reason_field()
         self.query_one("#choices", RadioSet).focus(scroll_visible=False)
         self.sub_title = self.session.section(self.position).title
@@ -161,6 +172,31 @@ class InterviewScreen(Screen[None]):
         form = AnswerForm(self.session.answer(self.position))
         await self.query_one("#form-slot").mount(form)
         self._form = form
+
+    def _team_answers(self) -> Content:
+        """Who answered what, when the assessment merges several people's answers."""
+        session = self.session
+        question = session.question(self.position)
+        answers = session.participant_answers(question.id)
+        if not answers:
+            return Content("")
+        dispute = session.dispute(question.id)
+        if dispute:
+            parts: list[str | tuple[str, str]] = [("Disputed ", "bold $text-warning")]
+        elif any(answer and answer.choice for _, answer in answers):
+            parts = [("Agreed ", "$text-success")]
+        else:
+            return Content.styled("Nobody answered this one on their own.", "dim")
+        parts.append(("(the number keys set the team's answer): ", "dim"))
+        for index, (name, answer) in enumerate(answers):
+            choice = answer_choice(session.bank, question, answer)
+            parts += [
+                ("  ·  " if index else "", "dim"),
+                (name, "bold"),
+                " ",
+                choice.label if choice else ("—", "dim"),
+            ]
+        return Content.assemble(*parts)
 
     def _choice_buttons(self) -> list[RadioButton]:
         question = self.session.question(self.position)
@@ -186,6 +222,7 @@ class InterviewScreen(Screen[None]):
         self.query_one("#question-text", Static).update(Content(question.text))
         self.query_one("#question-why", Static).update(_why_content(question))
         self.query_one("#question-fix", Static).update(_fix_content(question))
+        self.query_one("#team-answers", Static).update(self._team_answers())
         old = self.query_one("#choices", RadioSet)
         had_focus = old.has_focus
         await old.remove()
@@ -231,7 +268,7 @@ class InterviewScreen(Screen[None]):
 
     def _refresh_scores(self) -> None:
         card = self.session.card
-        self.query_one(ScorecardPanel).show(card)
+        self.query_one(ScorecardPanel).show(card, self.session.extras)
         self.query_one(SummaryLine).show_card(card)
 
     def _refresh_progress(self) -> None:
@@ -424,6 +461,34 @@ class InterviewScreen(Screen[None]):
 
         self.commit()
         self.app.push_screen(SummaryScreen(self.session))
+
+    def action_milestone(self) -> None:
+        from pilot_tui.ui.screens.dialogs import TextPrompt
+
+        self.commit()
+        count = len(self.session.assessment.milestones)
+
+        def done(label: str | None) -> None:
+            if label is None:
+                return
+            try:
+                self.session.add_milestone(label)
+            except ValueError as problem:
+                self.notify(str(problem), severity="error", timeout=8)
+                return
+            self._refresh_scores()
+            self._changed()
+            self.notify(f"Milestone {label!r} saved: the scorecard now shows changes since it.")
+
+        self.app.push_screen(
+            TextPrompt(
+                "Milestone",
+                label="A name for this snapshot of the answers",
+                value=f"Workshop {count + 1}",
+                accept="Save",
+            ),
+            callback=done,
+        )
 
     def action_save(self) -> None:
         from pilot_tui.ui.app import PilotApp

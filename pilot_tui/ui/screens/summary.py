@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from pilot_tui.core.assessment import Answer
 from pilot_tui.core.render import bar, percent, plural
 from pilot_tui.core.scoring import ActionItem, Scorecard, answer_choice
 from pilot_tui.ui.session import Session
@@ -38,6 +39,7 @@ class SummaryScreen(Screen[None]):
         with VerticalScroll(id="summary"):
             yield Static(self._scorecard(), id="summary-scorecard")
             yield Static(self._risks(), id="summary-risks")
+            yield Static(self._team(), id="summary-team")
             yield Static(self._plan(), id="summary-plan")
         yield Footer()
 
@@ -101,6 +103,56 @@ class SummaryScreen(Screen[None]):
                 ", ".join(card.orphaned),
                 "\n",
             ]
+        return Content.assemble(*parts)
+
+    def _team(self) -> Content:
+        """Where the participants disagree, and what changed since the last milestone."""
+        session = self.session
+        parts: Parts = []
+        if session.assessment.participants:
+            parts += [("\nDisputed questions", "bold underline")]
+            parts.append(
+                (f"  {len(session.disputes)} of {session.card.total}, most disputed first\n", "dim")
+            )
+            if not session.disputes:
+                parts.append(("Everybody gave the same answers.\n", "$text-success"))
+            for dispute in session.disputes:
+                parts += [("! ", "$text-warning"), (dispute.title, "bold"), "\n    "]
+                question = session.bank.question_index()[dispute.question][1]
+                for index, (name, choice_id) in enumerate(dispute.answers):
+                    choice = answer_choice(
+                        session.bank, question, Answer(choice=choice_id) if choice_id else None
+                    )
+                    parts += [
+                        ("  ·  " if index else "", "dim"),
+                        name,
+                        ": ",
+                        choice.label if choice else "unanswered",
+                    ]
+                parts.append("\n")
+        since = session.changes_since_last_milestone()
+        if since is not None:
+            label, changes = since
+            parts += [("\nSince milestone ", "bold underline"), (label, "bold underline"), "\n"]
+            if not changes:
+                parts.append(("No answer changed.\n", "dim"))
+            marks = {"improved": ("▲ ", "$text-success"), "regressed": ("▼ ", "$text-error")}
+            for change in changes:
+                parts += [
+                    marks.get(change.direction, ("~ ", "dim")),
+                    (change.title, "bold"),
+                    f": {change.before} → {change.after}\n",
+                ]
+            trend_lines = dict(session.extras.trends)
+            if trend_lines:
+                labels = [m.label for m in session.assessment.milestones] + ["now"]
+                parts += [("\nTrend ", "bold underline"), (f"  {' → '.join(labels)}\n", "dim")]
+                for section in session.card.sections:
+                    parts += [
+                        f"{section.label:<24}",
+                        (trend_lines.get(section.id, ""), "$text-accent"),
+                        "\n",
+                    ]
         return Content.assemble(*parts)
 
     def _plan(self) -> Content:

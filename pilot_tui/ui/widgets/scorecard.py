@@ -9,6 +9,8 @@ moved, so the new card is on screen in the same frame as the key that changed it
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
@@ -32,7 +34,33 @@ BLOCKER_WIDTH = 32
 Parts = list[str | tuple[str, str]]
 
 
-def headline_content(card: Scorecard) -> Content:
+@dataclass(frozen=True)
+class CardExtras:
+    """What the card shows beyond the scores, all worked out by the core (see Session)."""
+
+    disputed: int = 0
+    """Questions the participants answered differently (0 without participants)."""
+    since: str = ""
+    """The latest milestone's label, when there is one."""
+    improved: int = 0
+    regressed: int = 0
+    trends: tuple[tuple[str, str], ...] = ()
+    """(section id, sparkline over the milestones and now)."""
+
+
+NO_EXTRAS = CardExtras()
+
+
+def extra_lines(extras: CardExtras) -> int:
+    """How many lines the headline adds for disputes and changes since a milestone."""
+    return bool(extras.disputed) + bool(extras.since)
+
+
+TREND_POINTS = 4
+"""The most recent points a section's trend shows in the panel."""
+
+
+def headline_content(card: Scorecard, extras: CardExtras = NO_EXTRAS) -> Content:
     weakest = next((s for s in card.sections if s.id == card.weakest), None)
     parts: Parts = [("Readiness  ", "dim"), (card.level_title.upper(), LEVEL_STYLE)]
     if card.capped:
@@ -52,16 +80,31 @@ def headline_content(card: Scorecard) -> Content:
         ("  ·  ", "dim"),
         (f"{card.unknown} don't know", "$text-warning" if card.unknown else ""),
     ]
+    # Each extra has a line of its own, so that nothing is cut at the panel's width.
+    if extras.disputed:
+        parts += ["\n", (plural(extras.disputed, "disputed question"), "bold $text-warning")]
+    if extras.since:
+        label = extras.since if len(extras.since) <= 16 else extras.since[:15] + "…"
+        parts += [
+            "\n",
+            ("since ", "dim"),
+            label,
+            (f"  +{extras.improved}", "$text-success"),
+            (f" -{extras.regressed}", "$text-error" if extras.regressed else "dim"),
+        ]
     return Content.assemble(*parts)
 
 
-def section_content(section: SectionScore, *, weakest: bool, label_width: int) -> Content:
+def section_content(
+    section: SectionScore, *, weakest: bool, label_width: int, trend: str = ""
+) -> Content:
     style = STATUS_STYLE[section.status]
     parts: Parts = [
         ("▌", style),
         (f"{section.label:<{label_width}}", "bold" if weakest else ""),
         f" {percent(section.score):>3} ",
-        (STATUS_LABEL[section.status], style),
+        (f"{STATUS_LABEL[section.status]:<5}", style),
+        (f" {trend[-TREND_POINTS:]}" if trend else "", "$text-accent"),
         "\n ",
         (bar(section.score, BAR_WIDTH), style),
         (f" {section.answered}/{section.total}", "dim"),
@@ -88,18 +131,6 @@ def blockers_content(card: Scorecard) -> Content:
     return Content.assemble(*parts)
 
 
-def scorecard_text(card: Scorecard) -> str:
-    """The whole card as plain text, as the panel shows it."""
-    width = max(len(s.label) for s in card.sections)
-    parts = [headline_content(card).plain]
-    parts += [
-        section_content(s, weakest=s.id == card.weakest, label_width=width).plain
-        for s in card.sections
-    ]
-    parts.append(blockers_content(card).plain)
-    return "\n".join(parts)
-
-
 def summary_line(card: Scorecard) -> Content:
     """One line for narrow terminals: level, headline, weakest section, coverage, risks."""
     weakest = next((s for s in card.sections if s.id == card.weakest), None)
@@ -123,6 +154,10 @@ class _Part(Static):
         super().__init__(content, id=id, classes=classes)
         self._shown = content.plain, content.spans
 
+    @property
+    def plain(self) -> str:
+        return self._shown[0]
+
     def show(self, content: Content) -> None:
         key = content.plain, content.spans
         if key != self._shown:
@@ -135,38 +170,52 @@ class _Part(Static):
 class ScorecardPanel(VerticalScroll):
     """The live scorecard beside the interview."""
 
-    def __init__(self, card: Scorecard, *, id: str | None = None) -> None:
+    def __init__(
+        self, card: Scorecard, extras: CardExtras = NO_EXTRAS, *, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self._card = card
+        self._extras = extras
         self._label_width = max(len(s.label) for s in card.sections)
 
-    def compose(self) -> ComposeResult:
-        card = self._card
-        yield _Part(headline_content(card), classes="card-headline")
-        for section in card.sections:
-            yield _Part(
-                section_content(
-                    section, weakest=section.id == card.weakest, label_width=self._label_width
-                ),
-                classes="card-section",
-            )
-        yield _Part(blockers_content(card), classes="card-blockers")
+    def _mark_extras(self) -> None:
+        # Only the first milestone changes this (and so the layout), not an answer.
+        lines = extra_lines(self._extras)
+        for count in (1, 2):
+            self.set_class(lines == count, f"-extras-{count}")
 
-    def show(self, card: Scorecard) -> None:
-        self._card = card
-        parts = list(self.query(_Part))
-        parts[0].show(headline_content(card))
-        for part, section in zip(parts[1:-1], card.sections, strict=True):
-            part.show(
-                section_content(
-                    section, weakest=section.id == card.weakest, label_width=self._label_width
-                )
+    def _sections(self) -> list[Content]:
+        trends = dict(self._extras.trends)
+        return [
+            section_content(
+                section,
+                weakest=section.id == self._card.weakest,
+                label_width=self._label_width,
+                trend=trends.get(section.id, ""),
             )
+            for section in self._card.sections
+        ]
+
+    def compose(self) -> ComposeResult:
+        self._mark_extras()
+        yield _Part(headline_content(self._card, self._extras), classes="card-headline")
+        for content in self._sections():
+            yield _Part(content, classes="card-section")
+        yield _Part(blockers_content(self._card), classes="card-blockers")
+
+    def show(self, card: Scorecard, extras: CardExtras = NO_EXTRAS) -> None:
+        self._card = card
+        self._extras = extras
+        self._mark_extras()
+        parts = list(self.query(_Part))
+        parts[0].show(headline_content(card, extras))
+        for part, content in zip(parts[1:-1], self._sections(), strict=True):
+            part.show(content)
         parts[-1].show(blockers_content(card))
 
     @property
     def text(self) -> str:
-        return scorecard_text(self._card)
+        return "\n".join(part.plain for part in self.query(_Part))
 
 
 class SummaryLine(_Part):

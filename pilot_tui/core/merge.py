@@ -1,0 +1,297 @@
+"""Merging people's own answers into one team assessment, and finding where they disagree.
+
+Each person answers alone, then the facilitator merges the files. The merged assessment keeps
+every person's answers verbatim (notes and orphaned answers included) as participants, beside a
+consensus that the scorecard reads. Pure functions: the files are read by the caller.
+
+The consensus for a question, over the participants who chose an answer to it:
+
+- the most common choice; a tie goes to the more cautious choice: the lower score, then
+  "don't know" before another choice of the same score (it is also counted as a risk), then the
+  bank's order of choices. Not applicable is a choice of its own and loses every tie to a scored
+  choice, because leaving a question out of the score is the least cautious answer of all;
+- a not-applicable consensus takes its reason from the first participant (by participant id)
+  who chose it;
+- owner, due date and evidence are kept when everyone who set one set the same, else left empty;
+- notes stay with the people who wrote them: the consensus has none.
+
+Only the bank's questions get a consensus: an orphaned answer has no scale to settle a tie on,
+so it stays with its participant.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import PurePath
+from typing import Final, TypeVar
+
+from pydantic import ValidationError
+
+from pilot_tui.core.assessment import (
+    Answer,
+    Assessment,
+    BankRef,
+    Meta,
+    Participant,
+    check_against_bank,
+)
+from pilot_tui.core.bank import FULL_SCORE, Bank, Question
+from pilot_tui.core.limits import MAX_PARTICIPANTS
+from pilot_tui.core.problems import and_more, describe_errors
+
+_SUFFIX: Final = ".toml"
+_ID_MAX: Final = 64
+
+
+class MergeError(ValueError):
+    """Files that cannot be merged: one line naming the file(s) and the problem."""
+
+
+@dataclass(frozen=True)
+class MergeInput:
+    source: str
+    """The file name the assessment was read from, e.g. "ana.toml"."""
+    assessment: Assessment
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    question: str
+    section: str
+    title: str
+    answers: tuple[tuple[str, str | None], ...]
+    """(participant name, choice id or None when they gave none), sorted by name."""
+    spread: float
+    """0 to 1: the distance between the highest and lowest score given (n/a left out)."""
+    distinct: int
+    """How many different choices were given."""
+
+
+def participant_id(name: str) -> str:
+    """The id a participant is keyed by: the name in lowercase ASCII letters, digits and dashes.
+
+    "Ana" and "ana" get the same id on purpose: they are the same person answering twice.
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:_ID_MAX].strip("-")
+    if slug:
+        return slug
+    # A name with no ASCII letters or digits (李明) would slug to nothing; a digest of the name
+    # keeps such people apart from each other and gives the same person the same id every time.
+    return "p-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
+
+
+def merge(
+    bank: Bank,
+    inputs: Sequence[MergeInput],
+    *,
+    title: str | None = None,
+    now: datetime,
+) -> Assessment:
+    """One assessment holding every input's participants and their consensus.
+
+    The same inputs in any order give the same assessment, so its dates come from the inputs
+    (the earliest created, the latest updated), not from NOW: merging the same files twice gives
+    the same file. NOW is taken so that callers pass the clock the way they do everywhere else.
+    """
+    if not inputs:
+        raise MergeError("nothing to merge: give one or more assessment files")
+    contributions = [(item, _participants_of(bank, item)) for item in inputs]
+    participants: dict[str, Participant] = {}
+    sources: dict[str, str] = {}
+    for item, people in contributions:
+        for pid, person in people:
+            if pid in participants:
+                raise MergeError(
+                    f"two files from participant {pid!r}: {sources[pid]} and {item.source}"
+                )
+            participants[pid] = person
+            sources[pid] = item.source
+    if len(participants) > MAX_PARTICIPANTS:
+        raise MergeError(
+            f"{len(participants)} participants are more than the {MAX_PARTICIPANTS} "
+            "one assessment holds"
+        )
+    # Participant ids are unique across the inputs, so ordering the inputs by their first one
+    # gives one order whatever order they came in.
+    contributions.sort(key=lambda contribution: contribution[1][0][0])
+    ordered = [item.assessment for item, _ in contributions]
+    by_id = dict(sorted(participants.items()))
+    return Assessment(
+        bank=BankRef(id=bank.id, version=bank.version),
+        meta=_merged_meta(ordered, title),
+        answers=_consensus(bank, by_id),
+        participants=by_id,
+    )
+
+
+def _participants_of(bank: Bank, item: MergeInput) -> list[tuple[str, Participant]]:
+    """The input's people, sorted by id: the person who answered it, or a merge's participants."""
+    problems = check_against_bank(item.assessment, bank)
+    if problems:
+        raise MergeError(f"{item.source}: {and_more(problems)}")
+    assessment = item.assessment
+    if assessment.participants:
+        # A merged file brings its people, not its consensus: that is worked out again over
+        # everyone, so merging in two steps gives what merging in one would.
+        return [
+            (pid, _participant(item, person.name, person.source or item.source, person.answers))
+            for pid, person in sorted(assessment.participants.items())
+        ]
+    name = assessment.meta.respondent.strip() or PurePath(item.source).name.removesuffix(_SUFFIX)
+    return [(participant_id(name), _participant(item, name, item.source, assessment.answers))]
+
+
+def _participant(
+    item: MergeInput, name: str, source: str, answers: dict[str, Answer]
+) -> Participant:
+    try:
+        return Participant(name=name, source=source, answers=dict(answers))
+    except ValidationError as error:
+        raise MergeError(f"{item.source}: participant {and_more(describe_errors(error))}") from None
+
+
+def _merged_meta(ordered: list[Assessment], title: str | None) -> Meta:
+    first = ordered[0].meta
+    try:
+        return Meta(
+            title=first.title if title is None else title.strip(),
+            team=_first_set(a.meta.team for a in ordered),
+            facilitator=_first_set(a.meta.facilitator for a in ordered),
+            stage=_first_set(a.meta.stage for a in ordered),
+            created=min(a.meta.created for a in ordered),
+            updated=max(a.meta.updated for a in ordered),
+        )
+    except ValidationError as error:
+        raise MergeError(f"merged assessment: {and_more(describe_errors(error))}") from None
+
+
+def _first_set(values: Iterable[str]) -> str:
+    return next((value for value in values if value), "")
+
+
+def _consensus(bank: Bank, people: dict[str, Participant]) -> dict[str, Answer]:
+    answers: dict[str, Answer] = {}
+    for _, question in bank.iter_questions():
+        given = [
+            person.answers[question.id]
+            for person in people.values()
+            if question.id in person.answers
+        ]
+        chosen = [(answer.choice, answer) for answer in given if answer.choice is not None]
+        if not chosen:
+            continue
+        choice = _most_common(bank, question, [choice_id for choice_id, _ in chosen])
+        reason = ""
+        if _is_not_applicable(bank, question, choice):
+            reason = next(answer.reason for choice_id, answer in chosen if choice_id == choice)
+        answers[question.id] = Answer(
+            choice=choice,
+            owner=_agreed(given, lambda answer: answer.owner) or "",
+            due=_agreed(given, lambda answer: answer.due),
+            evidence=_agreed(given, lambda answer: answer.evidence) or "",
+            reason=reason,
+        )
+    return answers
+
+
+def _most_common(bank: Bank, question: Question, choices: list[str]) -> str:
+    counts = Counter(choices)
+    offered = bank.choices_for(question)
+    order = {choice.id: (position, choice) for position, choice in enumerate(offered)}
+
+    def caution(choice_id: str) -> tuple[float, bool, int]:
+        # Choices the bank does not offer cannot reach here: every input was checked against it.
+        position, choice = order[choice_id]
+        points = float("inf") if choice.score is None else choice.score
+        return points, not choice.unknown, position
+
+    return min(counts, key=lambda choice_id: (-counts[choice_id], caution(choice_id)))
+
+
+def _is_not_applicable(bank: Bank, question: Question, choice_id: str) -> bool:
+    return any(c.not_applicable for c in bank.choices_for(question) if c.id == choice_id)
+
+
+_Value = TypeVar("_Value")
+
+
+def _agreed(answers: list[Answer], field: Callable[[Answer], _Value | None]) -> _Value | None:
+    """The value everyone who set one agrees on; None when nobody set it or they differ."""
+    values = {value for value in map(field, answers) if value}
+    return values.pop() if len(values) == 1 else None
+
+
+def disagreements(bank: Bank, assessment: Assessment) -> list[Disagreement]:
+    """The questions the participants answered differently, most disputed first.
+
+    Most disputed: the widest spread of scores, then the most different choices, then bank order.
+    Someone who gave no answer is not counted as a choice of their own.
+    """
+    if len(assessment.participants) < 2:
+        return []
+    people = sorted(
+        ((person.name, pid, person) for pid, person in assessment.participants.items()),
+        key=lambda entry: entry[:2],
+    )
+    found: list[tuple[int, Disagreement]] = []
+    for order, (section, question) in enumerate(bank.iter_questions()):
+        given = [
+            (name, person.answers[question.id].choice if question.id in person.answers else None)
+            for name, _, person in people
+        ]
+        distinct = {choice for _, choice in given if choice is not None}
+        if len(distinct) < 2:
+            continue
+        scale = {choice.id: choice.score for choice in bank.choices_for(question)}
+        scores = [
+            points
+            for _, choice in given
+            if choice is not None and (points := scale.get(choice)) is not None
+        ]
+        spread = (max(scores) - min(scores)) / FULL_SCORE if scores else 0.0
+        found.append(
+            (
+                order,
+                Disagreement(
+                    question=question.id,
+                    section=section.id,
+                    title=question.title,
+                    answers=tuple(given),
+                    spread=spread,
+                    distinct=len(distinct),
+                ),
+            )
+        )
+    found.sort(key=lambda pair: (-pair[1].spread, -pair[1].distinct, pair[0]))
+    return [disagreement for _, disagreement in found]
+
+
+def set_consensus(
+    assessment: Assessment,
+    question_id: str,
+    choice_id: str,
+    *,
+    now: datetime,
+    reason: str = "",
+) -> Assessment:
+    """A copy with the team's choice for one question set, its owner, due date and notes kept.
+
+    A REASON replaces the old one. Without one, the old reason is kept while the choice stays the
+    same, and dropped when it changes: a reason explains a not-applicable answer only.
+    """
+    current = assessment.answers.get(question_id) or Answer()
+    kept_reason = current.reason if current.choice == choice_id else ""
+    # Validated, unlike a model_copy: a reason typed into the app must still load next time.
+    answer = Answer.model_validate(
+        {**current.model_dump(), "choice": choice_id, "reason": reason or kept_reason}
+    )
+    meta = assessment.meta.model_copy(update={"updated": now})
+    answers = {**assessment.answers, question_id: answer}
+    return assessment.model_copy(update={"answers": answers, "meta": meta})

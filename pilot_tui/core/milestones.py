@@ -1,0 +1,154 @@
+"""Milestones: named snapshots of the team's answers, what changed between them, and trends.
+
+A facilitator saves a milestone at the end of each workshop; the next workshop then starts from
+what improved or regressed since, and the scorecard shows each section's path over time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final, Literal
+
+from pydantic import ValidationError
+
+from pilot_tui.core.assessment import Answer, Assessment, Milestone
+from pilot_tui.core.bank import FULL_SCORE, Bank, Choice
+from pilot_tui.core.limits import MAX_MILESTONES
+from pilot_tui.core.problems import and_more, describe_errors
+from pilot_tui.core.scoring import answer_choice, score
+
+UNANSWERED: Final = "Unanswered"
+SPARK_BLOCKS: Final = "▁▂▃▄▅▆▇█"
+
+Direction = Literal["improved", "regressed", "changed"]
+
+
+@dataclass(frozen=True)
+class Change:
+    question: str
+    section: str
+    title: str
+    before: str
+    """The choice's label, or "Unanswered"."""
+    after: str
+    direction: Direction
+    """By score; "changed" when the score is the same, or to or from not applicable."""
+
+
+@dataclass(frozen=True)
+class SectionTrend:
+    section: str
+    title: str
+    points: tuple[float | None, ...]
+    """The section's score at each milestone, oldest first, then now; None where none applied."""
+
+
+def add_milestone(assessment: Assessment, label: str, *, now: datetime) -> Assessment:
+    """A copy with a snapshot of the team's current answers saved under LABEL."""
+    label = label.strip()
+    if not label:
+        raise ValueError("a milestone needs a label, e.g. 'Workshop 1'")
+    if any(milestone.label == label for milestone in assessment.milestones):
+        raise ValueError(f"a milestone labelled {label!r} already exists; choose another label")
+    if len(assessment.milestones) >= MAX_MILESTONES:
+        raise ValueError(f"this assessment already has {MAX_MILESTONES} milestones, the limit")
+    # Copies, so that a later change to an answer cannot reach back into the snapshot.
+    answers = {question: answer.model_copy() for question, answer in assessment.answers.items()}
+    try:
+        milestone = Milestone(label=label, created=now, answers=answers)
+    except ValidationError as error:
+        raise ValueError(f"milestone {and_more(describe_errors(error))}") from None
+    meta = assessment.meta.model_copy(update={"updated": now})
+    milestones = [*assessment.milestones, milestone]
+    return assessment.model_copy(update={"milestones": milestones, "meta": meta})
+
+
+def milestone_answers(assessment: Assessment, label: str) -> dict[str, Answer]:
+    """The team's answers as saved in milestone LABEL."""
+    for milestone in assessment.milestones:
+        if milestone.label == label:
+            return dict(milestone.answers)
+    labels = ", ".join(milestone.label for milestone in assessment.milestones)
+    known = f"milestones: {labels}" if labels else "there are no milestones yet"
+    raise ValueError(f"no milestone {label!r} ({known})")
+
+
+def diff_answers(
+    bank: Bank, before: Mapping[str, Answer], after: Mapping[str, Answer]
+) -> list[Change]:
+    """The bank's questions whose choice differs between BEFORE and AFTER, in bank order."""
+    changes: list[Change] = []
+    for section, question in bank.iter_questions():
+        old, new = before.get(question.id), after.get(question.id)
+        old_id = old.choice if old is not None else None
+        new_id = new.choice if new is not None else None
+        if old_id == new_id:
+            continue
+        old_choice, new_choice = (
+            answer_choice(bank, question, old),
+            answer_choice(bank, question, new),
+        )
+        changes.append(
+            Change(
+                question=question.id,
+                section=section.id,
+                title=question.title,
+                before=_label(old_id, old_choice),
+                after=_label(new_id, new_choice),
+                direction=_direction(old_id, old_choice, new_id, new_choice),
+            )
+        )
+    return changes
+
+
+def _label(choice_id: str | None, choice: Choice | None) -> str:
+    if choice is not None:
+        return choice.label
+    # A choice the bank no longer offers is shown as it was written rather than hidden.
+    return UNANSWERED if choice_id is None else choice_id
+
+
+def _direction(
+    old_id: str | None, old: Choice | None, new_id: str | None, new: Choice | None
+) -> Direction:
+    old_points, new_points = _points(old_id, old), _points(new_id, new)
+    if old_points is None or new_points is None or old_points == new_points:
+        return "changed"
+    return "improved" if new_points > old_points else "regressed"
+
+
+def _points(choice_id: str | None, choice: Choice | None) -> float | None:
+    """What the answer scores, as the scorecard counts it; None when it is not scored."""
+    if choice_id is None:
+        return 0.0  # unanswered counts as 0 in the scorecard, so answering can be progress
+    return choice.score if choice is not None else None
+
+
+def trends(bank: Bank, assessment: Assessment) -> list[SectionTrend]:
+    """Each section's score at every milestone, oldest first, and now."""
+    snapshots = [milestone.answers for milestone in assessment.milestones]
+    cards = [
+        score(bank, assessment.model_copy(update={"answers": answers}))
+        for answers in [*snapshots, assessment.answers]
+    ]
+    return [
+        SectionTrend(
+            section=section.id,
+            title=section.title,
+            points=tuple(card.sections[position].score for card in cards),
+        )
+        for position, section in enumerate(bank.sections)
+    ]
+
+
+def sparkline(points: Sequence[float | None]) -> str:
+    """One character per score (0 to 100): eight heights, a space where there is no score."""
+    top = len(SPARK_BLOCKS) - 1
+    return "".join(
+        " "
+        if point is None
+        else SPARK_BLOCKS[min(top, max(0, int(point / FULL_SCORE * len(SPARK_BLOCKS))))]
+        for point in points
+    )
