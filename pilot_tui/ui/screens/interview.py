@@ -141,7 +141,7 @@ class InterviewScreen(Screen[None]):
         with Horizontal(id="interview-body"):
             yield SectionList(session.card, self.position.section, id="sections")
             with VerticalScroll(id="question-pane"):
-                yield SummaryLine(summary_line(session.card), id="summary-line")
+                yield SummaryLine(summary_line(session.card, session.extras), id="summary-line")
                 yield Static(self._position_line(), id="position")
                 yield Static(_title_content(question), id="question-title")
                 yield Static(Content(question.text), id="question-text")
@@ -269,7 +269,7 @@ class InterviewScreen(Screen[None]):
     def _refresh_scores(self) -> None:
         card = self.session.card
         self.query_one(ScorecardPanel).show(card, self.session.extras)
-        self.query_one(SummaryLine).show_card(card)
+        self.query_one(SummaryLine).show_card(card, self.session.extras)
 
     def _refresh_progress(self) -> None:
         self.query_one(SectionList).show(self.session.card, self.position.section)

@@ -131,7 +131,7 @@ def blockers_content(card: Scorecard) -> Content:
     return Content.assemble(*parts)
 
 
-def summary_line(card: Scorecard) -> Content:
+def summary_line(card: Scorecard, extras: CardExtras = NO_EXTRAS) -> Content:
     """One line for narrow terminals: level, headline, weakest section, coverage, risks."""
     weakest = next((s for s in card.sections if s.id == card.weakest), None)
     parts: Parts = [(card.level_title.upper(), LEVEL_STYLE), f" {card.score:.0f}/100"]
@@ -142,6 +142,8 @@ def summary_line(card: Scorecard) -> Content:
         parts += [("  ·  ", "dim"), (plural(len(card.blockers), "blocker"), "$text-error")]
     if card.unknown:
         parts += [("  ·  ", "dim"), (f"{card.unknown} ?", "$text-warning")]
+    if extras.disputed:
+        parts += [("  ·  ", "dim"), (f"{extras.disputed} disputed", "$text-warning")]
     return Content.assemble(*parts)
 
 
@@ -221,8 +223,8 @@ class ScorecardPanel(VerticalScroll):
 class SummaryLine(_Part):
     """The scorecard in one line, for terminals too narrow for the panel."""
 
-    def show_card(self, card: Scorecard) -> None:
-        self.show(summary_line(card))
+    def show_card(self, card: Scorecard, extras: CardExtras = NO_EXTRAS) -> None:
+        self.show(summary_line(card, extras))
 
 
 class SectionList(Vertical):
