@@ -318,8 +318,16 @@ def cmd_answer(args: argparse.Namespace) -> int:
     if choice.not_applicable and not answer.reason.strip():
         raise UsageError(f"{choice.label!r} needs a reason: add --reason TEXT")
     updated = with_answer(assessment, question.id, answer, now=now_utc())
-    store.save(args.name, updated)
-    card = score(bank, updated)
+    # Against the version loaded above: an app saving the same assessment meanwhile keeps its
+    # answers (merged in), and a clash on this question leaves the file as the other writer
+    # saved it and puts this answer in a conflicting copy, which the error names.
+    result = store.save(args.name, updated, base=assessment)
+    if result.conflicts:
+        raise StoreError(
+            f"{args.name} was changed elsewhere at the same time ({result.conflicts[0]}); it is "
+            f"left as it was saved there, and this answer is in {result.path}"
+        )
+    card = score(bank, result.assessment)
     print(
         f"{args.name}: {question.id} = {choice.id} ({choice.label}); "
         f"{card.level_title}, {card.answered}/{card.total} answered"
@@ -605,7 +613,13 @@ def cmd_milestone(args: argparse.Namespace) -> int:
         updated = add_milestone(assessment, args.label, now=now_utc())
     except ValueError as error:
         raise UsageError(str(error)) from None
-    store.save(args.name, updated)
+    # As in cmd_answer: merged with a concurrent save, or a conflicting copy and an error.
+    result = store.save(args.name, updated, base=assessment)
+    if result.conflicts:
+        raise StoreError(
+            f"{args.name} was changed elsewhere at the same time ({result.conflicts[0]}); it is "
+            f"left as it was saved there, and the milestone is in {result.path}"
+        )
     milestone = updated.milestones[-1]
     print(
         f"{args.name}: milestone {milestone.label!r} saved with "

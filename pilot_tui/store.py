@@ -3,22 +3,29 @@
 Every write goes to a temporary file in the same folder, is flushed to disk, then renamed over
 the old file, so a crash leaves either the old or the new file, never half of one. A file that
 cannot be read is never overwritten: the user has to see it and decide.
+
+Two writers (two app windows, or the app and `pilot-tui answer`) may hold the same assessment.
+A save that is given the version its writer last read (its base) first checks whether the file
+changed since: if so, the two sets of changes are merged when they touch different things, and
+when they clash the file is left as it is and the writer's version goes to a conflicting copy
+beside it. Nothing is overwritten silently.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
 import tomllib
 import unicodedata
-from collections.abc import Mapping
-from contextlib import suppress
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import tomli_w
 from pydantic import ValidationError
@@ -32,7 +39,7 @@ from pilot_tui.core.assessment import (
     with_meta,
 )
 from pilot_tui.core.bank import Bank, BankError, parse_bank
-from pilot_tui.core.limits import MAX_FILE_BYTES
+from pilot_tui.core.limits import MAX_FILE_BYTES, MAX_TITLE
 from pilot_tui.core.problems import and_more, describe_errors
 
 APP_NAME: Final = "pilot-tui"
@@ -75,9 +82,16 @@ def resolve_data_dir(override: str | os.PathLike[str] | None = None) -> Path:
 
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file within the size limit, or raise StoreError naming the file."""
+    return parse_toml_bytes(_read_bytes(path)[0], path)
+
+
+def _read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
+    """The file's bytes within the size limit, and the status of the very file they came from."""
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
+            # fstat, not stat: a rename over PATH after the open cannot mix two files' details.
+            status = os.fstat(handle.fileno())
     except FileNotFoundError:
         raise StoreError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -86,6 +100,10 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise StoreError(f"{path}: cannot read: {error.strerror or error}") from None
     if len(raw) > MAX_FILE_BYTES:
         raise StoreError(f"{path}: larger than the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit")
+    return raw, status
+
+
+def parse_toml_bytes(raw: bytes, path: Path) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -98,6 +116,9 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise StoreError(f"{path}: not valid TOML: {error}") from None
     except RecursionError:
         raise StoreError(f"{path}: not valid TOML: nested too deeply") from None
+    except ValueError as error:
+        # tomllib lets Python's limit on integer digits (4300) through as a plain ValueError.
+        raise StoreError(f"{path}: not valid TOML: {' '.join(str(error).split())[:200]}") from None
 
 
 def parse_assessment(data: Mapping[str, Any], path: Path) -> Assessment:
@@ -123,7 +144,16 @@ def parse_assessment(data: Mapping[str, Any], path: Path) -> Assessment:
 
 def load_assessment_file(path: Path, bank: Bank) -> Assessment:
     """Read and fully validate an assessment file against the bank in use."""
-    assessment = parse_assessment(read_toml(path), path)
+    return _load_fingerprinted(path, bank)[0]
+
+
+def _load_fingerprinted(path: Path, bank: Bank) -> tuple[Assessment, Fingerprint]:
+    raw, status = _read_bytes(path)
+    return _validate_bytes(raw, path, bank), Fingerprint.of(raw, status)
+
+
+def _validate_bytes(raw: bytes, path: Path, bank: Bank) -> Assessment:
+    assessment = parse_assessment(parse_toml_bytes(raw, path), path)
     problems = check_against_bank(assessment, bank)
     if problems:
         raise StoreError(f"{path}: {and_more(problems)}")
@@ -165,11 +195,13 @@ def default_bank_text() -> str:
 # ---------------------------------------------------------------------------- writing
 
 
-def atomic_write(path: Path, content: str | bytes, *, private: bool = True) -> None:
+def atomic_write(path: Path, content: str | bytes, *, private: bool = True) -> os.stat_result:
     """Replace PATH with CONTENT so that a crash leaves either the old file or the new one.
 
     private: readable by the owner only (the data dir); otherwise the user's usual
     permissions (an export or a report the user asked to write somewhere).
+    Returns the new file's status, taken before the rename (which keeps size and mtime), so
+    that a writer replacing PATH just after us cannot be mistaken for our own write.
     """
     try:
         handle, temporary = tempfile.mkstemp(
@@ -182,6 +214,7 @@ def atomic_write(path: Path, content: str | bytes, *, private: bool = True) -> N
             stream.write(content.encode("utf-8") if isinstance(content, str) else content)
             stream.flush()
             os.fsync(stream.fileno())
+            status = os.fstat(stream.fileno())
         if not private:
             os.chmod(temporary, 0o666 & ~_current_umask())
         os.replace(temporary, path)
@@ -194,6 +227,7 @@ def atomic_write(path: Path, content: str | bytes, *, private: bool = True) -> N
             os.unlink(temporary)
         raise
     _fsync_folder(path.parent)
+    return status
 
 
 def _current_umask() -> int:
@@ -210,6 +244,163 @@ def _fsync_folder(folder: Path) -> None:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+
+
+# ---------------------------------------------------------------------------- two writers
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What a file on disk looked like when this writer last read or wrote it.
+
+    Size and mtime alone miss a same-size rewrite within one mtime tick (a whole second or two
+    on some file systems); the hash of the bytes does not.
+    """
+
+    size: int
+    mtime_ns: int
+    digest: bytes
+
+    @classmethod
+    def of(cls, raw: bytes, status: os.stat_result) -> Fingerprint:
+        return cls(
+            status.st_size, status.st_mtime_ns, hashlib.blake2b(raw, digest_size=16).digest()
+        )
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a save did.
+
+    path: the file that now holds the writer's version; assessment: exactly what was written
+    there (with the other writer's changes merged in, or retitled as a conflicting copy).
+    merged: what was taken from a version someone else saved meanwhile ("answer ID", "title").
+    conflicts: what both changed differently; when there are any, the original file was left as
+    the other writer saved it and path is a new conflicting copy beside it.
+    """
+
+    path: Path
+    assessment: Assessment
+    merged: tuple[str, ...] = ()
+    conflicts: tuple[str, ...] = ()
+
+    @property
+    def conflict_path(self) -> Path | None:
+        return self.path if self.conflicts else None
+
+
+_T = TypeVar("_T")
+_META_FIELDS: Final = ("title", "team", "facilitator", "stage", "respondent", "created")
+
+
+def _pick(base: _T | None, ours: _T | None, theirs: _T | None) -> tuple[_T | None, str]:
+    """A three-way choice: "" when ours stands, "theirs" when theirs is taken, "clash" when both
+    changed it differently (ours is returned then, for the caller to decide)."""
+    if ours == theirs or theirs == base:
+        return ours, ""
+    if ours == base:
+        return theirs, "theirs"
+    return ours, "clash"
+
+
+def merge_assessments(
+    base: Assessment, ours: Assessment, theirs: Assessment
+) -> tuple[Assessment, list[str], list[str]]:
+    """Three-way merge of two writers' versions of one assessment, both started from BASE.
+
+    Each answer (by question id), each metadata field, each participant (by id) and each
+    milestone (by label) is taken from the side that changed it; removed on one side only means
+    removed. Returns (merged, taken from theirs, clashes); a clash keeps ours in merged.
+    `updated` is the later of the two: every change touches it, so it never clashes.
+    """
+    taken: list[str] = []
+    clashes: list[str] = []
+
+    def note(outcome: str, what: str) -> None:
+        if outcome == "theirs":
+            taken.append(what)
+        elif outcome == "clash":
+            clashes.append(what)
+
+    def keyed(
+        kind: str, b: Mapping[str, _T], o: Mapping[str, _T], t: Mapping[str, _T]
+    ) -> dict[str, _T]:
+        result: dict[str, _T] = {}
+        # Ours first, in its order, then what only theirs has: a merge does not reshuffle a file.
+        for key in dict.fromkeys([*o, *t, *b]):
+            value, outcome = _pick(b.get(key), o.get(key), t.get(key))
+            note(outcome, f"{kind} {key}")
+            if value is not None:
+                result[key] = value
+        return result
+
+    meta: dict[str, Any] = {}
+    for field in _META_FIELDS:
+        value, outcome = _pick(
+            getattr(base.meta, field), getattr(ours.meta, field), getattr(theirs.meta, field)
+        )
+        note(outcome, field)
+        meta[field] = value
+    meta["updated"] = max(ours.meta.updated, theirs.meta.updated)
+    bank, outcome = _pick(base.bank, ours.bank, theirs.bank)
+    note(outcome, "bank")
+    version, outcome = _pick(base.schema_version, ours.schema_version, theirs.schema_version)
+    note(outcome, "schema version")
+    milestones = keyed(
+        "milestone",
+        {m.label: m for m in base.milestones},
+        {m.label: m for m in ours.milestones},
+        {m.label: m for m in theirs.milestones},
+    )
+    data = {
+        "schema": ours.schema_,
+        "schema_version": version,
+        "bank": bank,
+        "meta": meta,
+        "answers": keyed("answer", base.answers, ours.answers, theirs.answers),
+        "participants": keyed(
+            "participant", base.participants, ours.participants, theirs.participants
+        ),
+        # Oldest first, as in every file; sorted() is stable, so equal stamps keep their order.
+        "milestones": sorted(milestones.values(), key=lambda m: m.created),
+    }
+    try:
+        merged = Assessment.model_validate(data)
+    except ValidationError as error:
+        # Together the two versions break a limit (too many answers, say): they cannot be one.
+        return ours, [], [f"together: {and_more(describe_errors(error, data))}"]
+    return merged, taken, clashes
+
+
+@contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """Hold the folder's advisory lock: two pilot-tui processes check and write one at a time.
+
+    Without it, another writer could replace the file between our check and our rename, and
+    its change would be lost after all. A lock on the file itself would not do: the rename
+    replaces the file the lock is on. Where there is no flock (Windows) or the folder cannot be
+    opened (it is gone: the save then fails with its own message), we go on without it.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        with suppress(OSError):
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
+def _conflict_stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dt%H%M%Sz")
 
 
 # ---------------------------------------------------------------------------- names
@@ -256,6 +447,9 @@ class Store:
     def __init__(self, root: Path, bank: Bank) -> None:
         self.root = root
         self.bank = bank
+        # Per file: its fingerprint when this store last read or wrote it, and what it held then.
+        # A save whose base is that very version, onto an unchanged file, needs no second read.
+        self._seen: dict[Path, tuple[Fingerprint, Assessment]] = {}
 
     def ensure_root(self) -> None:
         if self.root.is_dir():
@@ -306,33 +500,104 @@ class Store:
         path = self.path_for(name)
         if not path.exists():
             raise StoreError(f"no assessment named {name!r} in {self.root} (`pilot-tui list`)")
-        return load_assessment_file(path, self.bank)
+        return self._load_path(path)
+
+    def _load_path(self, path: Path) -> Assessment:
+        assessment, fingerprint = _load_fingerprinted(path, self.bank)
+        self._seen[path.absolute()] = (fingerprint, assessment)
+        return assessment
 
     def load_reference(self, reference: str) -> tuple[Assessment, Path]:
         """NAME in the store, or the path of any assessment file."""
         if looks_like_path(reference) and Path(reference).exists():
             path = Path(reference)
-            return load_assessment_file(path, self.bank), path
+            return self._load_path(path), path
         if looks_like_path(reference):
             raise StoreError(f"{reference}: no such file")
         return self.load(reference), self.path_for(reference)
 
-    def save(self, name: str, assessment: Assessment) -> Path:
-        """Write an assessment over NAME, unless the file there cannot be read."""
-        path = self.path_for(name)
-        self.save_file(path, assessment)
-        return path
+    def save(
+        self, name: str, assessment: Assessment, *, base: Assessment | None = None
+    ) -> SaveResult:
+        """Write an assessment over NAME, unless the file there cannot be read (see save_file)."""
+        return self.save_file(self.path_for(name), assessment, base=base)
 
-    def save_file(self, path: Path, assessment: Assessment) -> None:
-        """Write an assessment to PATH, in the store or not, unless the file there is unreadable."""
+    def save_file(
+        self, path: Path, assessment: Assessment, *, base: Assessment | None = None
+    ) -> SaveResult:
+        """Write an assessment to PATH, in the store or not, unless the file there is unreadable.
+
+        base: the version this writer last read from PATH or wrote to it. Given one, a file
+        that changed since is not overwritten blindly: the other writer's changes are merged in
+        when they touch other things, and otherwise the file is left as it is and ASSESSMENT
+        goes to a conflicting copy beside it. Without one, the file is replaced (an import with
+        --force, say, means to replace it).
+        """
         problems = check_against_bank(assessment, self.bank)
         if problems:
             raise StoreError(f"{path}: not saved: {problems[0]}")
         if path.parent == self.root:
             self.ensure_root()
-        if path.exists():
-            self._refuse_if_unreadable(path)
-        atomic_write(path, dumps_assessment(assessment))
+        with _folder_lock(path.parent):
+            theirs = self._changed_on_disk(path, base)
+            if theirs is None or base is None:
+                return self._write(path, assessment)
+            merged, taken, clashes = merge_assessments(base, assessment, theirs)
+            if not clashes:
+                written = self._write(path, merged)
+                return SaveResult(path, written.assessment, merged=tuple(taken))
+            return self._write_conflicting_copy(path, assessment, clashes)
+
+    def _changed_on_disk(self, path: Path, base: Assessment | None) -> Assessment | None:
+        """The version on disk when it is not BASE (or when there is no base); None when there
+        is no file, or it is still exactly what this writer last read or wrote.
+
+        Raises StoreError for a file that cannot be read: it is never replaced.
+        """
+        if not path.exists():
+            # Deleted (to the backup folder) meanwhile: writing brings the answers back.
+            return None
+        try:
+            raw, status = _read_bytes(path)
+            seen = self._seen.get(path.absolute())
+            if (
+                base is not None
+                and seen is not None
+                and seen[0] == Fingerprint.of(raw, status)
+                and (seen[1] is base or seen[1] == base)
+            ):
+                # Untouched since our own read or write, which parsed: no need to parse again.
+                return None
+            theirs = _validate_bytes(raw, path, self.bank)
+        except StoreError as error:
+            raise StoreError(f"{error}; not overwritten (move or fix the file first)") from None
+        return None if theirs == base else theirs
+
+    def _write(self, path: Path, assessment: Assessment) -> SaveResult:
+        raw = dumps_assessment(assessment).encode("utf-8")
+        status = atomic_write(path, raw)
+        self._seen[path.absolute()] = (Fingerprint.of(raw, status), assessment)
+        return SaveResult(path, assessment)
+
+    def _write_conflicting_copy(
+        self, path: Path, assessment: Assessment, clashes: list[str]
+    ) -> SaveResult:
+        """Keep PATH as the other writer left it; write ASSESSMENT as a new file beside it.
+
+        Named by the store's usual rules (lowercase, dashes, no dots), so it is listed like any
+        other assessment and opens by name; its title says what it is.
+        """
+        stamp = _conflict_stamp()
+        suffix = f"-conflict-{stamp}"
+        stem = path.stem[: 64 - len(suffix) - 3].rstrip("-") or "assessment"
+        copy, counter = path.with_name(f"{stem}{suffix}{SUFFIX}"), 2
+        while copy.exists():
+            copy = path.with_name(f"{stem}{suffix}-{counter}{SUFFIX}")
+            counter += 1
+        note = f" (conflicting copy {stamp.upper()})"
+        title = assessment.meta.title[: MAX_TITLE - len(note)].rstrip() + note
+        written = self._write(copy, with_meta(assessment, now=now_utc(), title=title))
+        return SaveResult(copy, written.assessment, conflicts=tuple(clashes))
 
     def _refuse_if_unreadable(self, path: Path) -> None:
         """A file that cannot be read is the user's to fix: it is never replaced."""
@@ -357,7 +622,7 @@ class Store:
         if self.exists(chosen):
             raise StoreError(f"an assessment named {chosen!r} already exists")
         self.ensure_root()
-        atomic_write(self.path_for(chosen), dumps_assessment(assessment))
+        self._write(self.path_for(chosen), assessment)
         return chosen
 
     def import_file(
@@ -426,8 +691,8 @@ class Store:
         """Give an assessment a new title. The file keeps its name, so scripts that use it and
         the CI gate go on working."""
         renamed = with_meta(assessment, now=now_utc(), title=title)
-        self.save(name, renamed)
-        return renamed
+        # Against the version shown in the list: an app saving answers to it meanwhile keeps them.
+        return self.save(name, renamed, base=assessment).assessment
 
 
 # ---------------------------------------------------------------------------- settings

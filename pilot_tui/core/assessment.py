@@ -46,7 +46,14 @@ Title = Annotated[str, Field(min_length=1, max_length=MAX_TITLE), AfterValidator
 
 def _as_utc(value: datetime) -> datetime:
     # TOML allows local date-times; they are taken to be UTC so every stamp compares.
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        # 0001-01-01T00:00:00+01:00 is a valid TOML date-time but falls before year 1 in UTC;
+        # pydantic passes only ValueError on as a validation error, so this would escape.
+        raise ValueError("is out of range once converted to UTC") from None
 
 
 Stamp = Annotated[datetime, AfterValidator(_as_utc)]
@@ -59,8 +66,11 @@ class _Model(BaseModel):
 class Answer(_Model):
     """What a team said about one question."""
 
-    choice: str | None = None
-    """The id of one of the question's choices; None while only notes are written."""
+    choice: Line | None = None
+    """The id of one of the question's choices; None while only notes are written.
+
+    A Line, not any text: an answer to a question the bank does not have is kept and shown in
+    reports with its choice as written, so it must not carry escape sequences either."""
     notes: Notes = ""
     owner: Line = ""
     due: date | None = None

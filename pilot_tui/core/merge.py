@@ -114,8 +114,11 @@ def merge(
             participants[pid] = person
             sources[pid] = item.source
     if len(participants) > MAX_PARTICIPANTS:
+        # Named like every other input error, so the user knows which files brought them.
+        files = [item.source for item in inputs]
+        named = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
         raise MergeError(
-            f"{len(participants)} participants are more than the {MAX_PARTICIPANTS} "
+            f"{named}: {len(participants)} participants are more than the {MAX_PARTICIPANTS} "
             "one assessment holds"
         )
     # Participant ids are unique across the inputs, so ordering the inputs by their first one

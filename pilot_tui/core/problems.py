@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Final
 
 from pydantic import ValidationError
 
@@ -23,6 +24,18 @@ def and_more(problems: list[str]) -> str:
     if extra <= 0:
         return problems[0]
     return f"{problems[0]} (and {extra} more problem{'' if extra == 1 else 's'})"
+
+
+_PLAIN_KEY: Final = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+
+
+def _key(step: str) -> str:
+    """A key from the file as it can be shown on one line of a terminal.
+
+    Keys come from the file being read: a key holding a newline or an escape sequence would
+    otherwise split the one-line error or reach the terminal raw, and a huge key flood it.
+    """
+    return step if _PLAIN_KEY.fullmatch(step) else repr(step[:40])
 
 
 def describe_location(data: Any, loc: tuple[int | str, ...]) -> str:
@@ -46,7 +59,7 @@ def describe_location(data: Any, loc: tuple[int | str, ...]) -> str:
                 parts[-1] = f"{singular} #{step + 1}".strip()
             node = item
         else:
-            parts.append(str(step))
+            parts.append(_key(step))
             pending_key = str(step)
             node = node.get(step) if isinstance(node, dict) else None
     return ", ".join(parts) if parts else "top level"

@@ -18,6 +18,7 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -97,6 +98,19 @@ class PilotApp(App[None]):
             theme = load_settings().get("theme")
             if theme in self.available_themes:
                 self.theme = theme
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        # Messages here carry titles, paths and text from files: "[/red]" in a file must show
+        # as written, not restyle the message, crash it, or become a clickable action.
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def get_default_screen(self) -> Screen[Any]:
         # Opening one assessment starts on its interview: the list is only built if asked for.
@@ -222,6 +236,29 @@ class PilotApp(App[None]):
         if self._save_failing:
             self.notify("Saved again: every answer is on disk.", timeout=4)
         self._save_failing = False
+        # Someone else saved the same file meanwhile: their answers were merged in, or ours went
+        # to a conflicting copy. Either way the user sees it here, and the screen shows it.
+        notice = session.adopt_saved()
+        if notice:
+            from textual.widgets import Static
+
+            # Not markup: a file opened by path may have brackets in its name.
+            self.notify(f"{notice}.", severity="warning", timeout=12, markup=False)
+
+            async def show_merged(screen: InterviewScreen) -> None:
+                # Later, and only if the screen is still up: a save on leaving it or on quitting
+                # lands here too. Not go_to(): it first records the form, which still shows
+                # our answer from before the merge.
+                if screen.is_attached:
+                    screen.query_one("#assessment-title", Static).update(
+                        Content(session.assessment.meta.title)
+                    )
+                    screen._refresh_scores()
+                    await screen._show(screen.position)
+
+            for screen in self.screen_stack:
+                if isinstance(screen, InterviewScreen) and screen.session is session:
+                    self.call_later(show_merged, screen)
         if not session.dirty:
             stamp = datetime.now().strftime("%H:%M:%S")
             self._show_save_status(Content.styled(f"✓ saved {stamp}", "$text-success"))

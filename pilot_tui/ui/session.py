@@ -2,6 +2,11 @@
 
 No Textual here: the app drives it, and the tests can too. The in-memory assessment is the truth;
 saving writes a snapshot of it, so a failed save loses nothing and the next attempt catches up.
+
+Someone else may save the same file meanwhile (another window, `pilot-tui answer`): each save
+passes the store the version this session last read or wrote (its base), so their changes are
+merged in, or, when both changed the same thing, ours goes to a conflicting copy that this
+session then carries on with. Either way the app is told, in one line, by adopt_saved().
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from pilot_tui.core.bank import Bank, Question, Section
 from pilot_tui.core.merge import Disagreement, disagreements
 from pilot_tui.core.milestones import Change, add_milestone, diff_answers, sparkline, trends
 from pilot_tui.core.scoring import ActionItem, Scorecard, action_plan, score
-from pilot_tui.store import Store
+from pilot_tui.store import SaveResult, Store, merge_assessments
 from pilot_tui.ui.widgets.scorecard import CardExtras
 
 
@@ -43,6 +48,12 @@ class Session:
         self._revision = 0
         self._saved_revision = 0
         self._save_lock = threading.Lock()
+        self.base = assessment
+        """The version last read from the file or written to it: what a save merges against.
+        Changed only under the save lock, by save()."""
+        self._brought_back: list[tuple[Assessment, SaveResult]] = []
+        """Saves that wrote more than our snapshot (a merge) or elsewhere (a conflicting copy),
+        with that snapshot: for adopt_saved() to take in on the app's thread."""
 
     # ------------------------------------------------------------------ reading
 
@@ -151,11 +162,57 @@ class Session:
     # ------------------------------------------------------------------ saving
 
     def save(self) -> bool:
-        """Write the latest answers; safe to call from a worker thread. True when it wrote."""
+        """Write the latest answers; safe to call from a worker thread. True when it wrote.
+
+        Only the file's side changes here (base, and path after a conflict); the answers in
+        memory belong to the app's thread, which takes in what came back with adopt_saved().
+        """
         with self._save_lock:
             revision = self._revision
             if revision == self._saved_revision:
                 return False
-            self.store.save_file(self.path, self.assessment)
+            snapshot = self.assessment
+            result = self.store.save_file(self.path, snapshot, base=self.base)
+            self.base = result.assessment
+            if result.conflicts:
+                # From now on this session is the conflicting copy: saving to the original again
+                # would only clash again, and make a new copy every time.
+                self.path = result.path
+                self.name = result.path.stem if result.path.parent == self.store.root else None
+            if result.merged or result.conflicts:
+                self._brought_back.append((snapshot, result))
             self._saved_revision = revision
             return True
+
+    def adopt_saved(self) -> str:
+        """Take in what saves brought back; call on the app's thread. The notice to show, or "".
+
+        A merge brings the other writer's answers; a conflict the copy's new title. Changes
+        made here after the save's snapshot stay on top (a three-way merge against it; where
+        they touch the same thing, the newer edit here wins and is saved next).
+        """
+        with self._save_lock:
+            brought_back, self._brought_back = self._brought_back, []
+            if not brought_back:
+                return ""
+            for snapshot, result in brought_back:
+                self.assessment = merge_assessments(snapshot, self.assessment, result.assessment)[0]
+            self.extras = self._extras()
+            self._rescore()
+            if self.assessment == self.base:
+                self._saved_revision = self._revision
+        return "; ".join(_notice(result) for _, result in brought_back)
+
+
+def _notice(result: SaveResult) -> str:
+    if result.conflicts:
+        return (
+            f"Changed elsewhere at the same time ({_listed(result.conflicts)}): that version is "
+            f"left in the file, and yours is saved as {result.path.name}, open here now"
+        )
+    return f"Merged changes saved elsewhere meanwhile ({_listed(result.merged)})"
+
+
+def _listed(things: tuple[str, ...]) -> str:
+    shown = ", ".join(things[:3])
+    return shown if len(things) <= 3 else f"{shown} and {len(things) - 3} more"

@@ -1,0 +1,82 @@
+"""Files written by earlier versions of the assessment schema must keep loading.
+
+tests/fixtures/schema-v1.toml was written by pilot-tui's own code at schema version 1 (a merge
+of two people's files, with answers of every kind, notes with newlines, tabs and non-ASCII
+text, owners, due dates, evidence, a not-applicable reason, a notes-only answer, an answer to a
+question the bank does not have, and a milestone).
+
+NEVER EDIT, REFORMAT OR REGENERATE THAT FILE. It stands for the files people already have on
+their disks and in their mail: if a change to the code makes this test fail, the change breaks
+their files, and the fix belongs in the code (read the old form, migrate it), not in the fixture.
+When the schema version goes up, add a schema-v2.toml beside it and keep this one.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from pilot_tui.core.bank import Bank
+from pilot_tui.core.milestones import diff_answers, milestone_answers
+from pilot_tui.core.report import html_report, markdown_report, report_rows
+from pilot_tui.core.scoring import action_plan, score
+from pilot_tui.store import Store, dumps_assessment, load_assessment_file, parse_assessment
+
+V1 = Path(__file__).parent / "fixtures" / "schema-v1.toml"
+
+
+def test_a_version_1_file_loads_with_everything_in_it(bank: Bank) -> None:
+    assessment = load_assessment_file(V1, bank)
+
+    assert (assessment.schema_, assessment.schema_version) == ("pilot-tui/assessment", 1)
+    assert assessment.meta.title == "Claims triage bot"
+    assert assessment.meta.facilitator == "Dana Ødegård"
+    assert assessment.meta.created == datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    answers = assessment.answers
+    assert [answers[q].choice for q in ("success-criteria", "edge-cases-tested", "runbook")] == [
+        "partial",
+        "unknown",
+        "partial",
+    ]
+    assert answers["success-criteria"].notes.startswith("Team view after discussion:\nagreed")
+    assert answers["success-criteria"].due == date(2026, 4, 30)
+    assert answers["success-criteria"].evidence == "https://wiki.example.com/claims/criteria"
+    assert answers["cost-monitoring"].reason == "fixed-price contract with the vendor"
+    assert sorted(assessment.participants) == ["ana", "bo-li"]
+    ana = assessment.participants["ana"].answers
+    assert (
+        "≥ 0.92" in ana["success-criteria"].notes
+        and "“Good enough”" in ana["success-criteria"].notes
+    )
+    assert ana["edge-cases-tested"].notes == "Nobody in the room knew.\tAsk QA."
+    assert ana["on-call"].choice is None and "🚀" in ana["on-call"].notes
+    assert [m.label for m in assessment.milestones] == ["Workshop 1"]
+
+
+def test_a_version_1_file_scores_and_reports(bank: Bank) -> None:
+    assessment = load_assessment_file(V1, bank)
+
+    card = score(bank, assessment)
+
+    assert card.orphaned == ("retired-question",)
+    assert (card.answered, card.unknown) == (6, 1)
+    assert 0 <= card.score <= card.average <= 100
+    assert action_plan(bank, assessment)
+    changes = diff_answers(bank, milestone_answers(assessment, "Workshop 1"), assessment.answers)
+    assert [(c.question, c.direction) for c in changes] == [("runbook", "improved")]
+    disputes, trend = report_rows(bank, assessment)
+    for render in (markdown_report, html_report):
+        text = render(bank, assessment, disputes=disputes, trend=trend, generated=datetime.now(UTC))
+        assert "Claims triage bot" in text and "retired-question" in text
+
+
+def test_a_version_1_file_round_trips(bank: Bank, store: Store) -> None:
+    assessment = load_assessment_file(V1, bank)
+
+    text = dumps_assessment(assessment)
+
+    assert parse_assessment(tomllib.loads(text), V1) == assessment
+    name = store.import_file(V1)
+    assert store.load(name) == assessment
+    assert store.export_text(name) == text

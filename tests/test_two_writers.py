@@ -1,0 +1,326 @@
+"""Two writers on one assessment (two stores, the app and `pilot-tui answer`): no lost update.
+
+Different questions are merged; the same question changed both ways leaves the file as the other
+writer saved it and puts ours in a visible, loadable conflicting copy, and the writer is told.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from helpers import Cli, app_for, folder_snapshot
+from textual.widgets import Static
+
+from pilot_tui.cli import main
+from pilot_tui.core.assessment import (
+    Answer,
+    Assessment,
+    new_assessment,
+    now_utc,
+    with_answer,
+    with_meta,
+)
+from pilot_tui.core.bank import Bank
+from pilot_tui.core.milestones import add_milestone
+from pilot_tui.store import Store, StoreError, atomic_write, load_assessment_file, merge_assessments
+from pilot_tui.ui.screens.interview import InterviewScreen
+from pilot_tui.ui.session import Position, Session
+from pilot_tui.ui.widgets.scorecard import ScorecardPanel
+
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+FIRST = Position(0, 0)  # success-criteria
+SECOND = Position(0, 1)  # eval-production-data
+
+
+def answered(assessment: Assessment, question: str, choice: str, notes: str = "") -> Assessment:
+    return with_answer(assessment, question, Answer(choice=choice, notes=notes), now=now_utc())
+
+
+@pytest.fixture
+def name(store: Store) -> str:
+    return store.create(new_assessment(store.bank, "Claims triage bot", team="Claims AI", now=NOW))
+
+
+def other_store(store: Store) -> Store:
+    """A second writer: its own Store, so nothing is shared in memory (like another process)."""
+    return Store(store.root, store.bank)
+
+
+def conflict_copies(store: Store, name: str) -> list[str]:
+    return [n for n in store.names() if n.startswith(f"{name}-conflict-")]
+
+
+# ---------------------------------------------------------------------------- the store
+
+
+def test_an_unchanged_file_is_simply_written(store: Store, name: str) -> None:
+    base = store.load(name)
+    result = store.save(name, answered(base, "success-criteria", "met"), base=base)
+    assert result.path == store.path_for(name)
+    assert (result.merged, result.conflicts, result.conflict_path) == ((), (), None)
+    assert store.load(name).answers["success-criteria"].choice == "met"
+    # And again, from the version just written: still a plain write.
+    again = store.save(
+        name, answered(result.assessment, "runbook", "partial"), base=result.assessment
+    )
+    assert (again.merged, again.conflicts) == ((), ())
+    assert set(store.load(name).answers) == {"success-criteria", "runbook"}
+    assert conflict_copies(store, name) == []
+
+
+def test_a_file_touched_but_not_changed_is_simply_written(store: Store, name: str) -> None:
+    base = store.load(name)
+    path = store.path_for(name)
+    # Another program rewrites the same content (new mtime, same bytes): nothing to merge.
+    atomic_write(path, path.read_bytes())
+    result = store.save(name, answered(base, "success-criteria", "met"), base=base)
+    assert (result.merged, result.conflicts) == ((), ())
+
+
+def test_different_questions_from_two_stores_are_merged(store: Store, name: str) -> None:
+    other = other_store(store)
+    ours_base = store.load(name)
+    theirs_base = other.load(name)
+    other.save(name, answered(theirs_base, "runbook", "met", "theirs"), base=theirs_base)
+    result = store.save(name, answered(ours_base, "success-criteria", "partial"), base=ours_base)
+    assert result.merged == ("answer runbook",)
+    assert result.conflicts == ()
+    on_disk = store.load(name)
+    assert on_disk == result.assessment
+    assert on_disk.answers["success-criteria"].choice == "partial"
+    assert on_disk.answers["runbook"] == Answer(choice="met", notes="theirs")
+    assert conflict_copies(store, name) == []
+    # The other writer, saving again from its own base, merges ours back in too.
+    mine = other.load(name)
+    assert mine.answers["success-criteria"].choice == "partial"
+
+
+def test_the_same_question_changed_both_ways_makes_a_conflicting_copy(
+    store: Store, name: str
+) -> None:
+    other = other_store(store)
+    ours_base = store.load(name)
+    theirs_base = other.load(name)
+    other.save(name, answered(theirs_base, "success-criteria", "met"), base=theirs_base)
+    theirs_bytes = store.path_for(name).read_bytes()
+    ours = answered(answered(ours_base, "success-criteria", "not-met"), "runbook", "partial")
+    result = store.save(name, ours, base=ours_base)
+
+    assert result.conflicts == ("answer success-criteria",)
+    assert result.conflict_path == result.path != store.path_for(name)
+    # The file keeps the other writer's version, byte for byte.
+    assert store.path_for(name).read_bytes() == theirs_bytes
+    # Ours is a normal assessment in the list, loadable by name, its title saying what it is.
+    copies = conflict_copies(store, name)
+    assert copies == [result.path.stem]
+    copy = store.load(copies[0])
+    assert copy == result.assessment
+    assert copy.meta.title.startswith("Claims triage bot (conflicting copy ")
+    assert copy.answers == ours.answers
+    assert {entry.name: entry.error for entry in store.entries()} == {name: None, copies[0]: None}
+    # Both versions load: nothing lost.
+    assert store.load(name).answers["success-criteria"].choice == "met"
+
+
+def test_both_making_the_same_change_is_no_conflict(store: Store, name: str) -> None:
+    other = other_store(store)
+    base = store.load(name)
+    other.save(name, answered(other.load(name), "runbook", "met"), base=base)
+    result = store.save(name, answered(base, "runbook", "met"), base=base)
+    assert (result.merged, result.conflicts) == ((), ())
+    assert conflict_copies(store, name) == []
+
+
+def test_without_a_base_the_file_is_replaced_as_before(store: Store, name: str) -> None:
+    other = other_store(store)
+    base = store.load(name)
+    other.save(name, answered(other.load(name), "runbook", "met"), base=base)
+    result = store.save(name, answered(base, "success-criteria", "met"))
+    assert (result.merged, result.conflicts) == ((), ())
+    assert "runbook" not in store.load(name).answers
+
+
+def test_an_unreadable_file_is_never_overwritten_even_with_a_base(store: Store, name: str) -> None:
+    base = store.load(name)
+    path = store.path_for(name)
+    path.write_text("schema = 'pilot-tui/assessment'\nbroken = [", encoding="utf-8")
+    before = folder_snapshot(store.root)
+    with pytest.raises(StoreError, match="not overwritten"):
+        store.save(name, answered(base, "success-criteria", "met"), base=base)
+    assert folder_snapshot(store.root) == before
+
+
+def test_metadata_and_milestones_merge_like_answers(bank: Bank) -> None:
+    base = new_assessment(bank, "Claims triage bot", team="Claims AI", now=NOW)
+    ours = add_milestone(answered(base, "runbook", "met"), "Workshop 1", now=NOW)
+    theirs = with_meta(base, now=now_utc(), team="Claims Platform")
+    merged, taken, clashes = merge_assessments(base, ours, theirs)
+    assert (taken, clashes) == (["team"], [])
+    assert merged.meta.team == "Claims Platform"
+    assert [m.label for m in merged.milestones] == ["Workshop 1"]
+    assert merged.answers["runbook"].choice == "met"
+    # Both renamed it differently: a clash, ours kept in the merged document.
+    _, _, clashes = merge_assessments(
+        base, with_meta(base, now=NOW, title="A"), with_meta(base, now=NOW, title="B")
+    )
+    assert clashes == ["title"]
+    # An answer removed on one side and left alone on the other is removed.
+    answered_base = answered(base, "runbook", "met")
+    removed = with_answer(answered_base, "runbook", None, now=NOW)
+    merged, _, clashes = merge_assessments(
+        answered_base, removed, answered(answered_base, "on-call", "partial")
+    )
+    assert clashes == []
+    assert set(merged.answers) == {"on-call"}
+
+
+def test_retitle_from_the_list_keeps_answers_saved_meanwhile(store: Store, name: str) -> None:
+    listed = store.load(name)
+    other_store(store).save(name, answered(listed, "runbook", "met"), base=listed)
+    renamed = store.retitle(name, listed, "Claims bot v2")
+    assert renamed.meta.title == "Claims bot v2"
+    on_disk = store.load(name)
+    assert on_disk.meta.title == "Claims bot v2"
+    assert on_disk.answers["runbook"].choice == "met"
+
+
+# ---------------------------------------------------------------------------- session and CLI
+
+
+def test_cli_answer_while_a_session_holds_the_assessment(store: Store, name: str, cli: Cli) -> None:
+    session = Session(store, store.path_for(name), store.load(name), name)
+    assert session.set_answer(FIRST, Answer(choice="met"))
+    assert cli("answer", name, "runbook", "partial").code == 0
+    assert session.save()
+    assert session.adopt_saved() == "Merged changes saved elsewhere meanwhile (answer runbook)"
+    # The session now shows both, is rescored, and has nothing left to save.
+    assert session.assessment.answers["runbook"].choice == "partial"
+    assert session.card.answered == 2
+    assert not session.dirty
+    on_disk = store.load(name)
+    assert on_disk.answers["success-criteria"].choice == "met"
+    assert on_disk.answers["runbook"].choice == "partial"
+    # A later change is saved over the merged version as usual.
+    session.set_answer(SECOND, Answer(choice="partial"))
+    assert session.save()
+    assert session.adopt_saved() == ""
+    assert set(store.load(name).answers) == {"success-criteria", "runbook", "eval-production-data"}
+
+
+def test_cli_answer_to_the_same_question_makes_the_session_move_to_a_copy(
+    store: Store, name: str, cli: Cli
+) -> None:
+    session = Session(store, store.path_for(name), store.load(name), name)
+    session.set_answer(FIRST, Answer(choice="met"))
+    assert cli("answer", name, "success-criteria", "not-met").code == 0
+    assert session.save()
+    notice = session.adopt_saved()
+    copy = conflict_copies(store, name)
+    assert len(copy) == 1
+    assert notice.startswith("Changed elsewhere at the same time (answer success-criteria)")
+    assert f"{copy[0]}.toml" in notice
+    # The file keeps the CLI's answer; the session goes on in its own copy.
+    assert store.load(name).answers["success-criteria"].choice == "not-met"
+    assert session.path == store.path_for(copy[0]) and session.name == copy[0]
+    assert "conflicting copy" in session.assessment.meta.title
+    assert not session.dirty
+    session.set_answer(SECOND, Answer(choice="met"))
+    assert session.save()
+    assert session.adopt_saved() == ""  # no second copy: the session saves to its own now
+    assert conflict_copies(store, name) == copy
+    saved_copy = store.load(copy[0])
+    assert saved_copy.answers["success-criteria"].choice == "met"
+    assert saved_copy.answers["eval-production-data"].choice == "met"
+    assert "conflicting copy" in saved_copy.meta.title
+
+
+def test_cli_answer_that_clashes_with_a_save_says_where_its_answer_went(
+    store: Store, name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The app saves the same question between the CLI's load and its save.
+    real_load = Store.load
+
+    def load_then_race(self: Store, loaded: str) -> Assessment:
+        result = real_load(self, loaded)
+        other = other_store(self)
+        other.save(loaded, answered(real_load(other, loaded), "success-criteria", "met"))
+        return result
+
+    monkeypatch.setattr(Store, "load", load_then_race)
+    code = main(["answer", name, "success-criteria", "not-met"])
+    err = capsys.readouterr().err
+    monkeypatch.undo()
+    assert code == 2
+    assert err.count("\n") == 1 and "changed elsewhere at the same time" in err
+    copy = conflict_copies(store, name)
+    assert len(copy) == 1 and f"{copy[0]}.toml" in err
+    assert store.load(name).answers["success-criteria"].choice == "met"
+    assert store.load(copy[0]).answers["success-criteria"].choice == "not-met"
+
+
+async def test_app_and_cli_answer_different_questions(store: Store, name: str) -> None:
+    app = app_for(store, name)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("1")  # success-criteria: met, in the app
+        assert main(["answer", name, "runbook", "partial", "--owner", "Ana"]) == 0
+        assert app.flush_save()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("Merged changes saved elsewhere" in m and "runbook" in m for m in messages)
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        assert screen.session.assessment.answers["runbook"].owner == "Ana"
+        assert "2/31 answered" in screen.query_one(ScorecardPanel).text
+    on_disk = store.load(name)
+    assert on_disk.answers["success-criteria"].choice == "met"
+    assert on_disk.answers["runbook"] == Answer(choice="partial", owner="Ana")
+    assert conflict_copies(store, name) == []
+
+
+async def test_app_and_cli_answer_the_same_question(store: Store, name: str) -> None:
+    app = app_for(store, name)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("1")  # success-criteria: met, in the app
+        assert main(["answer", name, "success-criteria", "not-met"]) == 0
+        await pilot.pause(0.6)  # the autosave's timer fires and its worker writes
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        copy = conflict_copies(store, name)
+        assert len(copy) == 1
+        messages = [n.message for n in app._notifications]
+        assert any("Changed elsewhere" in m and f"{copy[0]}.toml" in m for m in messages)
+        title = app.screen.query_one("#assessment-title", Static).render()
+        assert "conflicting copy" in str(title)
+    assert store.load(name).answers["success-criteria"].choice == "not-met"
+    assert store.load(copy[0]).answers["success-criteria"].choice == "met"
+
+
+def test_two_sessions_each_answer_and_nothing_is_lost(store: Store, name: str) -> None:
+    first = Session(store, store.path_for(name), store.load(name), name)
+    second = Session(other_store(store), store.path_for(name), store.load(name), name)
+    for step, (position, choice) in enumerate([(FIRST, "met"), (SECOND, "partial")]):
+        first.set_answer(Position(1, step), Answer(choice="met"))
+        second.set_answer(position, Answer(choice=choice))
+        assert first.save() and second.save()
+        first.adopt_saved()
+        second.adopt_saved()
+    on_disk = load_assessment_file(store.path_for(name), store.bank)
+    assert len(on_disk.answers) == 4
+    assert conflict_copies(store, name) == []
+
+
+def test_a_conflicting_copy_of_a_file_outside_the_store(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "Shared Claims.toml"
+    base = new_assessment(store.bank, "Claims", now=NOW)
+    store.save_file(path, base)
+    loaded, _ = store.load_reference(str(path))
+    Store(tmp_path, store.bank).save_file(path, answered(loaded, "runbook", "met"), base=loaded)
+    result = store.save_file(path, answered(loaded, "runbook", "not-met"), base=loaded)
+    assert result.path.parent == tmp_path
+    assert result.path.name.startswith("Shared Claims-conflict-")
+    assert load_assessment_file(result.path, store.bank).answers["runbook"].choice == "not-met"
+    assert load_assessment_file(path, store.bank).answers["runbook"].choice == "met"
