@@ -208,6 +208,18 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
+def _write_output(text: str, output: str | None) -> int:
+    """TEXT to standard output, or to the file OUTPUT with the user's usual permissions."""
+    if output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    path = Path(output)
+    if path.is_dir():
+        raise UsageError(f"{path}: is a folder; give a file name")
+    atomic_write(path, text, private=False)
+    return EXIT_OK
+
+
 def _parse_due(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -416,14 +428,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     store = _store(args)
     text = store.export_text(args.name)
-    if args.output is None:
-        sys.stdout.write(text)
-        return EXIT_OK
-    output = Path(args.output)
-    if output.is_dir():
-        raise UsageError(f"{output}: is a folder; give a file name")
-    atomic_write(output, text, private=False)
-    return EXIT_OK
+    return _write_output(text, args.output)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -686,14 +691,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     disputes, trend = report_rows(store.bank, assessment)
     render = markdown_report if args.format == "md" else html_report
     text = render(store.bank, assessment, disputes=disputes, trend=trend, generated=now_utc())
-    if args.output is None:
-        sys.stdout.write(text)
-        return EXIT_OK
-    output = Path(args.output)
-    if output.is_dir():
-        raise UsageError(f"{output}: is a folder; give a file name")
-    atomic_write(output, text, private=False)
-    return EXIT_OK
+    return _write_output(text, args.output)
 
 
 def cmd_app(args: argparse.Namespace) -> int:
