@@ -240,25 +240,13 @@ class PilotApp(App[None]):
         # to a conflicting copy. Either way the user sees it here, and the screen shows it.
         notice = session.adopt_saved()
         if notice:
-            from textual.widgets import Static
-
             # Not markup: a file opened by path may have brackets in its name.
             self.notify(f"{notice}.", severity="warning", timeout=12, markup=False)
 
-            async def show_merged(screen: InterviewScreen) -> None:
-                # Later, and only if the screen is still up: a save on leaving it or on quitting
-                # lands here too. Not go_to(): it first records the form, which still shows
-                # our answer from before the merge.
-                if screen.is_attached:
-                    screen.query_one("#assessment-title", Static).update(
-                        Content(session.assessment.meta.title)
-                    )
-                    screen._refresh_scores()
-                    await screen._show(screen.position)
-
             for screen in self.screen_stack:
                 if isinstance(screen, InterviewScreen) and screen.session is session:
-                    self.call_later(show_merged, screen)
+                    # Later: a save on leaving the screen or on quitting lands here too.
+                    self.call_later(screen.show_adopted)
         if not session.dirty:
             stamp = datetime.now().strftime("%H:%M:%S")
             self._show_save_status(Content.styled(f"✓ saved {stamp}", "$text-success"))

@@ -266,6 +266,19 @@ class InterviewScreen(Screen[None]):
         question = self.session.question(self.position)
         return answer_choice(self.session.bank, question, self.session.answer(self.position))
 
+    async def show_adopted(self) -> None:
+        """Show the session's document after a save took in another writer's changes (or
+        moved ours to a conflicting copy): its title, its scores and the current answer.
+
+        Not go_to(): that first records the form, which still shows the answer from before."""
+        if not self.is_attached:
+            return
+        self.query_one("#assessment-title", Static).update(
+            Content(self.session.assessment.meta.title)
+        )
+        self._refresh_scores()
+        await self._show(self.position)
+
     def _refresh_scores(self) -> None:
         card = self.session.card
         self.query_one(ScorecardPanel).show(card, self.session.extras)
