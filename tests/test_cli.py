@@ -107,8 +107,8 @@ def test_new_with_a_title_full_of_separators_stays_in_the_data_dir(
     [
         ("", "title: String should have at least 1 character"),
         ("   ", "title: String should have at least 1 character"),
-        ("two\nlines", "title: must be one line without control characters"),
-        ("\x1b[2Jclear", "title: must be one line without control characters"),
+        ("two\nlines", "title: must be one line without control or text-direction characters"),
+        ("\x1b[2Jclear", "title: must be one line without control or text-direction characters"),
         ("x" * 201, "title: String should have at most 200 characters"),
     ],
 )
@@ -264,11 +264,12 @@ def test_answer_keeps_answers_to_questions_the_bank_does_not_have(cli: Cli, data
         ),
         (
             ("runbook", "met", "--owner", "Ana\nBo"),
-            "owner: must be one line without control characters",
+            "owner: must be one line without control or text-direction characters",
         ),
         (
             ("runbook", "met", "--notes", "\x1b]0;pwned\x07"),
-            "notes: contains control characters (escape sequences are not allowed)",
+            "notes: contains control or text-direction characters (escape sequences are not "
+            "allowed)",
         ),
         (("runbook", "met", "--evidence", "x" * 2001), "evidence: String should have at most 2000"),
     ],
@@ -701,7 +702,7 @@ HOSTILE_FILES: list[tuple[str, str, str]] = [
     (
         "a terminal escape in the notes",
         '{good}\n[answers.on-call]\nnotes = "\\u001b[2J"\n',
-        "answers, on-call, notes: contains control characters",
+        "answers, on-call, notes: contains control or text-direction characters",
     ),
     ("not UTF-8", "title = '\udcff'", "not UTF-8 text (bad byte at offset 9)"),
 ]

@@ -102,7 +102,10 @@ def test_milestones_keep_their_order_and_round_trip(bank: Bank) -> None:
         ("   ", "a milestone needs a label, e.g. 'Workshop 1'"),
         ("Kick-off", "a milestone labelled 'Kick-off' already exists; choose another label"),
         (" Kick-off ", "a milestone labelled 'Kick-off' already exists; choose another label"),
-        ("two\nlines", "milestone label: must be one line without control characters"),
+        (
+            "two\nlines",
+            "milestone label: must be one line without control or text-direction characters",
+        ),
         ("x" * 201, "milestone label: String should have at most 200 characters"),
     ],
 )
@@ -307,7 +310,10 @@ def test_cli_milestone_saves_a_snapshot(cli: Cli, store: Store) -> None:
     [
         (("Kick-off",), "a milestone labelled 'Kick-off' already exists; choose another label"),
         (("",), "a milestone needs a label"),
-        (("two\nlines",), "milestone label: must be one line without control characters"),
+        (
+            ("two\nlines",),
+            "milestone label: must be one line without control or text-direction characters",
+        ),
         (("ghost", "Label"), "no assessment named 'ghost'"),
         ((), "milestone: the following arguments are required: LABEL"),
     ],

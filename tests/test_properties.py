@@ -41,9 +41,13 @@ PROPERTY_SETTINGS = settings(
 
 # ---------------------------------------------------------------------------- strategies
 
-# Printable text: no control characters (the model refuses them) and no lone surrogates
-# (not UTF-8). Everything else, emoji and right-to-left text included, is fair game.
-_PRINTABLE = st.characters(blacklist_categories=("Cc", "Cs"))
+# Printable text: no control characters and no text-direction overrides (the model refuses
+# both) and no lone surrogates (not UTF-8). Everything else, emoji and right-to-left text
+# included, is fair game.
+_DIRECTION_OVERRIDES = "".join(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
+_PRINTABLE = st.characters(
+    blacklist_categories=("Cc", "Cs"), blacklist_characters=_DIRECTION_OVERRIDES
+)
 lines = st.text(_PRINTABLE, max_size=30)
 notes = st.text(st.one_of(_PRINTABLE, st.sampled_from("\n\t")), max_size=80)
 titles = st.text(_PRINTABLE, min_size=1, max_size=40)

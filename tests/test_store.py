@@ -426,7 +426,7 @@ UNREADABLE: list[tuple[str, bytes | None, str]] = [
     (
         "a control character in the title",
         (VALID_BUT_OTHER + DEFAULT_BANK_REF + META.replace("'x'", '"\\u001b[2J"')).encode(),
-        "meta, title: must be one line without control characters",
+        "meta, title: must be one line without control or text-direction",
     ),
     ("a folder", None, "is a folder, not a file"),
 ]

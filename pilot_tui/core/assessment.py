@@ -22,20 +22,24 @@ ASSESSMENT_SCHEMA: Final = "pilot-tui/assessment"
 ASSESSMENT_SCHEMA_VERSION: Final = 1
 
 # Control characters could move the cursor or recolour the terminal when shown; newlines and
-# tabs are the only ones a person types into notes.
-_CONTROL_IN_LINE: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_IN_NOTES: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# tabs are the only ones a person types into notes. Bidirectional overrides and isolates are
+# refused too: they make text display in another order than it is ("Trojan Source").
+_BIDI: Final = "\u202a-\u202e\u2066-\u2069"
+_CONTROL_IN_LINE: Final = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}]")
+_CONTROL_IN_NOTES: Final = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}]")
 
 
 def _single_line(value: str) -> str:
     if _CONTROL_IN_LINE.search(value):
-        raise ValueError("must be one line without control characters")
+        raise ValueError("must be one line without control or text-direction characters")
     return value
 
 
 def _multi_line(value: str) -> str:
     if _CONTROL_IN_NOTES.search(value):
-        raise ValueError("contains control characters (escape sequences are not allowed)")
+        raise ValueError(
+            "contains control or text-direction characters (escape sequences are not allowed)"
+        )
     return value
 
 
