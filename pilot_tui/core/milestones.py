@@ -143,11 +143,12 @@ def trends(bank: Bank, assessment: Assessment) -> list[SectionTrend]:
     ]
 
 
-def sparkline(points: Sequence[float | None]) -> str:
-    """One character per score (0 to 100): eight heights, a space where there is no score."""
+def sparkline(points: Sequence[float | None], *, missing: str = " ") -> str:
+    """One character per score on the fixed 0 to 100 scale (so equal heights mean equal
+    scores): eight heights, MISSING where there is no score."""
     top = len(SPARK_BLOCKS) - 1
     return "".join(
-        " "
+        missing
         if point is None
         else SPARK_BLOCKS[min(top, max(0, int(point / FULL_SCORE * len(SPARK_BLOCKS))))]
         for point in points

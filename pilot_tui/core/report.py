@@ -22,7 +22,7 @@ from typing import Final
 from pilot_tui.core.assessment import Answer, Assessment
 from pilot_tui.core.bank import Bank, Question, Section
 from pilot_tui.core.merge import disagreements
-from pilot_tui.core.milestones import trends
+from pilot_tui.core.milestones import sparkline, trends
 from pilot_tui.core.render import percent, plural
 from pilot_tui.core.scoring import (
     ActionItem,
@@ -40,7 +40,6 @@ NONE_GIVEN: Final = "—"
 NO_ANSWER: Final = "No answer"
 """A participant who gave no choice for a disputed question."""
 NOW_LABEL: Final = "now"
-SPARK_BLOCKS: Final = "▁▂▃▄▅▆▇█"
 SPARK_MISSING: Final = "·"
 """A milestone at which the section had no score (nothing in it applied)."""
 
@@ -261,14 +260,8 @@ def _trend_labels(trend: Sequence[TrendRow]) -> tuple[str, ...]:
 
 
 def _sparkline(points: Sequence[float | None]) -> str:
-    """One block per point on the fixed 0 to 100 scale, so equal heights mean equal scores."""
-    last = len(SPARK_BLOCKS) - 1
-    return "".join(
-        SPARK_MISSING
-        if point is None
-        else SPARK_BLOCKS[max(0, min(last, int(point / 100 * len(SPARK_BLOCKS))))]
-        for point in points
-    )
+    # A space would be trimmed at the edge of a Markdown cell, so a missing score shows as a dot.
+    return sparkline(points, missing=SPARK_MISSING)
 
 
 _LEVELS_NOTE: Final = (
