@@ -122,6 +122,7 @@ def environment(data_dir: Path) -> dict[str, str]:
             "COLORTERM": "truecolor",
             "PILOT_TUI_DATA_DIR": str(data_dir),
             "XDG_CONFIG_HOME": str(data_dir / "config"),
+            "XDG_CACHE_HOME": str(data_dir / "cache"),
             "COLUMNS": str(COLUMNS),
             "LINES": str(ROWS),
         }
@@ -181,8 +182,10 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as folder:
         data_dir = Path(folder) / "data"
-        name = prepare(data_dir)
         env = environment(data_dir)
+        # The file is written as the app writes it, into the same cache of validated files.
+        os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
+        name = prepare(data_dir)
         yardstick = [sys.executable, str(HERE / "minimal_app.py")]
         commands = {
             "minimal app": (yardstick, b"minimal app ready"),

@@ -3,9 +3,9 @@
 Run by benchmarks/interview.py. Each press of 1 or 3 redraws one line inside the key's action,
 the same way pilot-tui updates its scorecard.
 
-With --with-core it first does what pilot-tui cannot skip before its first frame: import
-pydantic and the core models, read the bank and one assessment, and score it. The difference
-between the two runs is the price of the validated models the stack asks for.
+With --with-core it first does what pilot-tui cannot skip before its first frame: import the
+core and the store, read the bank and one assessment, and score it. The difference between the
+two runs is the price of the data itself, before any of pilot-tui's screens.
 """
 
 import sys

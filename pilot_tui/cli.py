@@ -20,7 +20,7 @@ from pilot_tui.core.assessment import Answer, Assessment, new_assessment, now_ut
 from pilot_tui.core.bank import Bank, BankError, parse_bank
 from pilot_tui.core.merge import Disagreement, MergeError, MergeInput, disagreements, merge
 from pilot_tui.core.milestones import Change, add_milestone, diff_answers, milestone_answers
-from pilot_tui.core.problems import and_more, describe_errors
+from pilot_tui.core.records import to_data, validate
 from pilot_tui.core.render import plan_text, plural, scorecard_text
 from pilot_tui.core.scoring import action_plan, score
 from pilot_tui.store import (
@@ -243,17 +243,9 @@ def cmd_new(args: argparse.Namespace) -> int:
             now=now_utc(),
         )
     except ValueError as error:
-        raise UsageError(_first_validation_message(error)) from None
+        raise UsageError(str(error)) from None
     print(store.create(assessment))
     return EXIT_OK
-
-
-def _first_validation_message(error: ValueError) -> str:
-    from pydantic import ValidationError
-
-    if isinstance(error, ValidationError):
-        return and_more(describe_errors(error))
-    return str(error)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -324,9 +316,9 @@ def cmd_answer(args: argparse.Namespace) -> int:
     if args.due is not None:
         changes["due"] = _parse_due(args.due) if args.due else None
     try:
-        answer = Answer.model_validate({**current.model_dump(), **changes})
+        answer = validate(Answer, {**to_data(current), **changes})
     except ValueError as error:
-        raise UsageError(_first_validation_message(error)) from None
+        raise UsageError(str(error)) from None
     if choice.not_applicable and not answer.reason.strip():
         raise UsageError(f"{choice.label!r} needs a reason: add --reason TEXT")
     updated = with_answer(assessment, question.id, answer, now=now_utc())

@@ -21,14 +21,13 @@ import tomllib
 import unicodedata
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
 import tomli_w
-from pydantic import ValidationError
 
 from pilot_tui.core.assessment import (
     ASSESSMENT_SCHEMA,
@@ -40,7 +39,9 @@ from pilot_tui.core.assessment import (
 )
 from pilot_tui.core.bank import Bank, BankError, parse_bank
 from pilot_tui.core.limits import MAX_FILE_BYTES, MAX_TITLE
-from pilot_tui.core.problems import and_more, describe_errors
+from pilot_tui.core.problems import and_more
+from pilot_tui.core.records import InvalidData, build, validate
+from pilot_tui.known_valid import digest, known_valid
 
 APP_NAME: Final = "pilot-tui"
 DATA_DIR_ENV: Final = "PILOT_TUI_DATA_DIR"
@@ -137,9 +138,9 @@ def parse_assessment(data: Mapping[str, Any], path: Path) -> Assessment:
             f"up to {ASSESSMENT_SCHEMA_VERSION}); upgrade pilot-tui to open it"
         )
     try:
-        return Assessment.model_validate(data)
-    except ValidationError as error:
-        raise StoreError(f"{path}: {and_more(describe_errors(error, data))}") from None
+        return validate(Assessment, data)
+    except InvalidData as error:
+        raise StoreError(f"{path}: {error}") from None
 
 
 def load_assessment_file(path: Path, bank: Bank) -> Assessment:
@@ -153,15 +154,36 @@ def _load_fingerprinted(path: Path, bank: Bank) -> tuple[Assessment, Fingerprint
 
 
 def _validate_bytes(raw: bytes, path: Path, bank: Bank) -> Assessment:
-    assessment = parse_assessment(parse_toml_bytes(raw, path), path)
+    data = parse_toml_bytes(raw, path)
+    known, key = known_valid(), digest(raw, bank)
+    if key in known:
+        with suppress(TypeError, KeyError, ValueError):
+            return build(Assessment, data)
+    assessment = parse_assessment(data, path)
     problems = check_against_bank(assessment, bank)
     if problems:
         raise StoreError(f"{path}: {and_more(problems)}")
+    # Only the canonical form is recorded: building records straight from it gives exactly
+    # what validating it gives (a local time, say, is turned into UTC by validation only).
+    if dumps_assessment(assessment).encode("utf-8") == raw:
+        known.add(key)
     return assessment
 
 
 def dumps_assessment(assessment: Assessment) -> str:
     return tomli_w.dumps(assessment.to_data(), multiline_strings=True)
+
+
+def checked_bytes(assessment: Assessment, path: Path, bank: Bank) -> bytes:
+    """The file for ASSESSMENT, checked as it will be read back: what is written always loads."""
+    text = dumps_assessment(assessment)
+    try:
+        problems = check_against_bank(validate(Assessment, tomllib.loads(text)), bank)
+    except InvalidData as error:
+        problems = error.problems
+    if problems:
+        raise StoreError(f"{path}: not saved: {and_more(problems)}")
+    return text.encode("utf-8")
 
 
 # ---------------------------------------------------------------------------- banks
@@ -170,7 +192,9 @@ def dumps_assessment(assessment: Assessment) -> str:
 def load_bank(path: str | os.PathLike[str] | None = None) -> Bank:
     """The bank at PATH, or the default bank shipped with pilot-tui."""
     if path is None:
-        return parse_bank(tomllib.loads(default_bank_text()))
+        # Validated by the tests (and `pilot-tui bank validate`), not at every start: that
+        # would import pydantic before the first frame (see core/records.py).
+        return build(Bank, tomllib.loads(default_bank_text()))
     bank_path = Path(path)
     data = read_toml(bank_path)
     try:
@@ -353,7 +377,7 @@ def merge_assessments(
         {m.label: m for m in theirs.milestones},
     )
     data = {
-        "schema": ours.schema_,
+        "schema": ours.schema,
         "schema_version": version,
         "bank": bank,
         "meta": meta,
@@ -365,10 +389,10 @@ def merge_assessments(
         "milestones": sorted(milestones.values(), key=lambda m: m.created),
     }
     try:
-        merged = Assessment.model_validate(data)
-    except ValidationError as error:
+        merged = validate(Assessment, data)
+    except InvalidData as error:
         # Together the two versions break a limit (too many answers, say): they cannot be one.
-        return ours, [], [f"together: {and_more(describe_errors(error, data))}"]
+        return ours, [], [f"together: {error}"]
     return merged, taken, clashes
 
 
@@ -574,8 +598,9 @@ class Store:
         return None if theirs == base else theirs
 
     def _write(self, path: Path, assessment: Assessment) -> SaveResult:
-        raw = dumps_assessment(assessment).encode("utf-8")
+        raw = checked_bytes(assessment, path, self.bank)
         status = atomic_write(path, raw)
+        known_valid().add(digest(raw, self.bank))
         self._seen[path.absolute()] = (Fingerprint.of(raw, status), assessment)
         return SaveResult(path, assessment)
 
@@ -684,7 +709,7 @@ class Store:
         """Store a copy of an assessment under a new title and a fresh name."""
         now = now_utc()
         copy = with_meta(assessment, now=now, title=title)
-        copy = copy.model_copy(update={"meta": copy.meta.model_copy(update={"created": now})})
+        copy = replace(copy, meta=replace(copy.meta, created=now))
         return self.create(copy)
 
     def retitle(self, name: str, assessment: Assessment, title: str) -> Assessment:

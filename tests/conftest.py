@@ -21,6 +21,9 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    # Beside the test's folder, not in it: tests compare snapshots of the folder, and the cache
+    # of validated files is written to whenever a file is read or saved.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path.parent / f"{tmp_path.name}-cache"))
     monkeypatch.setenv("PILOT_TUI_DATA_DIR", str(tmp_path / "data"))
     yield home
 

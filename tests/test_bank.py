@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +18,8 @@ from pilot_tui.core.bank import (
     describe_location,
     parse_bank,
 )
-from pilot_tui.store import default_bank_text
+from pilot_tui.core.records import build
+from pilot_tui.store import default_bank_text, load_bank
 
 Data = dict[str, Any]
 
@@ -448,6 +450,19 @@ def test_every_type_problem_is_reported_at_once() -> None:
     ]
 
 
+def test_the_shipped_bank_is_built_exactly_as_validation_would_make_it() -> None:
+    # load_bank() trusts the shipped bank (no pydantic at start-up); this test is its check.
+    data = tomllib.loads(default_bank_text())
+
+    validated = parse_bank(data)
+
+    assert load_bank() == validated
+    assert build(Bank, data) == validated
+    scores = [choice.score for choice in validated.choices if choice.score is not None]
+    assert all(type(score) is float for score in scores)
+    assert all(type(choice.score) is float for choice in load_bank().choices if choice.score)
+
+
 def test_bank_error_message_is_the_problem_or_the_count() -> None:
     assert str(BankError(["only this"])) == "only this"
     assert str(BankError(["one", "two", "three"])) == "3 problems"
@@ -456,8 +471,8 @@ def test_bank_error_message_is_the_problem_or_the_count() -> None:
 def test_a_bank_model_is_frozen() -> None:
     bank = parse_bank(tiny_bank())
 
-    with pytest.raises(ValueError, match="frozen"):
-        bank.sections[0].questions[0].weight = 5
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        bank.sections[0].questions[0].weight = 5  # type: ignore[misc]
     assert isinstance(bank, Bank)
 
 

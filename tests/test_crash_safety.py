@@ -8,6 +8,7 @@ and the temporary files killed writers leave behind must never stand in for the 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import signal
@@ -78,7 +79,7 @@ def version(bank: Bank, letter: str, choice: str) -> Assessment:
     # Answers to questions the bank does not know are kept: they make the file bigger still.
     for number in range(120):
         answers[f"extra-{number}"] = Answer(notes=f"{letter}{number} " * 30, owner=letter)
-    return assessment.model_copy(update={"answers": answers})
+    return dataclasses.replace(assessment, answers=answers)
 
 
 def test_a_writer_killed_at_any_moment_leaves_a_whole_file(

@@ -41,6 +41,7 @@ Disagreements, most disputed first (spread = (highest - lowest score) / 100, n/a
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import os
@@ -455,7 +456,7 @@ def test_merging_a_file_with_itself_is_refused(bank: Bank) -> None:
 def test_a_file_answered_against_another_bank_is_refused(bank: Bank) -> None:
     other = bo(bank)
     other = MergeInput(
-        "bo.toml", other.assessment.model_copy(update={"bank": BankRef(id="other", version="1")})
+        "bo.toml", dataclasses.replace(other.assessment, bank=BankRef(id="other", version="1"))
     )
 
     with pytest.raises(MergeError) as raised:
@@ -518,8 +519,8 @@ def test_a_merged_file_and_one_of_its_people_are_refused(bank: Bank) -> None:
 
 def test_a_merged_participant_without_a_source_takes_the_files(bank: Bank) -> None:
     pair = merge(bank, [ana(bank), bo(bank)], now=NOW)
-    people = {pid: p.model_copy(update={"source": ""}) for pid, p in pair.participants.items()}
-    pair = pair.model_copy(update={"participants": people})
+    people = {pid: dataclasses.replace(p, source="") for pid, p in pair.participants.items()}
+    pair = dataclasses.replace(pair, participants=people)
 
     merged = merge(bank, [MergeInput("pair.toml", pair), cy(bank)], now=NOW)
 
@@ -663,7 +664,7 @@ def test_cli_merge_errors_are_one_line_and_write_nothing(
     elif case == "another bank":
         small = tomllib.loads(SMALL_BANK.read_text(encoding="utf-8"))
         other = person(bank, "other.toml", {}).assessment
-        other = other.model_copy(update={"bank": BankRef(id=small["id"], version="0.1")})
+        other = dataclasses.replace(other, bank=BankRef(id=small["id"], version="0.1"))
         args.insert(0, str(write(folder, MergeInput("other.toml", other))))
     elif case == "same person twice":
         args.insert(0, str(files[1]))

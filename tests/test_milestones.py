@@ -8,6 +8,7 @@ The default bank's section weights (each question's weight summed) used below:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tomllib
 from collections.abc import Mapping
@@ -69,7 +70,7 @@ def test_a_milestone_is_a_snapshot_of_the_team_answers(bank: Bank) -> None:
 
     saved = add_milestone(assessment, "  Workshop 1 ", now=at(1))
     later = answered(bank, {"runbook": "met", "on-call": "met"}, saved)
-    saved.answers["runbook"].notes = "edited in place"  # answers are mutable models
+    saved.answers["runbook"] = Answer(choice="met")  # the snapshot's dict is its own
 
     assert saved.milestones == [
         Milestone(
@@ -121,7 +122,7 @@ def test_a_bad_milestone_label_is_refused(bank: Bank, label: str, message: str) 
 def test_milestones_stop_at_the_limit(bank: Bank) -> None:
     assessment = answered(bank, {})
     milestones = [Milestone(label=f"m{n}", created=START) for n in range(MAX_MILESTONES)]
-    full = assessment.model_copy(update={"milestones": milestones})
+    full = dataclasses.replace(assessment, milestones=milestones)
 
     with pytest.raises(ValueError, match=f"already has {MAX_MILESTONES} milestones, the limit"):
         add_milestone(full, "one more", now=at(1))

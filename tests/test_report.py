@@ -6,6 +6,7 @@ and HTML is parsed with the standard library's parser, checking that every tag c
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from pilot_tui.core.assessment import (
 from pilot_tui.core.bank import Bank, parse_bank
 from pilot_tui.core.merge import MergeInput, merge
 from pilot_tui.core.milestones import add_milestone
+from pilot_tui.core.records import validate
 from pilot_tui.core.report import (
     DisputeRow,
     TrendRow,
@@ -76,9 +78,9 @@ def assess(bank: Bank, answers: dict[str, Answer], **meta: str) -> Assessment:
 
 def with_participants(assessment: Assessment, participants: dict[str, Participant]) -> Assessment:
     """Validated like a file read from disk, so the ids and limits are checked."""
-    data = assessment.model_dump(by_alias=True)
+    data = dataclasses.asdict(assessment)
     data["participants"] = participants
-    return Assessment.model_validate(data)
+    return validate(Assessment, data)
 
 
 def all_question_ids(bank: Bank) -> list[str]:
@@ -122,7 +124,7 @@ def full(bank: Bank) -> Assessment:
 
 def hostile_bank(bank: Bank) -> Bank:
     """The default bank with hostile text in its section and question titles and fixes."""
-    data: dict[str, Any] = bank.model_dump(by_alias=True)
+    data: dict[str, Any] = dataclasses.asdict(bank)
     for section in data["sections"]:
         section["title"] = f"{section['title']} {HOSTILE_LINES}"
         section["short_title"] = f"{section['short_title']} {HOSTILE}"
@@ -773,5 +775,5 @@ def test_report_rows_from_a_merge_and_milestones(bank: Bank) -> None:
 
 
 def test_report_rows_of_a_lone_assessment_are_empty(bank: Bank, full: Assessment) -> None:
-    lone = full.model_copy(update={"participants": {}})
+    lone = dataclasses.replace(full, participants={})
     assert report_rows(bank, lone) == ((), ())

@@ -29,7 +29,7 @@ V1 = Path(__file__).parent / "fixtures" / "schema-v1.toml"
 def test_a_version_1_file_loads_with_everything_in_it(bank: Bank) -> None:
     assessment = load_assessment_file(V1, bank)
 
-    assert (assessment.schema_, assessment.schema_version) == ("pilot-tui/assessment", 1)
+    assert (assessment.schema, assessment.schema_version) == ("pilot-tui/assessment", 1)
     assert assessment.meta.title == "Claims triage bot"
     assert assessment.meta.facilitator == "Dana Ødegård"
     assert assessment.meta.created == datetime(2026, 3, 2, 9, 30, tzinfo=UTC)

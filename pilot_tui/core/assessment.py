@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from typing import Annotated, Final
-
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from typing import Annotated, Any, ClassVar, Final
 
 from pilot_tui.core.bank import ID_RE, Bank
 from pilot_tui.core.limits import (
@@ -17,6 +16,7 @@ from pilot_tui.core.limits import (
     MAX_PARTICIPANTS,
     MAX_TITLE,
 )
+from pilot_tui.core.records import FORBID_EXTRA, Check, Length, to_data, validate
 
 ASSESSMENT_SCHEMA: Final = "pilot-tui/assessment"
 ASSESSMENT_SCHEMA_VERSION: Final = 1
@@ -43,9 +43,9 @@ def _multi_line(value: str) -> str:
     return value
 
 
-Line = Annotated[str, Field(max_length=MAX_LINE), AfterValidator(_single_line)]
-Notes = Annotated[str, Field(max_length=MAX_NOTES), AfterValidator(_multi_line)]
-Title = Annotated[str, Field(min_length=1, max_length=MAX_TITLE), AfterValidator(_single_line)]
+Line = Annotated[str, Length(max=MAX_LINE), Check(_single_line)]
+Notes = Annotated[str, Length(max=MAX_NOTES), Check(_multi_line)]
+Title = Annotated[str, Length(min=1, max=MAX_TITLE), Check(_single_line)]
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -60,15 +60,18 @@ def _as_utc(value: datetime) -> datetime:
         raise ValueError("is out of range once converted to UTC") from None
 
 
-Stamp = Annotated[datetime, AfterValidator(_as_utc)]
+Stamp = Annotated[datetime, Check(_as_utc)]
+
+# The records below are built from outside data only through records.validate, which checks
+# every annotation; the store validates a document once more before writing it, so a file it
+# wrote always loads. Unknown keys are refused (FORBID_EXTRA).
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-
-class Answer(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Answer:
     """What a team said about one question."""
+
+    __pydantic_config__: ClassVar = FORBID_EXTRA
 
     choice: Line | None = None
     """The id of one of the question's choices; None while only notes are written.
@@ -84,12 +87,18 @@ class Answer(_Model):
     """Why the question does not apply, when the choice is not applicable."""
 
 
-class BankRef(_Model):
+@dataclass(frozen=True, kw_only=True)
+class BankRef:
+    __pydantic_config__: ClassVar = FORBID_EXTRA
+
     id: Line
     version: Line
 
 
-class Meta(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Meta:
+    __pydantic_config__: ClassVar = FORBID_EXTRA
+
     title: Title
     team: Line = ""
     facilitator: Line = ""
@@ -107,29 +116,31 @@ def _check_question_ids(answers: dict[str, Answer]) -> dict[str, Answer]:
     return answers
 
 
-Answers = Annotated[
-    dict[str, Answer],
-    Field(max_length=MAX_ANSWERS),
-    AfterValidator(_check_question_ids),
-]
+Answers = Annotated[dict[str, Answer], Length(max=MAX_ANSWERS), Check(_check_question_ids)]
 """Keyed by question id; answers to questions the bank does not know are kept as they are."""
 
 
-class Participant(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Participant:
     """One person's own answers, kept beside the team's after a merge."""
 
-    name: Annotated[str, Field(min_length=1, max_length=MAX_TITLE), AfterValidator(_single_line)]
+    __pydantic_config__: ClassVar = FORBID_EXTRA
+
+    name: Title
     source: Line = ""
     """The file the answers were merged from."""
-    answers: Answers = Field(default_factory=dict)
+    answers: Answers = field(default_factory=dict)
 
 
-class Milestone(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Milestone:
     """A named snapshot of the team's answers, to compare progress between workshops."""
 
-    label: Annotated[str, Field(min_length=1, max_length=MAX_TITLE), AfterValidator(_single_line)]
+    __pydantic_config__: ClassVar = FORBID_EXTRA
+
+    label: Title
     created: Stamp
-    answers: Answers = Field(default_factory=dict)
+    answers: Answers = field(default_factory=dict)
 
 
 def _check_participant_ids(participants: dict[str, Participant]) -> dict[str, Participant]:
@@ -147,33 +158,31 @@ def _check_milestone_labels(milestones: list[Milestone]) -> list[Milestone]:
     return milestones
 
 
-class Assessment(_Model):
-    schema_: str = Field(alias="schema", default=ASSESSMENT_SCHEMA)
+@dataclass(frozen=True, kw_only=True)
+class Assessment:
+    __pydantic_config__: ClassVar = FORBID_EXTRA
+
+    schema: str = ASSESSMENT_SCHEMA
     schema_version: int = ASSESSMENT_SCHEMA_VERSION
     bank: BankRef
     meta: Meta
-    answers: Answers = Field(default_factory=dict)
+    answers: Answers = field(default_factory=dict)
     """The team's answers (the consensus, after a merge)."""
     participants: Annotated[
-        dict[str, Participant],
-        Field(max_length=MAX_PARTICIPANTS),
-        AfterValidator(_check_participant_ids),
-    ] = Field(default_factory=dict)
+        dict[str, Participant], Length(max=MAX_PARTICIPANTS), Check(_check_participant_ids)
+    ] = field(default_factory=dict)
     """Each person's own answers, keyed by a participant id made from their name."""
     milestones: Annotated[
-        list[Milestone], Field(max_length=MAX_MILESTONES), AfterValidator(_check_milestone_labels)
-    ] = Field(default_factory=list)
+        list[Milestone], Length(max=MAX_MILESTONES), Check(_check_milestone_labels)
+    ] = field(default_factory=list)
     """Oldest first."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
-
-    def to_data(self) -> dict[str, object]:
-        """The document as plain data for TOML: native dates kept, empty fields left out.
-
-        tomli-w cannot write None, and leaving out empty fields keeps the files short to read.
-        """
-        data = self.model_dump(by_alias=True, exclude_none=True, exclude_defaults=True)
-        return {"schema": self.schema_, "schema_version": self.schema_version, **data}
+    def to_data(self) -> dict[str, Any]:
+        """The document as plain data for TOML: native dates kept, empty fields left out."""
+        data: dict[str, Any] = to_data(self)
+        # The schema lines are written even though they hold their defaults: they say what
+        # the file is.
+        return {"schema": self.schema, "schema_version": self.schema_version, **data}
 
 
 def now_utc() -> datetime:
@@ -191,16 +200,19 @@ def new_assessment(
     respondent: str = "",
     now: datetime,
 ) -> Assessment:
-    meta = Meta(
-        title=title.strip(),
-        team=team.strip(),
-        facilitator=facilitator.strip(),
-        stage=stage.strip(),
-        respondent=respondent.strip(),
-        created=now,
-        updated=now,
+    meta = validate(
+        Meta,
+        {
+            "title": title.strip(),
+            "team": team.strip(),
+            "facilitator": facilitator.strip(),
+            "stage": stage.strip(),
+            "respondent": respondent.strip(),
+            "created": now,
+            "updated": now,
+        },
     )
-    return Assessment(bank=BankRef(id=bank.id, version=bank.version), meta=meta)
+    return Assessment(bank=validate(BankRef, {"id": bank.id, "version": bank.version}), meta=meta)
 
 
 def with_answer(
@@ -212,14 +224,13 @@ def with_answer(
         answers.pop(question_id, None)
     else:
         answers[question_id] = answer
-    meta = assessment.meta.model_copy(update={"updated": now})
-    return assessment.model_copy(update={"answers": answers, "meta": meta})
+    return replace(assessment, answers=answers, meta=replace(assessment.meta, updated=now))
 
 
 def with_meta(assessment: Assessment, *, now: datetime, **changes: str) -> Assessment:
     """A copy with metadata fields changed (title, team, facilitator, stage), validated."""
-    meta = Meta.model_validate({**assessment.meta.model_dump(), **changes, "updated": now})
-    return assessment.model_copy(update={"meta": meta})
+    meta = validate(Meta, {**to_data(assessment.meta), **changes, "updated": now})
+    return replace(assessment, meta=meta)
 
 
 def check_against_bank(assessment: Assessment, bank: Bank) -> list[str]:

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Annotated, Any, Final
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Final
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-from pilot_tui.core.problems import describe_errors
 from pilot_tui.core.problems import describe_location as describe_location
+from pilot_tui.core.records import FORBID_EXTRA, InvalidData, Length, Strict, validate
 
 BANK_SCHEMA: Final = "pilot-tui/bank"
 BANK_SCHEMA_VERSION: Final = 1
@@ -24,24 +23,23 @@ ID_RE: Final = re.compile(ID_PATTERN)
 """Use ID_RE.fullmatch: with .match, `$` also matches before a final newline, so "q1\n" passed."""
 
 
-class _Strict(BaseModel):
-    """Unknown keys are refused so that a typo in a bank is reported, not ignored."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 # Numbers and flags are strict: in lax mode pydantic reads `weight = true` as 1.0 and
 # `critical = "no"` or `critical = 1` as flags, so a wrong type in a bank would pass unnoticed.
 # (Strict floats still take TOML integers such as `score = 100`.)
-_Number = Annotated[float, Field(strict=True)]
-_Flag = Annotated[bool, Field(strict=True)]
+_Number = Annotated[float, Strict()]
+_Flag = Annotated[bool, Strict()]
+_Text = Annotated[str, Length(min=1)]
 
 
-class Choice(_Strict):
+# Unknown keys are refused (FORBID_EXTRA) so that a typo in a bank is reported, not ignored.
+@dataclass(frozen=True, kw_only=True)
+class Choice:
     """One answer a question accepts."""
 
-    id: str = Field(min_length=1)
-    label: str = Field(min_length=1)
+    __pydantic_config__: ClassVar = FORBID_EXTRA
+
+    id: _Text
+    label: _Text
     score: _Number | None = None
     """0 to 100; None only for the not-applicable choice, which is left out of the score."""
     unknown: _Flag = False
@@ -50,14 +48,17 @@ class Choice(_Strict):
     """Left out of the score; the answer must carry a reason."""
 
 
-class Question(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Question:
+    __pydantic_config__: ClassVar = FORBID_EXTRA
+
     id: str
-    title: str = Field(min_length=1)
+    title: _Text
     """A short label for lists and the command palette."""
-    text: str = Field(min_length=1)
-    why: str = Field(min_length=1)
-    fix: str = Field(min_length=1)
-    evidence: str = Field(min_length=1)
+    text: _Text
+    why: _Text
+    fix: _Text
+    evidence: _Text
     weight: _Number = 1.0
     critical: _Flag = False
     """While not fully met, the question is a blocker."""
@@ -65,9 +66,12 @@ class Question(_Strict):
     """Overrides the bank's default scale for this question."""
 
 
-class Section(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Section:
+    __pydantic_config__: ClassVar = FORBID_EXTRA
+
     id: str
-    title: str = Field(min_length=1)
+    title: _Text
     short_title: str = ""
     """A few words for narrow places (the section list, the scorecard); the title if empty."""
     summary: str = ""
@@ -78,20 +82,26 @@ class Section(_Strict):
         return self.short_title or self.title
 
 
-class Level(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Level:
+    __pydantic_config__: ClassVar = FORBID_EXTRA
+
     id: str
-    title: str = Field(min_length=1)
+    title: _Text
     min: _Number
     """The lowest headline score (0 to 100) that reaches this level."""
     description: str = ""
 
 
-class Bank(_Strict):
-    schema_: str = Field(alias="schema")
-    schema_version: Annotated[int, Field(strict=True)]
+@dataclass(frozen=True, kw_only=True)
+class Bank:
+    __pydantic_config__: ClassVar = FORBID_EXTRA
+
+    schema: str
+    schema_version: Annotated[int, Strict()]
     id: str
-    version: str = Field(min_length=1)
-    title: str = Field(min_length=1)
+    version: _Text
+    title: _Text
     description: str = ""
     choices: tuple[Choice, ...]
     levels: tuple[Level, ...]
@@ -135,9 +145,9 @@ def parse_bank(data: Mapping[str, Any]) -> Bank:
             ]
         )
     try:
-        bank = Bank.model_validate(data)
-    except ValidationError as error:
-        raise BankError(describe_errors(error, data)) from None
+        bank = validate(Bank, data)
+    except InvalidData as error:
+        raise BankError(error.problems) from None
     problems = check_bank(bank)
     if problems:
         raise BankError(problems)

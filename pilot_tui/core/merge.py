@@ -26,12 +26,10 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import PurePath
 from typing import Final, TypeVar
-
-from pydantic import ValidationError
 
 from pilot_tui.core.assessment import (
     Answer,
@@ -43,7 +41,8 @@ from pilot_tui.core.assessment import (
 )
 from pilot_tui.core.bank import FULL_SCORE, Bank, Question
 from pilot_tui.core.limits import MAX_PARTICIPANTS
-from pilot_tui.core.problems import and_more, describe_errors
+from pilot_tui.core.problems import and_more
+from pilot_tui.core.records import InvalidData, to_data, validate
 
 _SUFFIX: Final = ".toml"
 _ID_MAX: Final = 64
@@ -127,7 +126,7 @@ def merge(
     ordered = [item.assessment for item, _ in contributions]
     by_id = dict(sorted(participants.items()))
     return Assessment(
-        bank=BankRef(id=bank.id, version=bank.version),
+        bank=validate(BankRef, {"id": bank.id, "version": bank.version}),
         meta=_merged_meta(ordered, title),
         answers=_consensus(bank, by_id),
         participants=by_id,
@@ -155,24 +154,27 @@ def _participant(
     item: MergeInput, name: str, source: str, answers: dict[str, Answer]
 ) -> Participant:
     try:
-        return Participant(name=name, source=source, answers=dict(answers))
-    except ValidationError as error:
-        raise MergeError(f"{item.source}: participant {and_more(describe_errors(error))}") from None
+        return validate(Participant, {"name": name, "source": source, "answers": dict(answers)})
+    except InvalidData as error:
+        raise MergeError(f"{item.source}: participant {error}") from None
 
 
 def _merged_meta(ordered: list[Assessment], title: str | None) -> Meta:
     first = ordered[0].meta
     try:
-        return Meta(
-            title=first.title if title is None else title.strip(),
-            team=_first_set(a.meta.team for a in ordered),
-            facilitator=_first_set(a.meta.facilitator for a in ordered),
-            stage=_first_set(a.meta.stage for a in ordered),
-            created=min(a.meta.created for a in ordered),
-            updated=max(a.meta.updated for a in ordered),
+        return validate(
+            Meta,
+            {
+                "title": first.title if title is None else title.strip(),
+                "team": _first_set(a.meta.team for a in ordered),
+                "facilitator": _first_set(a.meta.facilitator for a in ordered),
+                "stage": _first_set(a.meta.stage for a in ordered),
+                "created": min(a.meta.created for a in ordered),
+                "updated": max(a.meta.updated for a in ordered),
+            },
         )
-    except ValidationError as error:
-        raise MergeError(f"merged assessment: {and_more(describe_errors(error))}") from None
+    except InvalidData as error:
+        raise MergeError(f"merged assessment: {error}") from None
 
 
 def _first_set(values: Iterable[str]) -> str:
@@ -291,10 +293,10 @@ def set_consensus(
     """
     current = assessment.answers.get(question_id) or Answer()
     kept_reason = current.reason if current.choice == choice_id else ""
-    # Validated, unlike a model_copy: a reason typed into the app must still load next time.
-    answer = Answer.model_validate(
-        {**current.model_dump(), "choice": choice_id, "reason": reason or kept_reason}
+    # Validated, unlike a dataclasses.replace: a reason typed into the app must load next time.
+    answer = validate(
+        Answer, {**to_data(current), "choice": choice_id, "reason": reason or kept_reason}
     )
-    meta = assessment.meta.model_copy(update={"updated": now})
+    meta = replace(assessment.meta, updated=now)
     answers = {**assessment.answers, question_id: answer}
-    return assessment.model_copy(update={"answers": answers, "meta": meta})
+    return replace(assessment, answers=answers, meta=meta)

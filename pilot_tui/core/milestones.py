@@ -7,16 +7,14 @@ what improved or regressed since, and the scorecard shows each section's path ov
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Final, Literal
-
-from pydantic import ValidationError
 
 from pilot_tui.core.assessment import Answer, Assessment, Milestone
 from pilot_tui.core.bank import FULL_SCORE, Bank, Choice
 from pilot_tui.core.limits import MAX_MILESTONES
-from pilot_tui.core.problems import and_more, describe_errors
+from pilot_tui.core.records import InvalidData, validate
 from pilot_tui.core.scoring import answer_choice, score
 
 UNANSWERED: Final = "Unanswered"
@@ -55,14 +53,15 @@ def add_milestone(assessment: Assessment, label: str, *, now: datetime) -> Asses
     if len(assessment.milestones) >= MAX_MILESTONES:
         raise ValueError(f"this assessment already has {MAX_MILESTONES} milestones, the limit")
     # Copies, so that a later change to an answer cannot reach back into the snapshot.
-    answers = {question: answer.model_copy() for question, answer in assessment.answers.items()}
+    # The answers are frozen records, so the snapshot can share them; the dict is its own.
+    answers = dict(assessment.answers)
     try:
-        milestone = Milestone(label=label, created=now, answers=answers)
-    except ValidationError as error:
-        raise ValueError(f"milestone {and_more(describe_errors(error))}") from None
-    meta = assessment.meta.model_copy(update={"updated": now})
+        milestone = validate(Milestone, {"label": label, "created": now, "answers": answers})
+    except InvalidData as error:
+        raise ValueError(f"milestone {error}") from None
+    meta = replace(assessment.meta, updated=now)
     milestones = [*assessment.milestones, milestone]
-    return assessment.model_copy(update={"milestones": milestones, "meta": meta})
+    return replace(assessment, milestones=milestones, meta=meta)
 
 
 def milestone_answers(assessment: Assessment, label: str) -> dict[str, Answer]:
@@ -130,7 +129,7 @@ def trends(bank: Bank, assessment: Assessment) -> list[SectionTrend]:
     """Each section's score at every milestone, oldest first, and now."""
     snapshots = [milestone.answers for milestone in assessment.milestones]
     cards = [
-        score(bank, assessment.model_copy(update={"answers": answers}))
+        score(bank, replace(assessment, answers=answers))
         for answers in [*snapshots, assessment.answers]
     ]
     return [

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from pydantic import ValidationError
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+
+# pydantic words some problems with dataclasses as for function calls; these say it for files.
+_MESSAGES: Final = {
+    "unexpected_keyword_argument": "Extra inputs are not permitted",
+    "missing_argument": "Field required",
+    "dataclass_type": "Input should be a valid dictionary",
+}
 
 
 def describe_errors(error: ValidationError, data: Any = None) -> list[str]:
@@ -13,7 +22,7 @@ def describe_errors(error: ValidationError, data: Any = None) -> list[str]:
     lines = []
     for problem in error.errors():
         # Our own validators raise ValueError; pydantic prefixes their text with "Value error, ".
-        message = str(problem["msg"]).removeprefix("Value error, ")
+        message = _MESSAGES.get(problem["type"], str(problem["msg"]).removeprefix("Value error, "))
         lines.append(f"{describe_location(data, tuple(problem['loc']))}: {message}")
     return lines
 

@@ -387,12 +387,6 @@ class HomeScreen(Screen[None]):
 
 def _one_line(error: Exception) -> str:
     """A validation error from a title typed into a prompt, as one readable line."""
-    from pydantic import ValidationError
-
-    from pilot_tui.core.problems import and_more, describe_errors
-
-    if isinstance(error, ValidationError):
-        return and_more(describe_errors(error))
     return " ".join(str(error).split())
 
 

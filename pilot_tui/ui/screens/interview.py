@@ -6,10 +6,11 @@ action, so the new numbers are drawn in the same frame as the keystroke.
 
 from __future__ import annotations
 
+from contextlib import suppress
+from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,7 +28,7 @@ from textual.widgets import (
 
 from pilot_tui.core.assessment import Answer
 from pilot_tui.core.bank import Choice, Question
-from pilot_tui.core.problems import and_more, describe_errors
+from pilot_tui.core.records import InvalidData, to_data, validate
 from pilot_tui.core.scoring import answer_choice
 from pilot_tui.ui.session import Position, Session
 from pilot_tui.ui.widgets.scorecard import (
@@ -117,12 +118,13 @@ class InterviewScreen(Screen[None]):
     ]
 
     def __init__(self, session: Session, position: Position | None = None) -> None:
-        super().__init__()
-        # The breakpoint class Textual would add on the first resize, added before the first
-        # styling pass, so that the whole screen is not styled a second time.
+        # The breakpoint class Textual would add on the first resize, given before the first
+        # styling pass, so that the whole screen is not styled a second time. (Given here
+        # rather than added: adding a class styles the screen at once.)
         width = self.app.size.width
-        self.add_class(
-            next(name for edge, name in reversed(self.HORIZONTAL_BREAKPOINTS) if width >= edge)
+        breakpoints = self.HORIZONTAL_BREAKPOINTS or []
+        super().__init__(
+            classes=next(name for edge, name in reversed(breakpoints) if width >= edge)
         )
         self.session = session
         self.position = position or session.first_open_question(0)
@@ -328,7 +330,7 @@ class InterviewScreen(Screen[None]):
             self._ask_reason(choice)
             return
         reason = answer.reason if choice.not_applicable else ""
-        self._record(answer.model_copy(update={"choice": choice.id, "reason": reason}))
+        self._record(replace(answer, choice=choice.id, reason=reason))
         # The radio follows a frame later, like the progress marks (see _record).
         self.call_after_refresh(self._press, choice.id)
 
@@ -352,7 +354,14 @@ class InterviewScreen(Screen[None]):
             if reason is None or position != self.position:
                 self._press(self.session.answer(self.position).choice)
                 return
-            answer = self._form_answer().model_copy(update={"choice": choice.id, "reason": reason})
+            try:
+                answer = validate(
+                    Answer, {**to_data(self._form_answer()), "choice": choice.id, "reason": reason}
+                )
+            except InvalidData as error:
+                self.notify(f"Not recorded: {error}", severity="error", timeout=8)
+                self._press(self.session.answer(self.position).choice)
+                return
             self._record(answer)
             if self._form is not None:
                 self._form.query_one("#reason", Input).value = reason
@@ -398,7 +407,7 @@ class InterviewScreen(Screen[None]):
         if not_applicable and not reason:
             error = "Not applicable needs a reason; the last one is kept."
             reason = current.reason
-        values = {
+        values: dict[str, Any] = {
             "choice": current.choice,
             "notes": form.field("notes"),
             "owner": form.field("owner"),
@@ -407,11 +416,17 @@ class InterviewScreen(Screen[None]):
             # A reason belongs to a not-applicable answer only.
             "reason": reason if not_applicable else "",
         }
-        try:
-            answer = Answer.model_validate(values)
-        except ValidationError as problem:
-            error = f"Not saved: {and_more(describe_errors(problem))}"
-            answer = current.model_copy(update={k: values[k] for k in ("owner", "due", "evidence")})
+        answer = current
+        # Validation only for what changed: an answer key must not wait for pydantic's import.
+        if values != {key: getattr(current, key) for key in values}:
+            try:
+                answer = validate(Answer, values)
+            except InvalidData as problem:
+                error = f"Not saved: {problem}"
+                # Each field that is valid on its own is still kept.
+                for key, value in values.items():
+                    with suppress(InvalidData):
+                        answer = validate(Answer, {**to_data(answer), key: value})
         self._show_form_error(error)
         return answer
 

@@ -1,0 +1,102 @@
+"""Which file contents were already validated, so that opening them again can skip pydantic.
+
+Validating a file means importing pydantic and building its validators, about a quarter of a
+second, which would more than double the app's start-up. After a file has been validated (or
+written, which validates it too), the digest of its exact bytes is kept here; the next load of
+those same bytes builds the records directly. A digest also covers the pilot-tui version and
+the bank, so a new version or another bank validates again. Only files in the canonical form
+the store writes are recorded: for them, building the records directly gives exactly what
+validating gives (tested).
+
+This is a cache in the user's cache folder: losing it, or losing a line of it to two processes
+writing at once, only costs time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+from typing import Final
+
+from pilot_tui import __version__
+from pilot_tui.core.bank import Bank
+
+FILE_NAME: Final = "validated-files"
+MAX_DIGESTS: Final = 2000
+"""Past this many lines the file is cut to the newest half."""
+
+
+def cache_dir() -> Path:
+    """The platform's per-user cache folder (on Linux $XDG_CACHE_HOME/pilot-tui)."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("pilot-tui", appauthor=False))
+
+
+@cache
+def _bank_digest(bank: Bank) -> bytes:
+    # repr lists every field of every record in order: two banks with equal content have equal
+    # reprs, and a change anywhere changes it.
+    return hashlib.sha256(repr(bank).encode("utf-8")).digest()
+
+
+def digest(raw: bytes, bank: Bank) -> str:
+    """The key of a file's bytes, read with BANK by this version of pilot-tui."""
+    key = hashlib.sha256(__version__.encode("utf-8") + b"\0" + _bank_digest(bank))
+    key.update(raw)
+    return key.hexdigest()
+
+
+class KnownValid:
+    """The digests of validated file contents, read from PATH once and added to as files pass."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._digests: set[str] | None = None
+
+    def _loaded(self) -> set[str]:
+        if self._digests is None:
+            try:
+                text = self.path.read_text(encoding="ascii", errors="replace")
+            except OSError:
+                text = ""
+            self._digests = set(text.split())
+        return self._digests
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._loaded()
+
+    def add(self, key: str) -> None:
+        digests = self._loaded()
+        if key in digests:
+            return
+        digests.add(key)
+        try:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # One short line appended: other processes' lines are kept, and no temporary file
+            # or fsync is needed for what is only a cache.
+            with self.path.open("a", encoding="ascii") as handle:
+                handle.write(key + "\n")
+                full = handle.tell() > MAX_DIGESTS * (len(key) + 1)
+            if full:
+                self._prune()
+        except OSError:
+            # Not written: the file will simply be validated again next time.
+            return
+
+    def _prune(self) -> None:
+        from pilot_tui.store import atomic_write
+
+        lines = self.path.read_text(encoding="ascii", errors="replace").split()
+        atomic_write(self.path, "".join(f"{line}\n" for line in lines[-MAX_DIGESTS // 2 :]))
+
+
+def known_valid() -> KnownValid:
+    """The digests of this user (the same for every data folder: the keys are contents)."""
+    return _known_valid_at(cache_dir() / FILE_NAME)
+
+
+@cache
+def _known_valid_at(path: Path) -> KnownValid:
+    return KnownValid(path)

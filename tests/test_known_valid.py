@@ -1,0 +1,198 @@
+"""Files validated once are built without pydantic afterwards; anything else is validated.
+
+See pilot_tui/known_valid.py: the cache is keyed by the exact bytes (and the version and bank),
+so a change of one byte, another bank or a hand-written file is validated like any other.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pilot_tui import known_valid as known_valid_module
+from pilot_tui import store as store_module
+from pilot_tui.core import records
+from pilot_tui.core.assessment import Answer, Assessment, new_assessment, with_answer
+from pilot_tui.core.bank import Bank
+from pilot_tui.known_valid import FILE_NAME, KnownValid, cache_dir, digest
+from pilot_tui.store import Store, StoreError, dumps_assessment
+
+NOW = datetime(2026, 5, 4, 3, 2, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def validations(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The kinds of record the store validates, in order (the store's validate, wrapped)."""
+    seen: list[object] = []
+    real: Callable[..., Any] = records.validate
+
+    def counting(kind: type[Any], data: Any) -> Any:
+        seen.append(kind)
+        return real(kind, data)
+
+    monkeypatch.setattr(store_module, "validate", counting)
+    return seen
+
+
+def saved(store: Store, *answers: tuple[str, str]) -> str:
+    assessment = new_assessment(store.bank, "Claims bot", now=NOW)
+    for question_id, choice in answers:
+        assessment = with_answer(assessment, question_id, Answer(choice=choice), now=NOW)
+    return store.create(assessment)
+
+
+def test_a_file_the_store_wrote_loads_without_validation(
+    store: Store, validations: list[object]
+) -> None:
+    name = saved(store, ("runbook", "met"))
+    validations.clear()  # the write itself checks what it writes
+
+    loaded = Store(store.root, store.bank).load(name)
+
+    assert validations == []
+    assert loaded.answers == {"runbook": Answer(choice="met")}
+    assert (cache_dir() / FILE_NAME).is_file()
+
+
+def test_a_changed_byte_is_validated_again_and_a_bad_change_reported(
+    store: Store, validations: list[object]
+) -> None:
+    name = saved(store, ("runbook", "met"))
+    path = store.path_for(name)
+    path.write_text(path.read_text(encoding="utf-8").replace('"met"', '"meh"'), encoding="utf-8")
+    validations.clear()
+
+    with pytest.raises(StoreError, match="choice 'meh' is not one of"):
+        Store(store.root, store.bank).load(name)
+    assert validations == [Assessment]
+
+
+def test_a_hand_written_file_is_validated_every_time(
+    store: Store, validations: list[object]
+) -> None:
+    # A local time is valid, but only validation turns it into UTC: such a file is not in the
+    # store's own form, so it is never built directly.
+    name = saved(store)
+    path = store.path_for(name)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("+00:00", ""), encoding="utf-8")
+    validations.clear()
+
+    first = Store(store.root, store.bank).load(name)
+    second = Store(store.root, store.bank).load(name)
+
+    assert validations == [Assessment, Assessment]
+    assert first == second
+    assert first.meta.created == NOW and first.meta.created.tzinfo is not None
+
+
+def test_another_bank_validates_again(store: Store, bank: Bank, validations: list[object]) -> None:
+    name = saved(store, ("runbook", "met"))
+    other = dataclasses.replace(bank, version=bank.version + "-edited")
+    validations.clear()
+
+    Store(store.root, other).load(name)
+
+    assert validations == [Assessment]
+    assert digest(b"x", bank) != digest(b"x", other)
+
+
+def test_a_damaged_or_unwritable_cache_only_costs_time(
+    store: Store, validations: list[object]
+) -> None:
+    name = saved(store, ("runbook", "met"))
+    cache = cache_dir() / FILE_NAME
+    cache.write_bytes(b"\x00\xffnot a digest\n" * 3)
+    known_valid_module._known_valid_at.cache_clear()
+    validations.clear()
+
+    assert Store(store.root, store.bank).load(name).answers["runbook"].choice == "met"
+    assert validations == [Assessment]
+
+    cache.unlink()
+    cache.parent.chmod(0o500)
+    try:
+        known_valid_module._known_valid_at.cache_clear()
+        assert Store(store.root, store.bank).load(name).answers["runbook"].choice == "met"
+    finally:
+        cache.parent.chmod(0o700)
+
+
+def test_the_cache_is_cut_to_the_newest_half_when_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(known_valid_module, "MAX_DIGESTS", 10)
+    path = tmp_path / "cache" / FILE_NAME
+    known = KnownValid(path)
+
+    keys = [f"{n:064x}" for n in range(12)]
+    for key in keys:
+        known.add(key)
+
+    on_disk = path.read_text(encoding="ascii").split()
+    assert len(on_disk) < 10
+    assert on_disk == keys[-len(on_disk) :]
+    assert all(key in KnownValid(path) for key in on_disk)
+    assert keys[0] not in KnownValid(path)
+
+
+def test_a_record_that_would_not_load_is_never_written(store: Store) -> None:
+    name = saved(store, ("runbook", "met"))
+    before = store.path_for(name).read_bytes()
+    current = store.load(name)
+    # Records are plain dataclasses: one built without validation can hold anything.
+    hostile = with_answer(current, "runbook", Answer(choice="met", owner="\x1b[31mx"), now=NOW)
+
+    with pytest.raises(StoreError, match=r"not saved: answers, runbook, owner: must be one line"):
+        store.save(name, hostile, base=current)
+    assert store.path_for(name).read_bytes() == before
+    assert "\x1b" not in dumps_assessment(store.load(name))
+
+
+def test_opening_a_known_file_in_the_app_does_not_import_pydantic(
+    store: Store, tmp_path: Path
+) -> None:
+    # pydantic takes about a quarter of a second to import: the interview's first frame must
+    # not wait for it (benchmarks/interview.py measures the start-up).
+    name = saved(store, ("runbook", "met"))
+    script = textwrap.dedent(
+        f"""
+        import asyncio, sys
+        from pathlib import Path
+        from pilot_tui.store import Store, load_bank
+        from pilot_tui.ui.app import PilotApp
+        from pilot_tui.ui.screens.interview import InterviewScreen
+
+        store = Store(Path({str(store.root)!r}), load_bank())
+        name = {name!r}
+        app = PilotApp(store, open_name=name, open_path=store.path_for(name),
+                       open_assessment=store.load(name), remember_theme=False)
+
+        async def main():
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause()
+                assert isinstance(app.screen, InterviewScreen), app.screen
+                print("pydantic" in sys.modules)
+
+        asyncio.run(main())
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=60,
+        check=False,
+    )
+
+    assert (result.returncode, result.stdout.strip()) == (0, "False"), result.stderr
