@@ -1,5 +1,5 @@
 import sys
 
-from pilot_tui.cli import main
+from pilot_tui.startup import main
 
 sys.exit(main())

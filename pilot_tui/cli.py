@@ -23,6 +23,7 @@ from pilot_tui.core.milestones import Change, add_milestone, diff_answers, miles
 from pilot_tui.core.records import to_data, validate
 from pilot_tui.core.render import plan_text, plural, scorecard_text
 from pilot_tui.core.scoring import action_plan, score
+from pilot_tui.startup import resume_collection
 from pilot_tui.store import (
     Store,
     StoreError,
@@ -716,6 +717,9 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if COMMANDS[args.command] is not cmd_app:
+        # The app resumes collection after its first frame; see pilot_tui/startup.py.
+        resume_collection()
     try:
         return COMMANDS[args.command](args)
     except (StoreError, UsageError) as error:

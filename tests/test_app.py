@@ -9,7 +9,7 @@ import pytest
 from helpers import app_for
 from textual.content import Content
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import DataTable, Input, Static, TextArea
 
 from pilot_tui.core.assessment import Answer, Assessment, new_assessment, now_utc, with_answer
 from pilot_tui.store import Store, dumps_assessment, load_assessment_file
@@ -21,6 +21,7 @@ from pilot_tui.ui.screens.home import HomeScreen
 from pilot_tui.ui.screens.interview import InterviewScreen
 from pilot_tui.ui.screens.summary import SummaryScreen
 from pilot_tui.ui.session import Position
+from pilot_tui.ui.widgets.choice_list import ChoiceList
 from pilot_tui.ui.widgets.scorecard import ScorecardPanel
 
 SIZE = (120, 40)
@@ -104,8 +105,7 @@ async def test_answer_keys_update_the_scorecard_in_the_same_action(store: Store)
         await pilot.press("4")  # don't know
         assert "1 don't know" in scorecard_text(app)
         assert "8 blockers" in scorecard_text(app)
-        radio = interview(app).query_one("#choices", RadioSet)
-        assert radio.pressed_index == 3
+        assert interview(app).query_one(ChoiceList).selected == 3
     assert store.load(name).answers["success-criteria"].choice == "unknown"
 
 
@@ -114,7 +114,7 @@ async def test_answer_with_the_mouse(store: Store) -> None:
     app = app_for(store, name)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.click("#choice-2")
+        await pilot.click(ChoiceList, offset=(6, 1))  # the second line: "Partly met"
         await pilot.pause()
         assert interview(app).session.assessment.answers["success-criteria"].choice == "partial"
         assert "1/31 answered" in scorecard_text(app)
@@ -175,7 +175,7 @@ async def test_quit_and_reopen_shows_every_answer_note_owner_and_due_date(store:
         assert screen.query_one("#owner", Input).value == "Ana"
         assert screen.query_one("#due", Input).value == "2026-12-15"
         assert screen.query_one("#evidence", Input).value == "wiki/criteria"
-        assert screen.query_one("#choice-2", RadioButton).value is True
+        assert screen.query_one(ChoiceList).selected == 1
         assert "2/31 answered" in scorecard_text(reopened)
 
 
@@ -263,7 +263,7 @@ async def test_not_applicable_asks_for_a_reason(store: Store) -> None:
         await pilot.press("escape")  # cancelled: nothing recorded
         await pilot.pause()
         assert "success-criteria" not in interview(app).session.assessment.answers
-        assert interview(app).query_one("#choices", RadioSet).pressed_index == -1
+        assert interview(app).query_one(ChoiceList).selected is None
         await pilot.press("5")
         await pilot.pause()
         await type_text(pilot, "internal tool")

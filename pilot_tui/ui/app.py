@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from pilot_tui.core.assessment import Assessment, new_assessment, now_utc
+from pilot_tui.startup import resume_collection
 from pilot_tui.store import (
     Store,
     StoreError,
@@ -125,6 +126,8 @@ class PilotApp(App[None]):
     def on_mount(self) -> None:
         # From here on a theme change is the user's choice, and is remembered.
         self._theme_ready = True
+        # Paused by the `pilot-tui` command while the app loads (see pilot_tui/startup.py).
+        self.call_after_refresh(resume_collection)
 
     def leave_interview(self) -> None:
         """Back to the list: written first, so the list shows the latest answers."""

@@ -17,20 +17,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import (
-    Footer,
-    Input,
-    RadioButton,
-    RadioSet,
-    Static,
-    TextArea,
-)
+from textual.widgets import Footer, Input, Static
 
 from pilot_tui.core.assessment import Answer
 from pilot_tui.core.bank import Choice, Question
 from pilot_tui.core.records import InvalidData, to_data, validate
 from pilot_tui.core.scoring import answer_choice
 from pilot_tui.ui.session import Position, Session
+from pilot_tui.ui.widgets.choice_list import ChoiceList
 from pilot_tui.ui.widgets.scorecard import (
     ScorecardPanel,
     SectionList,
@@ -148,7 +142,7 @@ class InterviewScreen(Screen[None]):
                 yield Static(_title_content(question), id="question-title")
                 yield Static(Content(question.text), id="question-text")
                 yield Static(_why_content(question), id="question-why")
-                yield RadioSet(*self._choice_buttons(), id="choices")
+                yield ChoiceList(*self._choices(), id="choices")
                 yield Static(self._team_answers(), id="team-answers")
                 yield Static(_fix_content(question), id="question-fix")
                 # The answer's fields are mounted just after the first frame (see on_mount).
@@ -161,7 +155,7 @@ class InterviewScreen(Screen[None]):
         # Who answered what is only there when several people's answers were merged.
         self.query_one("#team-answers").display = bool(self.session.assessment.participants)
         self._show_reason_field()
-        self.query_one("#choices", RadioSet).focus(scroll_visible=False)
+        self.query_one(ChoiceList).focus(scroll_visible=False)
         self.sub_title = self.session.section(self.position).title
         # The text fields are a third of the screen's start-up cost and nobody types in the
         # first frame: the question and its choices go first, the fields right after.
@@ -200,17 +194,12 @@ class InterviewScreen(Screen[None]):
             ]
         return Content.assemble(*parts)
 
-    def _choice_buttons(self) -> list[RadioButton]:
-        question = self.session.question(self.position)
+    def _choices(self) -> tuple[list[str], int | None]:
+        """The question's choice labels, and the index of the one answered (None if none)."""
+        choices = self.session.bank.choices_for(self.session.question(self.position))
         chosen = self.session.answer(self.position).choice
-        return [
-            RadioButton(
-                Content.assemble((f"{number} ", "bold"), choice.label),
-                value=choice.id == chosen,
-                id=f"choice-{number}",
-            )
-            for number, choice in enumerate(self.session.bank.choices_for(question), start=1)
-        ]
+        ids = [choice.id for choice in choices]
+        return [choice.label for choice in choices], ids.index(chosen) if chosen in ids else None
 
     # ------------------------------------------------------------------ showing a question
 
@@ -225,13 +214,10 @@ class InterviewScreen(Screen[None]):
         self.query_one("#question-why", Static).update(_why_content(question))
         self.query_one("#question-fix", Static).update(_fix_content(question))
         self.query_one("#team-answers", Static).update(self._team_answers())
-        old = self.query_one("#choices", RadioSet)
-        had_focus = old.has_focus
-        await old.remove()
-        radio = RadioSet(*self._choice_buttons(), id="choices")
-        await self.query_one("#question-pane").mount(radio, after="#question-why")
-        if had_focus or self.focused is None:
-            radio.focus(scroll_visible=False)
+        choice_list = self.query_one(ChoiceList)
+        choice_list.show(*self._choices())
+        if self.focused is None:
+            choice_list.focus(scroll_visible=False)
         if self._form is not None:
             self._form.load(answer)
         self._show_form_error("")
@@ -331,19 +317,14 @@ class InterviewScreen(Screen[None]):
             return
         reason = answer.reason if choice.not_applicable else ""
         self._record(replace(answer, choice=choice.id, reason=reason))
-        # The radio follows a frame later, like the progress marks (see _record).
+        # The choices follow a frame later, like the progress marks (see _record).
         self.call_after_refresh(self._press, choice.id)
 
     def _press(self, choice_id: str | None) -> None:
-        """Show the recorded choice in the radio set (after a key, or a cancelled prompt)."""
+        """Mark the recorded choice (after a key, or a cancelled prompt)."""
         choices = self.session.bank.choices_for(self.session.question(self.position))
-        for number, choice in enumerate(choices, start=1):
-            button = self.query_one(f"#choice-{number}", RadioButton)
-            if choice.id == choice_id and not button.value:
-                button.value = True
-        if choice_id is None:
-            for button in self.query(RadioButton):
-                button.value = False
+        ids = [choice.id for choice in choices]
+        self.query_one(ChoiceList).select(ids.index(choice_id) if choice_id in ids else None)
 
     def _ask_reason(self, choice: Choice) -> None:
         from pilot_tui.ui.screens.dialogs import TextPrompt
@@ -376,14 +357,13 @@ class InterviewScreen(Screen[None]):
             callback=done,
         )
 
-    @on(RadioSet.Changed, "#choices")
-    def _radio_changed(self, event: RadioSet.Changed) -> None:
+    @on(ChoiceList.Picked)
+    def _choice_picked(self, event: ChoiceList.Picked) -> None:
         choices = self.session.bank.choices_for(self.session.question(self.position))
-        index = event.radio_set.pressed_index
-        if not 0 <= index < len(choices):
+        if not 0 <= event.index < len(choices):
             return
-        if choices[index].id != self.session.answer(self.position).choice:
-            self._pick(choices[index])
+        if choices[event.index].id != self.session.answer(self.position).choice:
+            self._pick(choices[event.index])
 
     def _form_answer(self) -> Answer:
         """The answer as the form shows it now; fields that are not valid keep their old value."""
@@ -430,9 +410,7 @@ class InterviewScreen(Screen[None]):
         self._show_form_error(error)
         return answer
 
-    @on(Input.Changed)
-    @on(TextArea.Changed)
-    def _field_changed(self) -> None:
+    def on_answer_form_edited(self) -> None:
         self._record(self._form_answer())
 
     def commit(self) -> str:
@@ -466,7 +444,7 @@ class InterviewScreen(Screen[None]):
     async def go_to(self, position: Position) -> None:
         self.commit()
         await self._show(position)
-        self.query_one("#choices", RadioSet).focus(scroll_visible=False)
+        self.query_one(ChoiceList).focus(scroll_visible=False)
 
     @on(SectionList.Picked)
     async def _section_picked(self, event: SectionList.Picked) -> None:
@@ -475,8 +453,8 @@ class InterviewScreen(Screen[None]):
 
     def action_back(self) -> None:
         focused = self.focused
-        if isinstance(focused, Input | TextArea):
-            self.query_one("#choices", RadioSet).focus()
+        if focused is not None and self._form is not None and self._form in focused.ancestors:
+            self.query_one(ChoiceList).focus()
             return
         self.commit()
         from pilot_tui.ui.app import PilotApp

@@ -1,9 +1,15 @@
-"""The fields that go with an answer: notes, owner, due date, evidence, and the N/A reason."""
+"""The fields that go with an answer: notes, owner, due date, evidence, and the N/A reason.
+
+Imported only when the form is mounted, just after the interview's first frame: the text
+area's module alone is a noticeable part of the start-up.
+"""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Input, Label, TextArea
 
 from pilot_tui.core.assessment import Answer
@@ -12,6 +18,9 @@ from pilot_tui.core.limits import MAX_LINE
 
 class AnswerForm(Vertical):
     """Shows one answer's details; reading them back (and checking them) is the screen's job."""
+
+    class Edited(Message):
+        """A field was changed: the screen reads the form again."""
 
     def __init__(self, answer: Answer) -> None:
         super().__init__(id="answer-form")
@@ -53,6 +62,12 @@ class AnswerForm(Vertical):
         self.query_one("#due", Input).value = _due_text(answer)
         self.query_one("#evidence", Input).value = answer.evidence
         self.query_one("#reason", Input).value = answer.reason
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def _edited(self, event: Message) -> None:
+        event.stop()
+        self.post_message(self.Edited())
 
     def field(self, field_id: str) -> str:
         if field_id == "notes":
