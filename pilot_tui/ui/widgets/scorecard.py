@@ -3,18 +3,23 @@
 Text from banks and files is added as plain text, never parsed as markup, so a title such as
 "[red]" shows as written.
 
-Speed: the card is several small parts, and an answer redraws only the parts whose numbers it
-moved, so the new card is on screen in the same frame as the key that changed it.
+Speed: the card is a few parts of fixed height, and an answer redraws only the parts whose
+numbers it moved, without a new layout, so the new card is on screen in the same frame as the
+key that changed it. Lists (the sections on the card, the section list) are one widget each:
+every widget costs start-up time and a share of each redraw.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual import events
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Static
 
 from pilot_tui.core.render import bar, percent, plural
@@ -200,24 +205,26 @@ class ScorecardPanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         self._mark_extras()
-        yield _Part(headline_content(self._card, self._extras), classes="card-headline")
-        for content in self._sections():
-            yield _Part(content, classes="card-section")
-        yield _Part(blockers_content(self._card), classes="card-blockers")
+        # A part for each section, not one for all: an answer moves one or two of them, and
+        # redrawing lines is what a keystroke's frame spends its time on.
+        self._parts = [
+            _Part(headline_content(self._card, self._extras), classes="card-headline"),
+            *(_Part(content, classes="card-section") for content in self._sections()),
+            _Part(blockers_content(self._card), classes="card-blockers"),
+        ]
+        yield from self._parts
 
     def show(self, card: Scorecard, extras: CardExtras = NO_EXTRAS) -> None:
         self._card = card
         self._extras = extras
         self._mark_extras()
-        parts = list(self.query(_Part))
-        parts[0].show(headline_content(card, extras))
-        for part, content in zip(parts[1:-1], self._sections(), strict=True):
+        contents = [headline_content(card, extras), *self._sections(), blockers_content(card)]
+        for part, content in zip(self._parts, contents, strict=True):
             part.show(content)
-        parts[-1].show(blockers_content(card))
 
     @property
     def text(self) -> str:
-        return "\n".join(part.plain for part in self.query(_Part))
+        return "\n".join(part.plain for part in self._parts)
 
 
 class SummaryLine(_Part):
@@ -227,8 +234,12 @@ class SummaryLine(_Part):
         self.show(summary_line(card, extras))
 
 
-class SectionList(Vertical):
-    """The root causes with their progress; a click jumps to one."""
+class SectionList(Widget):
+    """The root causes with their progress, the current one highlighted; a click jumps to one.
+
+    Each section takes two lines (its title, then its progress), with a blank line between
+    sections where there is room (the wide layout).
+    """
 
     class Picked(Message):
         def __init__(self, index: int) -> None:
@@ -238,27 +249,72 @@ class SectionList(Vertical):
     def __init__(self, card: Scorecard, current: int, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._card = card
-        self._current = current
+        self.current = current
+        self._hovered: int | None = None
 
-    def compose(self) -> ComposeResult:
+    @property
+    def _gap(self) -> int:
+        return 0 if self.screen.has_class("-narrow") else 1
+
+    def render(self) -> Content:
+        # The wide layout insets the text by a column; a highlight spans the whole width.
+        inset = " " * self._gap
+        width = self.size.width
+        lines: list[Content] = []
         for index, section in enumerate(self._card.sections):
-            item = SectionItem(index, section_item_content(index, section))
-            item.set_class(index == self._current, "-current")
-            yield item
+            if index and self._gap:
+                lines.append(Content(""))
+            style = (
+                "on $primary 30%"
+                if index == self.current
+                else "on $boost"
+                if index == self._hovered
+                else ""
+            )
+            for line in section_item_content(index, section).split("\n"):
+                line = (inset + line).extend_right(max(0, width - len(inset) - line.cell_length))
+                lines.append(line.stylize(style) if style else line)
+        return Content("\n").join(lines)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        count = len(self._card.sections)
+        return 2 * count + self._gap * (count - 1)
 
     def show(self, card: Scorecard, current: int) -> None:
-        for item, section in zip(self.query(SectionItem), card.sections, strict=True):
-            item.show(section_item_content(item.index, section))
-            item.set_class(item.index == current, "-current")
+        # Redrawn only when what it shows changed: the list spans the screen's height, so a
+        # redraw of it would redraw everything beside it too.
+        if _shown(card) != _shown(self._card) or current != self.current:
+            self._card = card
+            self.current = current
+            self.refresh()
+
+    def _index_at(self, event: events.MouseEvent) -> int | None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        index, line = divmod(offset.y, 2 + self._gap)
+        return index if line < 2 and index < len(self._card.sections) else None
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        hovered = self._index_at(event)
+        if hovered != self._hovered:
+            self._hovered = hovered
+            self.refresh()
+
+    def on_leave(self) -> None:
+        if self._hovered is not None:
+            self._hovered = None
+            self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        index = self._index_at(event)
+        if index is not None:
+            self.post_message(self.Picked(index))
 
 
-class SectionItem(_Part):
-    def __init__(self, index: int, content: Content) -> None:
-        super().__init__(content, id=f"section-{index}")
-        self.index = index
-
-    def on_click(self) -> None:
-        self.post_message(SectionList.Picked(self.index))
+def _shown(card: Scorecard) -> list[tuple[str, int, int, Status]]:
+    """What the section list shows of a card."""
+    return [(s.label, s.answered, s.total, s.status) for s in card.sections]
 
 
 def section_item_content(index: int, section: SectionScore) -> Content:
