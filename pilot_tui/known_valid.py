@@ -2,9 +2,11 @@
 
 Validating a file means importing pydantic and building its validators, about a quarter of a
 second, which would more than double the app's start-up. After a file has been validated (or
-written, which validates it too), the digest of its exact bytes is kept here; the next load of
-those same bytes builds the records directly. A digest also covers the pilot-tui version and
-the bank, so a new version or another bank validates again. Only files in the canonical form
+written: the store checks a record and reads its text back before writing it), the digest of
+its exact bytes is kept here; the next load of those same bytes builds the records directly.
+A digest also covers the bank and the rules themselves (the code of the modules that say what
+a valid file is), so another bank, or a pilot-tui whose rules changed in any way, validates
+again. Only files in the canonical form
 the store writes are recorded: for them, building the records directly gives exactly what
 validating gives (tested).
 
@@ -15,6 +17,7 @@ writing at once, only costs time.
 from __future__ import annotations
 
 import hashlib
+import importlib
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -34,6 +37,30 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("pilot-tui", appauthor=False))
 
 
+RULE_MODULES: Final = (
+    "pilot_tui.core.records",
+    "pilot_tui.core.assessment",
+    "pilot_tui.core.bank",
+    "pilot_tui.core.limits",
+    "pilot_tui.store",
+)
+"""The modules whose code decides whether a file is valid."""
+
+
+@cache
+def _rules_digest() -> bytes:
+    # The source itself rather than a version number someone must remember to raise: a rule
+    # made stricter without a new release must not let files through on an old digest.
+    rules = hashlib.sha256(__version__.encode("utf-8"))
+    for name in RULE_MODULES:
+        source = getattr(importlib.import_module(name), "__file__", None)
+        try:
+            rules.update(Path(source).read_bytes() if source else name.encode("utf-8"))
+        except OSError:
+            rules.update(name.encode("utf-8"))
+    return rules.digest()
+
+
 @cache
 def _bank_digest(bank: Bank) -> bytes:
     # repr lists every field of every record in order: two banks with equal content have equal
@@ -42,8 +69,8 @@ def _bank_digest(bank: Bank) -> bytes:
 
 
 def digest(raw: bytes, bank: Bank) -> str:
-    """The key of a file's bytes, read with BANK by this version of pilot-tui."""
-    key = hashlib.sha256(__version__.encode("utf-8") + b"\0" + _bank_digest(bank))
+    """The key of a file's bytes, read with BANK under this pilot-tui's rules."""
+    key = hashlib.sha256(_rules_digest() + _bank_digest(bank))
     key.update(raw)
     return key.hexdigest()
 

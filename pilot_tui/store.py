@@ -33,6 +33,7 @@ from pilot_tui.core.assessment import (
     ASSESSMENT_SCHEMA,
     ASSESSMENT_SCHEMA_VERSION,
     Assessment,
+    Meta,
     check_against_bank,
     now_utc,
     with_meta,
@@ -40,7 +41,7 @@ from pilot_tui.core.assessment import (
 from pilot_tui.core.bank import Bank, BankError, parse_bank
 from pilot_tui.core.limits import MAX_FILE_BYTES, MAX_TITLE
 from pilot_tui.core.problems import and_more
-from pilot_tui.core.records import InvalidData, build, validate
+from pilot_tui.core.records import InvalidData, build, check, validate
 from pilot_tui.known_valid import digest, known_valid
 
 APP_NAME: Final = "pilot-tui"
@@ -157,7 +158,8 @@ def _validate_bytes(raw: bytes, path: Path, bank: Bank) -> Assessment:
     data = parse_toml_bytes(raw, path)
     known, key = known_valid(), digest(raw, bank)
     if key in known:
-        with suppress(TypeError, KeyError, ValueError):
+        # A file of another shape under a known digest (a damaged cache, say) is validated.
+        with suppress(Exception):
             return build(Assessment, data)
     assessment = parse_assessment(data, path)
     problems = check_against_bank(assessment, bank)
@@ -175,15 +177,31 @@ def dumps_assessment(assessment: Assessment) -> str:
 
 
 def checked_bytes(assessment: Assessment, path: Path, bank: Bank) -> bytes:
-    """The file for ASSESSMENT, checked as it will be read back: what is written always loads."""
-    text = dumps_assessment(assessment)
+    """The file for ASSESSMENT, checked and read back before it is written: it always loads.
+
+    Without pydantic (see core/records.py): the record is checked against its annotations,
+    and the text must read back as the very same record.
+    """
     try:
-        problems = check_against_bank(validate(Assessment, tomllib.loads(text)), bank)
+        check(assessment)
+        problems = check_against_bank(assessment, bank)
     except InvalidData as error:
         problems = error.problems
     if problems:
         raise StoreError(f"{path}: not saved: {and_more(problems)}")
-    return text.encode("utf-8")
+    raw = dumps_assessment(assessment).encode("utf-8")
+    if len(raw) > MAX_FILE_BYTES:
+        raise StoreError(
+            f"{path}: not saved: {len(raw) / (1024 * 1024):.1f} MiB is more than the "
+            f"{MAX_FILE_BYTES // (1024 * 1024)} MiB a file may have"
+        )
+    try:
+        same = build(Assessment, tomllib.loads(raw.decode("utf-8"))) == assessment
+    except Exception:
+        same = False
+    if not same:
+        raise StoreError(f"{path}: not saved: it would not read back as it is")
+    return raw
 
 
 # ---------------------------------------------------------------------------- banks
@@ -376,20 +394,21 @@ def merge_assessments(
         {m.label: m for m in ours.milestones},
         {m.label: m for m in theirs.milestones},
     )
-    data = {
-        "schema": ours.schema,
-        "schema_version": version,
-        "bank": bank,
-        "meta": meta,
-        "answers": keyed("answer", base.answers, ours.answers, theirs.answers),
-        "participants": keyed(
+    merged = Assessment(
+        schema=ours.schema,
+        # (Neither is ever missing from all three versions.)
+        schema_version=ours.schema_version if version is None else version,
+        bank=ours.bank if bank is None else bank,
+        meta=Meta(**meta),
+        answers=keyed("answer", base.answers, ours.answers, theirs.answers),
+        participants=keyed(
             "participant", base.participants, ours.participants, theirs.participants
         ),
         # Oldest first, as in every file; sorted() is stable, so equal stamps keep their order.
-        "milestones": sorted(milestones.values(), key=lambda m: m.created),
-    }
+        milestones=sorted(milestones.values(), key=lambda m: m.created),
+    )
     try:
-        merged = validate(Assessment, data)
+        check(merged)
     except InvalidData as error:
         # Together the two versions break a limit (too many answers, say): they cannot be one.
         return ours, [], [f"together: {error}"]

@@ -20,6 +20,7 @@ import pytest
 from helpers import Cli, assert_one_error_line, folder_snapshot
 
 from pilot_tui.core.bank import Bank
+from pilot_tui.store import default_bank_text
 
 BANKS = Path(__file__).parent / "banks"
 SMALL = str(BANKS / "small.toml")
@@ -859,6 +860,21 @@ def test_bank_validate_a_good_bank(cli: Cli, bank: Bank) -> None:
     assert small.out == (
         f"{SMALL}: valid bank 'small-test-bank' version 0.1: 2 sections, 5 questions, 4 levels\n"
     )
+
+
+def test_bank_validate_checks_the_built_in_bank_in_full(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The app trusts the shipped bank at start-up; this command is where it is checked.
+    from pilot_tui import cli as cli_module
+
+    broken = default_bank_text().replace("weight = 3", "weight = true", 1)
+    monkeypatch.setattr(cli_module, "default_bank_text", lambda: broken)
+
+    result = cli("bank", "validate")
+
+    assert result.code == 2
+    assert "weight: Input should be a valid number" in result.err
 
 
 def test_bank_validate_lists_every_problem_one_line_each(cli: Cli) -> None:

@@ -16,7 +16,7 @@ from pilot_tui.core.limits import (
     MAX_PARTICIPANTS,
     MAX_TITLE,
 )
-from pilot_tui.core.records import FORBID_EXTRA, Check, Length, to_data, validate
+from pilot_tui.core.records import FORBID_EXTRA, Check, Length, check, to_data
 
 ASSESSMENT_SCHEMA: Final = "pilot-tui/assessment"
 ASSESSMENT_SCHEMA_VERSION: Final = 1
@@ -62,8 +62,10 @@ def _as_utc(value: datetime) -> datetime:
 
 Stamp = Annotated[datetime, Check(_as_utc)]
 
-# The records below are built from outside data only through records.validate, which checks
-# every annotation; the store validates a document once more before writing it, so a file it
+# The records below are made from outside data (a file) only through records.validate, and
+# from values of the right types (what a person typed) by their constructor followed by
+# records.check; both apply every annotation. The store checks a document once more before
+# writing it, and reads the bytes back to compare, so a file it
 # wrote always loads. Unknown keys are refused (FORBID_EXTRA).
 
 
@@ -200,19 +202,18 @@ def new_assessment(
     respondent: str = "",
     now: datetime,
 ) -> Assessment:
-    meta = validate(
-        Meta,
-        {
-            "title": title.strip(),
-            "team": team.strip(),
-            "facilitator": facilitator.strip(),
-            "stage": stage.strip(),
-            "respondent": respondent.strip(),
-            "created": now,
-            "updated": now,
-        },
+    meta = Meta(
+        title=title.strip(),
+        team=team.strip(),
+        facilitator=facilitator.strip(),
+        stage=stage.strip(),
+        respondent=respondent.strip(),
+        created=now,
+        updated=now,
     )
-    return Assessment(bank=validate(BankRef, {"id": bank.id, "version": bank.version}), meta=meta)
+    check(meta)
+    # The bank's id and version passed its own validation.
+    return Assessment(bank=BankRef(id=bank.id, version=bank.version), meta=meta)
 
 
 def with_answer(
@@ -228,8 +229,9 @@ def with_answer(
 
 
 def with_meta(assessment: Assessment, *, now: datetime, **changes: str) -> Assessment:
-    """A copy with metadata fields changed (title, team, facilitator, stage), validated."""
-    meta = validate(Meta, {**to_data(assessment.meta), **changes, "updated": now})
+    """A copy with metadata fields changed (title, team, facilitator, stage), checked."""
+    meta = replace(assessment.meta, **changes, updated=now)  # type: ignore[arg-type]
+    check(meta)
     return replace(assessment, meta=meta)
 
 

@@ -42,7 +42,7 @@ from pilot_tui.core.assessment import (
 from pilot_tui.core.bank import FULL_SCORE, Bank, Question
 from pilot_tui.core.limits import MAX_PARTICIPANTS
 from pilot_tui.core.problems import and_more
-from pilot_tui.core.records import InvalidData, to_data, validate
+from pilot_tui.core.records import InvalidData, check
 
 _SUFFIX: Final = ".toml"
 _ID_MAX: Final = 64
@@ -126,7 +126,7 @@ def merge(
     ordered = [item.assessment for item, _ in contributions]
     by_id = dict(sorted(participants.items()))
     return Assessment(
-        bank=validate(BankRef, {"id": bank.id, "version": bank.version}),
+        bank=BankRef(id=bank.id, version=bank.version),
         meta=_merged_meta(ordered, title),
         answers=_consensus(bank, by_id),
         participants=by_id,
@@ -154,7 +154,9 @@ def _participant(
     item: MergeInput, name: str, source: str, answers: dict[str, Answer]
 ) -> Participant:
     try:
-        return validate(Participant, {"name": name, "source": source, "answers": dict(answers)})
+        person = Participant(name=name, source=source, answers=dict(answers))
+        check(person)
+        return person
     except InvalidData as error:
         raise MergeError(f"{item.source}: participant {error}") from None
 
@@ -162,17 +164,16 @@ def _participant(
 def _merged_meta(ordered: list[Assessment], title: str | None) -> Meta:
     first = ordered[0].meta
     try:
-        return validate(
-            Meta,
-            {
-                "title": first.title if title is None else title.strip(),
-                "team": _first_set(a.meta.team for a in ordered),
-                "facilitator": _first_set(a.meta.facilitator for a in ordered),
-                "stage": _first_set(a.meta.stage for a in ordered),
-                "created": min(a.meta.created for a in ordered),
-                "updated": max(a.meta.updated for a in ordered),
-            },
+        meta = Meta(
+            title=first.title if title is None else title.strip(),
+            team=_first_set(a.meta.team for a in ordered),
+            facilitator=_first_set(a.meta.facilitator for a in ordered),
+            stage=_first_set(a.meta.stage for a in ordered),
+            created=min(a.meta.created for a in ordered),
+            updated=max(a.meta.updated for a in ordered),
         )
+        check(meta)
+        return meta
     except InvalidData as error:
         raise MergeError(f"merged assessment: {error}") from None
 
@@ -293,10 +294,9 @@ def set_consensus(
     """
     current = assessment.answers.get(question_id) or Answer()
     kept_reason = current.reason if current.choice == choice_id else ""
-    # Validated, unlike a dataclasses.replace: a reason typed into the app must load next time.
-    answer = validate(
-        Answer, {**to_data(current), "choice": choice_id, "reason": reason or kept_reason}
-    )
+    # Checked: a reason typed into the app must load next time.
+    answer = replace(current, choice=choice_id, reason=reason or kept_reason)
+    check(answer)
     meta = replace(assessment.meta, updated=now)
     answers = {**assessment.answers, question_id: answer}
     return replace(assessment, answers=answers, meta=meta)

@@ -14,7 +14,7 @@ from typing import Final, Literal
 from pilot_tui.core.assessment import Answer, Assessment, Milestone
 from pilot_tui.core.bank import FULL_SCORE, Bank, Choice
 from pilot_tui.core.limits import MAX_MILESTONES
-from pilot_tui.core.records import InvalidData, validate
+from pilot_tui.core.records import InvalidData, check
 from pilot_tui.core.scoring import answer_choice, score
 
 UNANSWERED: Final = "Unanswered"
@@ -56,7 +56,8 @@ def add_milestone(assessment: Assessment, label: str, *, now: datetime) -> Asses
     # The answers are frozen records, so the snapshot can share them; the dict is its own.
     answers = dict(assessment.answers)
     try:
-        milestone = validate(Milestone, {"label": label, "created": now, "answers": answers})
+        milestone = Milestone(label=label, created=now, answers=answers)
+        check(milestone)
     except InvalidData as error:
         raise ValueError(f"milestone {error}") from None
     meta = replace(assessment.meta, updated=now)

@@ -109,6 +109,110 @@ def validate(kind: type[T], data: Any) -> T:
     return record
 
 
+def check(record: Any) -> None:
+    """Raise InvalidData if a record made in code breaks a constraint of its annotations.
+
+    `validate` makes records from outside data and needs pydantic; a record built from values
+    of the right types (what a person typed, a label, a copy with one field changed) is checked
+    here against the same Length and Check annotations without it. The interview uses this, so
+    a whole session never loads pydantic (its import and validators take about 10 MiB).
+    Records inside records, dicts and lists are checked too.
+    """
+    problems: list[str] = []
+    _check_record(record, [], problems)
+    if problems:
+        raise InvalidData(problems)
+
+
+def _check_record(record: Any, where: list[str], problems: list[str]) -> None:
+    record_type: object = type(record)  # (hashable, as the cache needs; mypy cannot tell)
+    for name, (kind, markers) in _field_rules(record_type).items():
+        _check_value(getattr(record, name), kind, markers, [*where, name], problems)
+
+
+def _check_value(
+    value: Any, kind: Any, markers: tuple[Any, ...], where: list[str], problems: list[str]
+) -> None:
+    place = ", ".join(where)
+    origin, arguments = typing.get_origin(kind), typing.get_args(kind)
+    if origin in (typing.Union, types.UnionType):
+        if value is None:
+            return
+        (optional,) = (argument for argument in arguments if argument is not type(None))
+        kind, inner_markers = _split(optional)
+        markers = (*markers, *inner_markers)
+        origin, arguments = typing.get_origin(kind), typing.get_args(kind)
+    if not _has_type(value, origin or kind):
+        problems.append(f"{place}: should be {_type_name(origin or kind)}")
+        return
+    for marker in markers:
+        if isinstance(marker, Length):
+            message = _length_problem(value, marker)
+            if message:
+                problems.append(f"{place}: {message}")
+                return
+        elif isinstance(marker, Check):
+            try:
+                normal = marker.function(value)
+            except ValueError as error:
+                problems.append(f"{place}: {error}")
+                return
+            if normal != value:
+                # E.g. a time without a zone: validation would turn it into UTC, so what is
+                # written would not read back as it is.
+                problems.append(f"{place}: not in its normal form ({normal!r})")
+                return
+    if isinstance(value, dict):
+        inner, inner_markers = _split(arguments[1])
+        for key, item in value.items():
+            _check_value(item, inner, inner_markers, [*where, str(key)], problems)
+    elif isinstance(value, list | tuple):
+        inner, inner_markers = _split(arguments[0])
+        for index, item in enumerate(value):
+            _check_value(item, inner, inner_markers, [*where, f"#{index + 1}"], problems)
+    elif dataclasses.is_dataclass(value):
+        _check_record(value, where, problems)
+
+
+def _has_type(value: Any, kind: Any) -> bool:
+    if kind is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind is date:
+        return isinstance(value, date) and not isinstance(value, datetime)
+    return isinstance(value, kind)
+
+
+def _type_name(kind: Any) -> str:
+    names = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
+    return names.get(kind, f"a {getattr(kind, '__name__', kind)}")
+
+
+def _length_problem(value: Any, length: Length) -> str:
+    # Worded as pydantic words the same limits in files.
+    noun, unit = ("String", "character") if isinstance(value, str) else ("Collection", "item")
+    if length.min is not None and len(value) < length.min:
+        return f"{noun} should have at least {length.min} {unit}{'' if length.min == 1 else 's'}"
+    if length.max is not None and len(value) > length.max:
+        return f"{noun} should have at most {length.max} {unit}{'' if length.max == 1 else 's'}"
+    return ""
+
+
+def _split(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
+    """The type of an annotation, and its Length and Check markers."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        kind, *markers = typing.get_args(annotation)
+        return kind, tuple(markers)
+    return annotation, ()
+
+
+@cache
+def _field_rules(kind: Any) -> dict[str, tuple[Any, tuple[Any, ...]]]:
+    hints = typing.get_type_hints(kind, include_extras=True)
+    return {field.name: _split(hints[field.name]) for field in dataclasses.fields(kind)}
+
+
 def to_data(record: Any) -> Any:
     """Plain data (dicts, lists, text, numbers, dates) for TOML, from a record.
 

@@ -21,7 +21,7 @@ from textual.widgets import Footer, Input, Static
 
 from pilot_tui.core.assessment import Answer
 from pilot_tui.core.bank import Choice, Question
-from pilot_tui.core.records import InvalidData, to_data, validate
+from pilot_tui.core.records import InvalidData, check
 from pilot_tui.core.scoring import answer_choice
 from pilot_tui.ui.session import Position, Session
 from pilot_tui.ui.widgets.choice_list import ChoiceList
@@ -335,10 +335,9 @@ class InterviewScreen(Screen[None]):
             if reason is None or position != self.position:
                 self._press(self.session.answer(self.position).choice)
                 return
+            answer = replace(self._form_answer(), choice=choice.id, reason=reason)
             try:
-                answer = validate(
-                    Answer, {**to_data(self._form_answer()), "choice": choice.id, "reason": reason}
-                )
+                check(answer)
             except InvalidData as error:
                 self.notify(f"Not recorded: {error}", severity="error", timeout=8)
                 self._press(self.session.answer(self.position).choice)
@@ -396,17 +395,18 @@ class InterviewScreen(Screen[None]):
             # A reason belongs to a not-applicable answer only.
             "reason": reason if not_applicable else "",
         }
-        answer = current
-        # Validation only for what changed: an answer key must not wait for pydantic's import.
-        if values != {key: getattr(current, key) for key in values}:
-            try:
-                answer = validate(Answer, values)
-            except InvalidData as problem:
-                error = f"Not saved: {problem}"
-                # Each field that is valid on its own is still kept.
-                for key, value in values.items():
-                    with suppress(InvalidData):
-                        answer = validate(Answer, {**to_data(answer), key: value})
+        answer = replace(current, **values)
+        try:
+            check(answer)
+        except InvalidData as problem:
+            error = f"Not saved: {problem}"
+            # Each field that is valid on its own is still kept.
+            answer = current
+            for key, value in values.items():
+                with suppress(InvalidData):
+                    candidate = replace(answer, **{key: value})
+                    check(candidate)
+                    answer = candidate
         self._show_form_error(error)
         return answer
 

@@ -59,12 +59,10 @@ class ChoiceList(Widget, can_focus=True):
 
     def select(self, index: int | None) -> None:
         """Mark the answer (after a number key, say); the highlight follows it."""
-        if index == self.selected:
-            return
-        self.selected = index
-        if index is not None:
-            self.highlighted = index
-        self.refresh()
+        highlighted = self.highlighted if index is None else index
+        if (index, highlighted) != (self.selected, self.highlighted):
+            self.selected, self.highlighted = index, highlighted
+            self.refresh()
 
     def render(self) -> Content:
         lines = []
