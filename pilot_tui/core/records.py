@@ -1,12 +1,17 @@
 """Records (the bank, the assessment) as plain dataclasses, checked by pydantic at the edges.
 
 The records are standard frozen dataclasses, so code that only reads them (scoring, rendering,
-the interview's first frame) never imports pydantic: importing it and building its validators
-takes about a quarter of a second, more than all the rest of the app's start-up. Data from
-outside (a file, a form, a command line) goes through `validate`, which builds the pydantic
-validator of a record type the first time it is needed. `build` makes records from data already
-known to be valid (the bank shipped with pilot-tui, a file whose exact bytes were validated
-before) without importing pydantic; tests check that both give equal records.
+the interview) never imports pydantic: importing it and building its validators takes about a
+quarter of a second and 10 MiB, more than all the rest of the app's start-up. Three ways in:
+
+- `validate`: raw data from outside (a TOML file) becomes records, through the pydantic
+  validator of the record type, built the first time it is needed;
+- `check`: a record made in code from values of the right types (what a person typed, a label
+  from the command line, a copy with one field changed) is checked against the same
+  annotations without pydantic; a test checks it accepts and refuses what `validate` does;
+- `build`: data already known to be valid (the bank shipped with pilot-tui, a file whose exact
+  bytes were validated before) becomes records with no checks; tests check it gives what
+  `validate` gives.
 
 Constraints are annotations that pydantic reads through `__get_pydantic_core_schema__`:
 `Length` (of text or of a collection), `Strict` (no conversion between types) and `Check`
