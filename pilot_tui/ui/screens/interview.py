@@ -165,9 +165,13 @@ class InterviewScreen(Screen[None]):
         # Imported here: the text area's module is a good part of the form's cost.
         from pilot_tui.ui.widgets.answer_form import AnswerForm
 
-        form = AnswerForm(self.session.answer(self.position))
+        position = self.position
+        form = AnswerForm(self.session.answer(position))
         await self.query_one("#form-slot").mount(form)
         self._form = form
+        if self.position != position:
+            # A key moved to another question while the form was being mounted.
+            form.load(self.session.answer(self.position))
 
     def _team_answers(self) -> Content:
         """Who answered what, when the assessment merges several people's answers."""
