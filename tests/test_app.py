@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from pathlib import Path
 
 import pytest
 from helpers import app_for
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static, TextArea
+from textual.widgets._footer import FooterKey
 
 from pilot_tui.core.assessment import Answer, Assessment, new_assessment, now_utc, with_answer
 from pilot_tui.store import Store, dumps_assessment, load_assessment_file
@@ -465,6 +468,10 @@ async def test_an_invalid_due_date_is_reported_not_silently_dropped(store: Store
         await type_text(pilot, "2026-13-45")
         await pilot.pause()
         assert "not a date" in text_of(interview(app).query_one("#form-error", Static))
+        await pilot.press("tab")  # leaving the field says so at once
+        await pilot.pause()
+        assert [n.message for n in app._notifications if "not a date" in n.message]
+        app.clear_notifications()
         await pilot.press("escape", "n")
         await pilot.pause()
         assert any("not a date" in n.message for n in app._notifications)
@@ -516,6 +523,38 @@ async def test_help_lists_every_key_and_closes(store: Store) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_help_scrolls_with_the_keyboard_on_a_small_terminal(store: Store) -> None:
+    app = app_for(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        scroll = app.screen.query_one("#help-scroll", VerticalScroll)
+        assert scroll.has_focus
+        await pilot.press("end")
+        await pilot.pause()
+        assert scroll.scroll_y > 0
+
+
+async def test_the_list_footer_offers_open_once_the_list_has_loaded(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_assessment(store)
+    # The list arrives from a worker after the screen (and its footer) is up, as on a slow disk.
+    loaded = threading.Event()
+    entries = store.entries
+    monkeypatch.setattr(store, "entries", lambda: (loaded.wait(5), entries())[1])
+    app = app_for(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        assert "Open" not in [key.description for key in app.screen.query(FooterKey)]
+        loaded.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = [key.description for key in app.screen.query(FooterKey)]
+        assert {"Open", "Delete", "Export"} <= set(shown), shown
 
 
 async def test_theme_choice_is_remembered(store: Store) -> None:

@@ -65,7 +65,7 @@ class HelpScreen(ModalScreen[None]):
             "  A click in the section list jumps to that root cause.\n"
             "  Every change is saved as you go; the top right corner says when.\n",
         ]
-        with Vertical(classes="dialog help"), VerticalScroll():
+        with Vertical(classes="dialog help"), VerticalScroll(id="help-scroll"):
             yield Static(Content.assemble(*parts), id="help-text")
 
     def on_mount(self) -> None:

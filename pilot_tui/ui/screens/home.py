@@ -185,6 +185,9 @@ class HomeScreen(Screen[None]):
             names = [e.name for e in self.entries]
             if select in names:
                 table.move_cursor(row=names.index(select))
+        # Open, delete and export depend on there being entries (check_action): the footer
+        # shows them once the list has arrived from its worker.
+        self.refresh_bindings()
 
     @on(DataTable.RowHighlighted, "#assessments")
     def _show_detail(self) -> None:

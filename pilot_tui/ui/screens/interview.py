@@ -417,6 +417,12 @@ class InterviewScreen(Screen[None]):
     def on_answer_form_edited(self) -> None:
         self._record(self._form_answer())
 
+    @on(Input.Blurred, "#due")
+    def _due_left(self) -> None:
+        # The message under the form may be below the fold: leaving the field says it too.
+        if self._form_error:
+            self.notify(self._form_error, severity="warning", timeout=6)
+
     def commit(self) -> str:
         """Keep what the form shows before leaving the question; say what could not be kept."""
         self._record(self._form_answer())
