@@ -137,16 +137,17 @@ def blockers_content(card: Scorecard) -> Content:
 
 
 def summary_line(card: Scorecard, extras: CardExtras = NO_EXTRAS) -> Content:
-    """One line for narrow terminals: level, headline, weakest section, coverage, risks."""
+    """For narrow terminals: level, headline and weakest section; coverage and risks."""
+    # Two lines (the widget's fixed height): where the pilot stands, then what is left to do.
     weakest = next((s for s in card.sections if s.id == card.weakest), None)
     parts: Parts = [(card.level_title.upper(), LEVEL_STYLE), f" {card.score:.0f}/100"]
     if weakest is not None:
         parts += [("  weakest ", "dim"), (weakest.label, STATUS_STYLE[weakest.status])]
-    parts += [("  ·  ", "dim"), f"{card.answered}/{card.total}"]
+    parts += ["\n", f"{card.answered}/{card.total} answered"]
     if card.blockers:
         parts += [("  ·  ", "dim"), (plural(len(card.blockers), "blocker"), "$text-error")]
     if card.unknown:
-        parts += [("  ·  ", "dim"), (f"{card.unknown} ?", "$text-warning")]
+        parts += [("  ·  ", "dim"), (f"{card.unknown} don't know", "$text-warning")]
     if extras.disputed:
         parts += [("  ·  ", "dim"), (f"{extras.disputed} disputed", "$text-warning")]
     return Content.assemble(*parts)
@@ -228,7 +229,7 @@ class ScorecardPanel(VerticalScroll):
 
 
 class SummaryLine(_Part):
-    """The scorecard in one line, for terminals too narrow for the panel."""
+    """The scorecard in two lines, for terminals too narrow for the panel."""
 
     def show_card(self, card: Scorecard, extras: CardExtras = NO_EXTRAS) -> None:
         self.show(summary_line(card, extras))
