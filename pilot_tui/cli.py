@@ -24,11 +24,11 @@ from pilot_tui.core.milestones import Change, add_milestone, diff_answers, miles
 from pilot_tui.core.records import check
 from pilot_tui.core.render import plan_text, plural, scorecard_text
 from pilot_tui.core.scoring import action_plan, score
+from pilot_tui.core.text import is_utf8, printable
+from pilot_tui.files import StoreError, reason, shown, write_output
 from pilot_tui.startup import resume_collection
 from pilot_tui.store import (
     Store,
-    StoreError,
-    atomic_write,
     default_bank_text,
     dumps_assessment,
     load_assessment_file,
@@ -139,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = add("export", "write an assessment's TOML to standard output or a file")
     sub.add_argument("name", metavar="NAME")
-    sub.add_argument("-o", "--output", metavar="FILE")
+    _output_options(sub)
 
     sub = add("import", "copy an assessment file into the data folder, after validating it")
     sub.add_argument("file", metavar="FILE")
@@ -163,9 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="one file per person (named by its respondent, or else its file name), or a merge",
     )
-    sub.add_argument("-o", "--output", metavar="FILE", required=True, help="the merged file")
     sub.add_argument("--title", help="the merged assessment's title (default: the first file's)")
-    sub.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    _output_options(sub, required=True)
 
     sub = add("disputes", "print the questions people answered differently, most disputed first")
     sub.add_argument("reference", metavar="NAME|FILE")
@@ -188,8 +187,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub = add("report", "write the full report as Markdown or a self-contained HTML page")
     sub.add_argument("reference", metavar="NAME|FILE")
     sub.add_argument("--format", choices=["md", "html"], default="md", help="default: md")
-    sub.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
+    _output_options(sub)
     return parser
+
+
+def _output_options(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        required=required,
+        help="the file to write, - for standard output"
+        + ("" if required else " (the default)")
+        + "; an existing file is left alone unless --force",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace FILE if it exists (never a file in the data folder or one being read)",
+    )
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -204,23 +220,35 @@ def _store(args: argparse.Namespace) -> Store:
 
 
 def _print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False))
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    # A file name that is not UTF-8 holds lone surrogates, which no UTF-8 text can carry: they
+    # are written as JSON escapes (\udce9), which read back to the same name.
+    print(text.encode("utf-8", "backslashreplace").decode("utf-8"))
 
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def _write_output(text: str, output: str | None) -> int:
-    """TEXT to standard output, or to the file OUTPUT with the user's usual permissions."""
-    if output is None:
+def _write_output(
+    args: argparse.Namespace, text: str, output: str | None, *, reads: Sequence[Path] = ()
+) -> None:
+    """TEXT to standard output (no -o, or -o -), or to the file the user named.
+
+    The file is created; an existing one is replaced only with --force, and never a file of the
+    data folder or one this command READS (or the bank it uses): see files.write_output.
+    """
+    if output is None or output == "-":
         sys.stdout.write(text)
-        return EXIT_OK
-    path = Path(output)
-    if path.is_dir():
-        raise UsageError(f"{path}: is a folder; give a file name")
-    atomic_write(path, text, private=False)
-    return EXIT_OK
+        return
+    inputs = [*reads, *([Path(args.bank)] if args.bank else [])]
+    write_output(
+        Path(output),
+        text,
+        force=args.force,
+        protected=[resolve_data_dir(args.data_dir)],
+        inputs=inputs,
+    )
 
 
 def _parse_due(text: str) -> date:
@@ -277,15 +305,18 @@ def cmd_list(args: argparse.Namespace) -> int:
         _print_json(rows)
         return EXIT_OK
     if not rows:
-        print(f'No assessments in {store.root} yet. Create one: pilot-tui new "Title"')
+        print(f'No assessments in {shown(store.root)} yet. Create one: pilot-tui new "Title"')
         return EXIT_OK
-    width = max(len(row["name"]) for row in rows)
+    # Names of files that are not assessments are anything the folder holds: shown escaped.
+    names = {row["name"]: printable(row["name"]) for row in rows}
+    width = max(len(name) for name in names.values())
     for row in rows:
+        name = names[row["name"]]
         if "error" in row:
-            print(f"{row['name']:<{width}}  UNREADABLE: {row['error']}")
+            print(f"{name:<{width}}  UNREADABLE: {printable(row['error'])}")
         else:
             print(
-                f"{row['name']:<{width}}  {row['title']}  (updated {row['updated'][:10]}, "
+                f"{name:<{width}}  {row['title']}  (updated {row['updated'][:10]}, "
                 f"{row['coverage']:.0%} answered, {row['level_title']})"
             )
     return EXIT_OK
@@ -307,11 +338,19 @@ def cmd_answer(args: argparse.Namespace) -> int:
         raise UsageError(f"choice {args.choice!r} is not one of {', '.join(choices)}")
     if args.reason is not None and not choice.not_applicable:
         raise UsageError(f"--reason is only for a not-applicable answer, not {choice.id!r}")
+    if choice.not_applicable and (args.owner or args.due):
+        # Nothing is to be done about a question that does not apply: no owner, no due date.
+        raise UsageError(f"{choice.label!r} takes no --owner or --due: nothing is left to do")
     current = assessment.answers.get(question.id) or Answer()
     # A reason belongs to a not-applicable answer only: another choice drops the old one.
     changes: dict[str, Any] = {"choice": choice.id}
     if not choice.not_applicable:
         changes["reason"] = ""
+    cleared = ""
+    if choice.not_applicable and (current.owner or current.due):
+        # Not applicable leaves nothing to do: an owner and a due date would show it as work.
+        changes.update(owner="", due=None)
+        cleared = "; its owner and due date are cleared"
     for option in ("notes", "owner", "evidence", "reason"):
         value = getattr(args, option)
         if value is not None:
@@ -337,7 +376,7 @@ def cmd_answer(args: argparse.Namespace) -> int:
         )
     card = score(bank, result.assessment)
     print(
-        f"{args.name}: {question.id} = {choice.id} ({choice.label}); "
+        f"{args.name}: {question.id} = {choice.id} ({choice.label}){cleared}; "
         f"{card.level_title}, {card.answered}/{card.total} answered"
     )
     return EXIT_OK
@@ -424,7 +463,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     store = _store(args)
     text = store.export_text(args.name)
-    return _write_output(text, args.output)
+    _write_output(args, text, args.output, reads=[store.path_for(args.name)])
+    return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -453,13 +493,16 @@ def _bank_validate(path: str | None) -> int:
         bank = parse_bank(data)
     except BankError as error:
         for problem in error.problems:
-            print(f"{name}: {problem}", file=sys.stderr)
+            print(printable(f"{name}: {problem}"), file=sys.stderr)
         count = len(error.problems)
-        print(f"{name}: invalid bank, {count} problem{'' if count == 1 else 's'}", file=sys.stderr)
+        print(
+            printable(f"{name}: invalid bank, {count} problem{'' if count == 1 else 's'}"),
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     questions = sum(len(section.questions) for section in bank.sections)
     print(
-        f"{path or 'built-in bank'}: valid bank {bank.id!r} version {bank.version}: "
+        f"{printable(name)}: valid bank {bank.id!r} version {bank.version}: "
         f"{len(bank.sections)} sections, {questions} questions, {len(bank.levels)} levels"
     )
     return EXIT_OK
@@ -525,26 +568,21 @@ def _bank_text(bank: Bank) -> str:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     bank = _bank(args)
-    output = Path(args.output)
     paths = [Path(file) for file in args.files]
-    if output.is_dir():
-        raise UsageError(f"{output}: is a folder; give a file name")
-    if output.exists():
-        # Not even with --force: replacing an input would lose a person's own answers.
-        if any(path.exists() and output.samefile(path) for path in paths):
-            raise UsageError(f"{output}: is one of the files to merge; write to another file")
-        if not args.force:
-            raise UsageError(f"{output}: already exists; use --force to replace it")
     inputs = [MergeInput(path.name, load_assessment_file(path, bank)) for path in paths]
     try:
         merged = merge(bank, inputs, title=args.title, now=now_utc())
     except MergeError as error:
         raise UsageError(str(error)) from None
-    atomic_write(output, dumps_assessment(merged), private=False)
+    # Replacing an input, even with --force, would lose a person's own answers: refused there.
+    _write_output(args, dumps_assessment(merged), args.output, reads=paths)
     disputed = len(disagreements(bank, merged))
+    where = "standard output" if args.output == "-" else printable(args.output)
     print(
-        f"merged {plural(len(merged.participants), 'participant')} into {output}; "
-        f"the team disagrees on {plural(disputed, 'question')}"
+        f"merged {plural(len(merged.participants), 'participant')} into {where}; "
+        f"the team disagrees on {plural(disputed, 'question')}",
+        # The merged file itself may be on standard output.
+        file=sys.stderr if args.output == "-" else sys.stdout,
     )
     return EXIT_OK
 
@@ -679,11 +717,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     from pilot_tui.core.report import html_report, markdown_report, report_rows
 
     store = _store(args)
-    assessment, _ = store.load_reference(args.reference)
+    assessment, path = store.load_reference(args.reference)
     disputes, trend = report_rows(store.bank, assessment)
     render = markdown_report if args.format == "md" else html_report
     text = render(store.bank, assessment, disputes=disputes, trend=trend, generated=now_utc())
-    return _write_output(text, args.output)
+    _write_output(args, text, args.output, reads=[path])
+    return EXIT_OK
 
 
 def cmd_app(args: argparse.Namespace) -> int:
@@ -714,19 +753,35 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    for argument in arguments:
+        # Python keeps bytes that are not UTF-8 as lone surrogates, which cannot be printed or
+        # written to a file: a title or a name must be text.
+        if not is_utf8(argument):
+            return _fail(f"argument {printable(argument)!r} is not valid UTF-8 text")
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     if COMMANDS[args.command] is not cmd_app:
         # The app resumes collection after its first frame; see pilot_tui/startup.py.
         resume_collection()
     try:
         return COMMANDS[args.command](args)
     except (StoreError, UsageError) as error:
-        print(f"pilot-tui: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(str(error))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         # The reader of our output went away (`pilot-tui bank show | head`): not an error.
         sys.stderr.close()
         return EXIT_OK
+    except OSError as error:
+        # A path the system refuses where no message of ours was ready (too long, no permission,
+        # not a folder): still one line, naming the path.
+        where = f"{shown(error.filename)}: " if error.filename is not None else ""
+        return _fail(f"{where}{reason(error)}")
+
+
+def _fail(message: str) -> int:
+    """Report an input error as one line on standard error; the exit code for it."""
+    print(f"pilot-tui: error: {printable(message)}", file=sys.stderr)
+    return EXIT_USAGE

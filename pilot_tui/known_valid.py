@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -113,10 +114,11 @@ class KnownValid:
             return
 
     def _prune(self) -> None:
-        from pilot_tui.store import atomic_write
+        from pilot_tui.files import StoreError, atomic_write
 
         lines = self.path.read_text(encoding="ascii", errors="replace").split()
-        atomic_write(self.path, "".join(f"{line}\n" for line in lines[-MAX_DIGESTS // 2 :]))
+        with suppress(StoreError):  # only a cache: left as it is, it is merely longer
+            atomic_write(self.path, "".join(f"{line}\n" for line in lines[-MAX_DIGESTS // 2 :]))
 
 
 def known_valid() -> KnownValid:

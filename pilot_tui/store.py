@@ -16,11 +16,11 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
+import stat
 import tomllib
 import unicodedata
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import resources
@@ -42,6 +42,16 @@ from pilot_tui.core.bank import Bank, BankError, parse_bank
 from pilot_tui.core.limits import MAX_FILE_BYTES, MAX_TITLE
 from pilot_tui.core.problems import and_more
 from pilot_tui.core.records import InvalidData, build, check, validate
+from pilot_tui.files import (
+    RefusedSave,
+    StoreError,
+    atomic_write,
+    folder_lock,
+    not_a_file,
+    read_bytes,
+    reason,
+    shown,
+)
 from pilot_tui.known_valid import digest, known_valid
 
 APP_NAME: Final = "pilot-tui"
@@ -49,6 +59,8 @@ DATA_DIR_ENV: Final = "PILOT_TUI_DATA_DIR"
 SUFFIX: Final = ".toml"
 BACKUP_DIR: Final = ".backup"
 DEFAULT_BANK_FILE: Final = "default-bank.toml"
+MAX_BACKUP_BYTES: Final = 256 * 1024 * 1024
+"""A file with an assessment's name that is too large to read is still backed up when deleted."""
 
 NAME_PATTERN: Final = r"^[a-z0-9][a-z0-9-]{0,63}$"
 _NAME_RE: Final = re.compile(NAME_PATTERN)
@@ -57,10 +69,6 @@ _SLUG_MAX: Final = 48
 _RESERVED: Final = frozenset(
     {"con", "prn", "aux", "nul"} | {f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)}
 )
-
-
-class StoreError(Exception):
-    """A problem with a file on disk, as one line that names the file and says why."""
 
 
 # ---------------------------------------------------------------------------- locations
@@ -89,38 +97,29 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 def _read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
     """The file's bytes within the size limit, and the status of the very file they came from."""
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-            # fstat, not stat: a rename over PATH after the open cannot mix two files' details.
-            status = os.fstat(handle.fileno())
-    except FileNotFoundError:
-        raise StoreError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise StoreError(f"{path}: is a folder, not a file") from None
-    except OSError as error:
-        raise StoreError(f"{path}: cannot read: {error.strerror or error}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise StoreError(f"{path}: larger than the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit")
-    return raw, status
+    return read_bytes(path, MAX_FILE_BYTES)
 
 
 def parse_toml_bytes(raw: bytes, path: Path) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise StoreError(f"{path}: not UTF-8 text (bad byte at offset {error.start})") from None
+        raise StoreError(
+            f"{shown(path)}: not UTF-8 text (bad byte at offset {error.start})"
+        ) from None
     # Some editors on Windows start UTF-8 files with a byte order mark; TOML itself does not.
     text = text.removeprefix("\ufeff")
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise StoreError(f"{path}: not valid TOML: {error}") from None
+        raise StoreError(f"{shown(path)}: not valid TOML: {error}") from None
     except RecursionError:
-        raise StoreError(f"{path}: not valid TOML: nested too deeply") from None
+        raise StoreError(f"{shown(path)}: not valid TOML: nested too deeply") from None
     except ValueError as error:
         # tomllib lets Python's limit on integer digits (4300) through as a plain ValueError.
-        raise StoreError(f"{path}: not valid TOML: {' '.join(str(error).split())[:200]}") from None
+        raise StoreError(
+            f"{shown(path)}: not valid TOML: {' '.join(str(error).split())[:200]}"
+        ) from None
 
 
 def parse_assessment(data: Mapping[str, Any], path: Path) -> Assessment:
@@ -129,19 +128,20 @@ def parse_assessment(data: Mapping[str, Any], path: Path) -> Assessment:
     if schema != ASSESSMENT_SCHEMA:
         found = "it has no schema line" if schema is None else f"its schema is {schema!r}"
         raise StoreError(
-            f"{path}: not a pilot-tui assessment ({found}; expected schema = {ASSESSMENT_SCHEMA!r})"
+            f"{shown(path)}: not a pilot-tui assessment ({found}; "
+            f"expected schema = {ASSESSMENT_SCHEMA!r})"
         )
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise StoreError(f"{path}: schema_version {version!r} is not a version number")
+        raise StoreError(f"{shown(path)}: schema_version {version!r} is not a version number")
     if version > ASSESSMENT_SCHEMA_VERSION:
         raise StoreError(
-            f"{path}: written by a newer pilot-tui (schema version {version}; this one reads "
-            f"up to {ASSESSMENT_SCHEMA_VERSION}); upgrade pilot-tui to open it"
+            f"{shown(path)}: written by a newer pilot-tui (schema version {version}; "
+            f"this one reads up to {ASSESSMENT_SCHEMA_VERSION}); upgrade pilot-tui to open it"
         )
     try:
         return validate(Assessment, data)
     except InvalidData as error:
-        raise StoreError(f"{path}: {error}") from None
+        raise StoreError(f"{shown(path)}: {error}") from None
 
 
 def load_assessment_file(path: Path, bank: Bank) -> Assessment:
@@ -164,7 +164,7 @@ def _validate_bytes(raw: bytes, path: Path, bank: Bank) -> Assessment:
     assessment = parse_assessment(data, path)
     problems = check_against_bank(assessment, bank)
     if problems:
-        raise StoreError(f"{path}: {and_more(problems)}")
+        raise StoreError(f"{shown(path)}: {and_more(problems)}")
     # Only the canonical form is recorded: building records straight from it gives exactly
     # what validating it gives (a local time, say, is turned into UTC by validation only).
     if dumps_assessment(assessment).encode("utf-8") == raw:
@@ -188,11 +188,11 @@ def checked_bytes(assessment: Assessment, path: Path, bank: Bank) -> bytes:
     except InvalidData as error:
         problems = error.problems
     if problems:
-        raise StoreError(f"{path}: not saved: {and_more(problems)}")
+        raise RefusedSave(f"{shown(path)}: not saved: {and_more(problems)}")
     raw = dumps_assessment(assessment).encode("utf-8")
     if len(raw) > MAX_FILE_BYTES:
-        raise StoreError(
-            f"{path}: not saved: {len(raw) / (1024 * 1024):.1f} MiB is more than the "
+        raise RefusedSave(
+            f"{shown(path)}: not saved: {len(raw) / (1024 * 1024):.1f} MiB is more than the "
             f"{MAX_FILE_BYTES // (1024 * 1024)} MiB a file may have"
         )
     try:
@@ -200,7 +200,7 @@ def checked_bytes(assessment: Assessment, path: Path, bank: Bank) -> bytes:
     except Exception:
         same = False
     if not same:
-        raise StoreError(f"{path}: not saved: it would not read back as it is")
+        raise RefusedSave(f"{shown(path)}: not saved: it would not read back as it is")
     return raw
 
 
@@ -219,10 +219,10 @@ def load_bank(path: str | os.PathLike[str] | None = None) -> Bank:
         return parse_bank(data)
     except BankError as error:
         if len(error.problems) == 1:
-            raise StoreError(f"{bank_path}: invalid bank: {error.problems[0]}") from None
+            raise StoreError(f"{shown(bank_path)}: invalid bank: {error.problems[0]}") from None
         raise StoreError(
-            f"{bank_path}: invalid bank ({len(error.problems)} problems; "
-            f"`pilot-tui bank validate {bank_path}` lists them)"
+            f"{shown(bank_path)}: invalid bank ({len(error.problems)} problems; "
+            f"`pilot-tui bank validate {shown(bank_path)}` lists them)"
         ) from None
 
 
@@ -232,60 +232,6 @@ def default_bank_text() -> str:
         return packaged.read_text(encoding="utf-8")
     # In a source checkout the assets sit beside the package rather than inside it.
     return (Path(__file__).parent.parent / "assets" / DEFAULT_BANK_FILE).read_text(encoding="utf-8")
-
-
-# ---------------------------------------------------------------------------- writing
-
-
-def atomic_write(path: Path, content: str | bytes, *, private: bool = True) -> os.stat_result:
-    """Replace PATH with CONTENT so that a crash leaves either the old file or the new one.
-
-    private: readable by the owner only (the data dir); otherwise the user's usual
-    permissions (an export or a report the user asked to write somewhere).
-    Returns the new file's status, taken before the rename (which keeps size and mtime), so
-    that a writer replacing PATH just after us cannot be mistaken for our own write.
-    """
-    try:
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-        )
-    except OSError as error:
-        raise StoreError(f"{path}: cannot save: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content.encode("utf-8") if isinstance(content, str) else content)
-            stream.flush()
-            os.fsync(stream.fileno())
-            status = os.fstat(stream.fileno())
-        if not private:
-            os.chmod(temporary, 0o666 & ~_current_umask())
-        os.replace(temporary, path)
-    except OSError as error:
-        with suppress(OSError):
-            os.unlink(temporary)
-        raise StoreError(f"{path}: cannot save: {error.strerror or error}") from None
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(temporary)
-        raise
-    _fsync_folder(path.parent)
-    return status
-
-
-def _current_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _fsync_folder(folder: Path) -> None:
-    # The rename itself is only durable once the folder is flushed; not every platform allows it.
-    with suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
 
 
 # ---------------------------------------------------------------------------- two writers
@@ -415,33 +361,6 @@ def merge_assessments(
     return merged, taken, clashes
 
 
-@contextmanager
-def _folder_lock(folder: Path) -> Iterator[None]:
-    """Hold the folder's advisory lock: two pilot-tui processes check and write one at a time.
-
-    Without it, another writer could replace the file between our check and our rename, and
-    its change would be lost after all. A lock on the file itself would not do: the rename
-    replaces the file the lock is on. Where there is no flock (Windows) or the folder cannot be
-    opened (it is gone: the save then fails with its own message), we go on without it.
-    """
-    try:
-        import fcntl
-    except ImportError:
-        yield
-        return
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        yield
-        return
-    try:
-        with suppress(OSError):
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(descriptor)  # closing releases the lock
-
-
 def _conflict_stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dt%H%M%Sz")
 
@@ -495,25 +414,64 @@ class Store:
         self._seen: dict[Path, tuple[Fingerprint, Assessment]] = {}
 
     def ensure_root(self) -> None:
-        if self.root.is_dir():
+        """Create the data folder if it is missing; StoreError when its name is something else."""
+        if self._root_status() is not None:
             return
         try:
             self.root.parent.mkdir(parents=True, exist_ok=True)
             self.root.mkdir(mode=0o700, exist_ok=True)
         except OSError as error:
             raise StoreError(
-                f"{self.root}: cannot create the data folder: {error.strerror or error}"
+                f"{shown(self.root)}: cannot create the data folder: {reason(error)}"
             ) from None
+
+    def _root_status(self) -> os.stat_result | None:
+        """The data folder's status, None when it does not exist yet, or StoreError when it
+        cannot be a data folder (a file, a dangling link, a folder the user cannot enter)."""
+        root = self.root
+        try:
+            status = os.stat(root)
+        except FileNotFoundError:
+            if os.path.islink(root):
+                raise StoreError(
+                    f"{shown(root)}: the data folder is a link to "
+                    f"{shown(os.readlink(root))}, which does not exist"
+                ) from None
+            return None
+        except OSError as error:
+            raise StoreError(
+                f"{shown(root)}: cannot use the data folder: {reason(error)}"
+            ) from None
+        if not stat.S_ISDIR(status.st_mode):
+            raise StoreError(
+                f"{shown(root)}: the data folder is not a folder (choose another with "
+                "--data-dir or $PILOT_TUI_DATA_DIR)"
+            )
+        return status
 
     def path_for(self, name: str) -> Path:
         return self.root / f"{check_name(name)}{SUFFIX}"
 
     def _visible_files(self) -> list[Path]:
-        """Every TOML file in the folder but our own hidden temporary and backup files."""
-        if not self.root.is_dir():
+        """Every TOML file in the folder but our own hidden temporary and backup files.
+
+        Whatever has such a name is listed (a folder, a named pipe, a link): nothing is hidden
+        from the user, and reading it later says what it is.
+        """
+        if self._root_status() is None:
             return []
-        files = (p for p in self.root.glob(f"*{SUFFIX}") if not p.name.startswith("."))
-        return sorted(files, key=lambda path: path.stem)
+        try:
+            with os.scandir(self.root) as found:
+                names = [
+                    entry.name
+                    for entry in found
+                    if entry.name.endswith(SUFFIX) and not entry.name.startswith(".")
+                ]
+        except OSError as error:
+            raise StoreError(
+                f"{shown(self.root)}: cannot list the data folder: {reason(error)}"
+            ) from None
+        return sorted((self.root / name for name in names), key=lambda path: path.stem)
 
     def names(self) -> list[str]:
         """The names of the files that can be addressed by name."""
@@ -533,16 +491,22 @@ class Store:
             try:
                 result.append(Entry(path.stem, path, self.load(path.stem), None))
             except StoreError as error:
-                result.append(Entry(path.stem, path, None, str(error).removeprefix(f"{path}: ")))
+                problem = str(error).removeprefix(f"{shown(path)}: ")
+                result.append(Entry(path.stem, path, None, problem))
         return result
 
     def exists(self, name: str) -> bool:
-        return self.path_for(name).exists()
+        """Whether anything has NAME's file name (a dangling link too: the name is taken)."""
+        path = self.path_for(name)
+        self._root_status()
+        return os.path.lexists(path)
 
     def load(self, name: str) -> Assessment:
         path = self.path_for(name)
-        if not path.exists():
-            raise StoreError(f"no assessment named {name!r} in {self.root} (`pilot-tui list`)")
+        if not self.exists(name):
+            raise StoreError(
+                f"no assessment named {name!r} in {shown(self.root)} (`pilot-tui list`)"
+            )
         return self._load_path(path)
 
     def _load_path(self, path: Path) -> Assessment:
@@ -578,10 +542,10 @@ class Store:
         """
         problems = check_against_bank(assessment, self.bank)
         if problems:
-            raise StoreError(f"{path}: not saved: {problems[0]}")
+            raise RefusedSave(f"{shown(path)}: not saved: {problems[0]}")
         if path.parent == self.root:
             self.ensure_root()
-        with _folder_lock(path.parent):
+        with folder_lock(path.parent):
             theirs = self._changed_on_disk(path, base)
             if theirs is None or base is None:
                 return self._write(path, assessment)
@@ -613,7 +577,7 @@ class Store:
                 return None
             theirs = _validate_bytes(raw, path, self.bank)
         except StoreError as error:
-            raise StoreError(f"{error}; not overwritten (move or fix the file first)") from None
+            raise RefusedSave(f"{error}; not overwritten (move or fix the file first)") from None
         return None if theirs == base else theirs
 
     def _write(self, path: Path, assessment: Assessment) -> SaveResult:
@@ -706,22 +670,39 @@ class Store:
         """Copy NAME's file into the backup folder, stamped with the time, and return the copy."""
         path = self.path_for(name)
         folder = self.root / BACKUP_DIR
+        raw, _ = read_bytes(path, MAX_BACKUP_BYTES)
         try:
             folder.mkdir(mode=0o700, exist_ok=True)
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-            copy = folder / f"{name}-{stamp}{SUFFIX}"
-            atomic_write(copy, path.read_bytes())
         except OSError as error:
-            raise StoreError(f"{path}: cannot back up: {error}") from None
+            raise StoreError(f"{shown(folder)}: cannot create: {reason(error)}") from None
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        copy = folder / f"{name}-{stamp}{SUFFIX}"
+        atomic_write(copy, raw)
         return copy
 
-    def delete(self, name: str) -> Path:
-        """Remove NAME after copying it to the backup folder; returns the backup's path."""
-        copy = self.backup(name)
+    def delete(self, name: str) -> Path | None:
+        """Remove NAME after copying it to the backup folder; returns the backup's path.
+
+        A link is removed and nothing is copied (None is returned): the file it points to is
+        not the data folder's and stays where it is. A named pipe, a device or a folder with an
+        assessment's name is not pilot-tui's to remove.
+        """
+        path = self.path_for(name)
         try:
-            self.path_for(name).unlink()
+            status = os.lstat(path)
         except OSError as error:
-            raise StoreError(f"{self.path_for(name)}: cannot delete: {error.strerror}") from None
+            raise StoreError(f"{shown(path)}: cannot delete: {reason(error)}") from None
+        copy = None
+        if not stat.S_ISLNK(status.st_mode):
+            words = not_a_file(status.st_mode)
+            if words:
+                raise StoreError(f"{shown(path)}: {words}; not deleted (remove it yourself)")
+            copy = self.backup(name)
+        try:
+            path.unlink()
+        except OSError as error:
+            raise StoreError(f"{shown(path)}: cannot delete: {reason(error)}") from None
+        self._seen.pop(path.absolute(), None)
         return copy
 
     def duplicate(self, name: str, assessment: Assessment, title: str) -> str:
@@ -766,5 +747,5 @@ def save_settings(settings: Mapping[str, str], path: Path | None = None) -> None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise StoreError(f"{target.parent}: cannot create: {error.strerror}") from None
+        raise StoreError(f"{shown(target.parent)}: cannot create: {error.strerror}") from None
     atomic_write(target, tomli_w.dumps(dict(settings)))

@@ -108,8 +108,16 @@ def test_new_with_a_title_full_of_separators_stays_in_the_data_dir(
     [
         ("", "title: String should have at least 1 character"),
         ("   ", "title: String should have at least 1 character"),
-        ("two\nlines", "title: must be one line without control or text-direction characters"),
-        ("\x1b[2Jclear", "title: must be one line without control or text-direction characters"),
+        (
+            "two\nlines",
+            "title: must be one line without control, invisible or text-direction characters "
+            "(found U+000A LINE FEED)",
+        ),
+        (
+            "\x1b[2Jclear",
+            "title: must be one line without control, invisible or text-direction characters "
+            "(found U+001B ESCAPE)",
+        ),
         ("x" * 201, "title: String should have at most 200 characters"),
     ],
 )
@@ -265,12 +273,11 @@ def test_answer_keeps_answers_to_questions_the_bank_does_not_have(cli: Cli, data
         ),
         (
             ("runbook", "met", "--owner", "Ana\nBo"),
-            "owner: must be one line without control or text-direction characters",
+            "owner: must be one line without control, invisible or text-direction characters",
         ),
         (
             ("runbook", "met", "--notes", "\x1b]0;pwned\x07"),
-            "notes: contains control or text-direction characters (escape sequences are not "
-            "allowed)",
+            "notes: contains a control or text-direction character (found U+001B ESCAPE)",
         ),
         (("runbook", "met", "--evidence", "x" * 2001), "evidence: String should have at most 2000"),
     ],
@@ -583,7 +590,9 @@ def test_export_errors(cli: Cli, data_dir: Path, tmp_path: Path) -> None:
     assert error == f"pilot-tui: error: {tmp_path}: is a folder; give a file name"
     missing = tmp_path / "no" / "such" / "x.toml"
     error = assert_one_error_line(cli("export", name, "-o", str(missing)))
-    assert error == f"pilot-tui: error: {missing}: cannot save: No such file or directory"
+    assert error == (
+        f"pilot-tui: error: {missing}: cannot write: the folder {missing.parent} does not exist"
+    )
     assert_one_error_line(cli("export", "ghost"), contains="no assessment named 'ghost'")
 
     assert folder_snapshot(data_dir) == before
@@ -703,7 +712,7 @@ HOSTILE_FILES: list[tuple[str, str, str]] = [
     (
         "a terminal escape in the notes",
         '{good}\n[answers.on-call]\nnotes = "\\u001b[2J"\n',
-        "answers, on-call, notes: contains control or text-direction characters",
+        "answers, on-call, notes: contains a control or text-direction character",
     ),
     ("not UTF-8", "title = '\udcff'", "not UTF-8 text (bad byte at offset 9)"),
 ]

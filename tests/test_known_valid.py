@@ -29,8 +29,9 @@ from pilot_tui.core.assessment import (
     with_answer,
 )
 from pilot_tui.core.bank import Bank
+from pilot_tui.files import StoreError
 from pilot_tui.known_valid import FILE_NAME, KnownValid, cache_dir, digest
-from pilot_tui.store import Store, StoreError, dumps_assessment
+from pilot_tui.store import Store, dumps_assessment
 
 NOW = datetime(2026, 5, 4, 3, 2, 1, tzinfo=UTC)
 

@@ -78,7 +78,8 @@ from pilot_tui.core.merge import (
     participant_id,
     set_consensus,
 )
-from pilot_tui.store import atomic_write, dumps_assessment, load_assessment_file, parse_assessment
+from pilot_tui.files import atomic_write
+from pilot_tui.store import dumps_assessment, load_assessment_file, parse_assessment
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 NOW = datetime(2026, 3, 20, 17, 0, tzinfo=UTC)
@@ -628,7 +629,7 @@ def test_cli_merge_of_one_file_says_so_in_the_singular(
         ("exists", "{out}: already exists; use --force to replace it"),
         (
             "output is an input",
-            "{in}/ana.toml: is one of the files to merge; write to another file",
+            "{in}/ana.toml: is one of the files this command reads; write elsewhere",
         ),
         ("output is a folder", "{in}: is a folder; give a file name"),
         ("missing", "{in}/nobody.toml: no such file"),

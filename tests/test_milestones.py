@@ -105,7 +105,8 @@ def test_milestones_keep_their_order_and_round_trip(bank: Bank) -> None:
         (" Kick-off ", "a milestone labelled 'Kick-off' already exists; choose another label"),
         (
             "two\nlines",
-            "milestone label: must be one line without control or text-direction characters",
+            "milestone label: must be one line without control, invisible or text-direction "
+            "characters (found U+000A LINE FEED)",
         ),
         ("x" * 201, "milestone label: String should have at most 200 characters"),
     ],
@@ -313,7 +314,8 @@ def test_cli_milestone_saves_a_snapshot(cli: Cli, store: Store) -> None:
         (("",), "a milestone needs a label"),
         (
             ("two\nlines",),
-            "milestone label: must be one line without control or text-direction characters",
+            "milestone label: must be one line without control, invisible or text-direction "
+            "characters (found U+000A LINE FEED)",
         ),
         (("ghost", "Label"), "no assessment named 'ghost'"),
         ((), "milestone: the following arguments are required: LABEL"),

@@ -31,6 +31,7 @@ from pilot_tui.core.bank import ID_PATTERN, Bank, Choice, Question
 from pilot_tui.core.merge import MergeError, MergeInput, merge, participant_id
 from pilot_tui.core.records import InvalidData, build, check, validate
 from pilot_tui.core.scoring import score
+from pilot_tui.core.text import DIRECTION_OVERRIDES
 from pilot_tui.store import Store, dumps_assessment, load_bank, parse_assessment
 
 BANK: Bank = load_bank()
@@ -45,16 +46,16 @@ PROPERTY_SETTINGS = settings(
 
 # ---------------------------------------------------------------------------- strategies
 
-# Printable text: no control characters and no text-direction overrides (the model refuses
-# both) and no lone surrogates (not UTF-8). Everything else, emoji and right-to-left text
+# Text the model takes (core/text.py): printable characters and the two joiners in one-line
+# fields; notes also take newlines, tabs and invisible format characters (direction marks, tag
+# characters) but not direction overrides. Everything else, emoji and right-to-left text
 # included, is fair game.
-_DIRECTION_OVERRIDES = "".join(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
-_PRINTABLE = st.characters(
-    blacklist_categories=("Cc", "Cs"), blacklist_characters=_DIRECTION_OVERRIDES
-)
-lines = st.text(_PRINTABLE, max_size=30)
-notes = st.text(st.one_of(_PRINTABLE, st.sampled_from("\n\t")), max_size=80)
-titles = st.text(_PRINTABLE, min_size=1, max_size=40)
+_PRINTABLE = st.characters(exclude_categories=("Cc", "Cs", "Cf", "Zl", "Zp"))
+_LINE_CHARACTERS = st.one_of(_PRINTABLE, st.sampled_from("\u200c\u200d"))
+_FORMAT = st.characters(categories=("Cf",), exclude_characters=DIRECTION_OVERRIDES)
+lines = st.text(_LINE_CHARACTERS, max_size=30)
+notes = st.text(st.one_of(_LINE_CHARACTERS, _FORMAT, st.sampled_from("\n\t")), max_size=80)
+titles = st.text(_LINE_CHARACTERS, min_size=1, max_size=40)
 reasons = lines.filter(lambda text: text.strip() != "")
 dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
 stamps = st.datetimes(

@@ -123,13 +123,16 @@ def full(bank: Bank) -> Assessment:
 
 
 def hostile_bank(bank: Bank) -> Bank:
-    """The default bank with hostile text in its section and question titles and fixes."""
+    """The default bank with hostile text in its section and question titles and fixes.
+
+    Titles are one line in a bank (core/text.py); prose such as a fix may have several."""
     data: dict[str, Any] = dataclasses.asdict(bank)
     for section in data["sections"]:
-        section["title"] = f"{section['title']} {HOSTILE_LINES}"
+        section["title"] = f"{section['title']} {HOSTILE}"
         section["short_title"] = f"{section['short_title']} {HOSTILE}"
         for question in section["questions"]:
-            question["title"] = f"{question['title']} {HOSTILE_LINES}"
+            question["title"] = f"{question['title']} {HOSTILE}"
+            question["text"] = f"{question['text']} {HOSTILE_LINES}"
             question["fix"] = f"{question['fix']} {HOSTILE_LINES}"
     return parse_bank(data)
 

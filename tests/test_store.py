@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 from pilot_tui.core.assessment import Answer, Assessment, new_assessment, with_answer, with_meta
 from pilot_tui.core.bank import Bank
 from pilot_tui.core.limits import MAX_FILE_BYTES
+from pilot_tui.core.text import DIRECTION_OVERRIDES
+from pilot_tui.files import StoreError, atomic_write
 from pilot_tui.store import (
     NAME_PATTERN,
     Store,
-    StoreError,
-    atomic_write,
     check_name,
     dumps_assessment,
     load_assessment_file,
@@ -116,9 +116,14 @@ def test_the_file_is_plain_toml_without_empty_fields(store: Store, bank: Bank) -
     }
 
 
-_NO_CONTROL = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"))
-_NOTES = st.text(alphabet=st.one_of(_NO_CONTROL, st.sampled_from("\n\t\"'\\")), max_size=200)
-_LINE = st.text(alphabet=st.one_of(_NO_CONTROL, st.sampled_from("\"'\\")), max_size=60)
+# What core/text.py lets through: printable characters and the two joiners in one-line fields;
+# notes also take newlines, tabs and invisible format characters other than direction overrides.
+_PRINTABLE = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Cf", "Zl", "Zp"))
+_FORMAT = st.characters(categories=("Cf",), exclude_characters=DIRECTION_OVERRIDES)
+_NOTES = st.text(
+    alphabet=st.one_of(_PRINTABLE, _FORMAT, st.sampled_from("\n\t\"'\\\u200d")), max_size=200
+)
+_LINE = st.text(alphabet=st.one_of(_PRINTABLE, st.sampled_from("\"'\\\u200c\u200d")), max_size=60)
 
 
 @settings(max_examples=150, deadline=None)
@@ -426,7 +431,7 @@ UNREADABLE: list[tuple[str, bytes | None, str]] = [
     (
         "a control character in the title",
         (VALID_BUT_OTHER + DEFAULT_BANK_REF + META.replace("'x'", '"\\u001b[2J"')).encode(),
-        "meta, title: must be one line without control or text-direction",
+        "meta, title: must be one line without control, invisible or text-direction",
     ),
     ("a folder", None, "is a folder, not a file"),
 ]

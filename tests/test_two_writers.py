@@ -24,7 +24,8 @@ from pilot_tui.core.assessment import (
 )
 from pilot_tui.core.bank import Bank
 from pilot_tui.core.milestones import add_milestone
-from pilot_tui.store import Store, StoreError, atomic_write, load_assessment_file, merge_assessments
+from pilot_tui.files import StoreError, atomic_write
+from pilot_tui.store import Store, load_assessment_file, merge_assessments
 from pilot_tui.ui.screens.interview import InterviewScreen
 from pilot_tui.ui.session import Position, Session
 from pilot_tui.ui.widgets.scorecard import ScorecardPanel

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, ClassVar, Final
@@ -17,35 +16,16 @@ from pilot_tui.core.limits import (
     MAX_TITLE,
 )
 from pilot_tui.core.records import FORBID_EXTRA, Check, Length, check, to_data
+from pilot_tui.core.text import check_line, check_notes
 
 ASSESSMENT_SCHEMA: Final = "pilot-tui/assessment"
 ASSESSMENT_SCHEMA_VERSION: Final = 1
 
-# Control characters could move the cursor or recolour the terminal when shown; newlines and
-# tabs are the only ones a person types into notes. Bidirectional overrides and isolates are
-# refused too: they make text display in another order than it is ("Trojan Source").
-_BIDI: Final = "\u202a-\u202e\u2066-\u2069"
-_CONTROL_IN_LINE: Final = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}]")
-_CONTROL_IN_NOTES: Final = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}]")
-
-
-def _single_line(value: str) -> str:
-    if _CONTROL_IN_LINE.search(value):
-        raise ValueError("must be one line without control or text-direction characters")
-    return value
-
-
-def _multi_line(value: str) -> str:
-    if _CONTROL_IN_NOTES.search(value):
-        raise ValueError(
-            "contains control or text-direction characters (escape sequences are not allowed)"
-        )
-    return value
-
-
-Line = Annotated[str, Length(max=MAX_LINE), Check(_single_line)]
-Notes = Annotated[str, Length(max=MAX_NOTES), Check(_multi_line)]
-Title = Annotated[str, Length(min=1, max=MAX_TITLE), Check(_single_line)]
+# What text a field may hold (no escape sequences, no text-direction tricks, no invisible
+# characters in one-line fields) is decided in core/text.py, for banks and assessments alike.
+Line = Annotated[str, Length(max=MAX_LINE), Check(check_line)]
+Notes = Annotated[str, Length(max=MAX_NOTES), Check(check_notes)]
+Title = Annotated[str, Length(min=1, max=MAX_TITLE), Check(check_line)]
 
 
 def _as_utc(value: datetime) -> datetime:

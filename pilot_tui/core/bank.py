@@ -11,8 +11,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Final
 
+from pilot_tui.core.limits import MAX_ANSWERS, MAX_LINE, MAX_NOTES
 from pilot_tui.core.problems import describe_location as describe_location
-from pilot_tui.core.records import FORBID_EXTRA, InvalidData, Length, Strict, validate
+from pilot_tui.core.records import FORBID_EXTRA, Check, InvalidData, Length, Strict, validate
+from pilot_tui.core.text import check_line, check_notes
 
 BANK_SCHEMA: Final = "pilot-tui/bank"
 BANK_SCHEMA_VERSION: Final = 1
@@ -28,7 +30,15 @@ ID_RE: Final = re.compile(ID_PATTERN)
 # (Strict floats still take TOML integers such as `score = 100`.)
 _Number = Annotated[float, Strict()]
 _Flag = Annotated[bool, Strict()]
-_Text = Annotated[str, Length(min=1)]
+# A bank's text reaches the terminal and the reports as it is written, so it obeys the same
+# character rules as an assessment's (core/text.py): names and labels are one printable line,
+# prose (the question, why, fix, evidence, descriptions) may have newlines but no escapes.
+# Ids are checked against ID_PATTERN by check_bank, which says what an id may be.
+_Id = Annotated[str, Length(min=1)]
+_Label = Annotated[str, Length(min=1, max=MAX_LINE), Check(check_line)]
+_Prose = Annotated[str, Length(min=1, max=MAX_NOTES), Check(check_notes)]
+_OptionalLabel = Annotated[str, Length(max=MAX_LINE), Check(check_line)]
+_OptionalProse = Annotated[str, Length(max=MAX_NOTES), Check(check_notes)]
 
 
 # Unknown keys are refused (FORBID_EXTRA) so that a typo in a bank is reported, not ignored.
@@ -38,8 +48,8 @@ class Choice:
 
     __pydantic_config__: ClassVar = FORBID_EXTRA
 
-    id: _Text
-    label: _Text
+    id: _Id
+    label: _Label
     score: _Number | None = None
     """0 to 100; None only for the not-applicable choice, which is left out of the score."""
     unknown: _Flag = False
@@ -52,13 +62,13 @@ class Choice:
 class Question:
     __pydantic_config__: ClassVar = FORBID_EXTRA
 
-    id: str
-    title: _Text
+    id: _Id
+    title: _Label
     """A short label for lists and the command palette."""
-    text: _Text
-    why: _Text
-    fix: _Text
-    evidence: _Text
+    text: _Prose
+    why: _Prose
+    fix: _Prose
+    evidence: _Prose
     weight: _Number = 1.0
     critical: _Flag = False
     """While not fully met, the question is a blocker."""
@@ -70,11 +80,11 @@ class Question:
 class Section:
     __pydantic_config__: ClassVar = FORBID_EXTRA
 
-    id: str
-    title: _Text
-    short_title: str = ""
+    id: _Id
+    title: _Label
+    short_title: _OptionalLabel = ""
     """A few words for narrow places (the section list, the scorecard); the title if empty."""
-    summary: str = ""
+    summary: _OptionalProse = ""
     questions: tuple[Question, ...]
 
     @property
@@ -86,11 +96,11 @@ class Section:
 class Level:
     __pydantic_config__: ClassVar = FORBID_EXTRA
 
-    id: str
-    title: _Text
+    id: _Id
+    title: _Label
     min: _Number
     """The lowest headline score (0 to 100) that reaches this level."""
-    description: str = ""
+    description: _OptionalProse = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -99,10 +109,10 @@ class Bank:
 
     schema: str
     schema_version: Annotated[int, Strict()]
-    id: str
-    version: _Text
-    title: _Text
-    description: str = ""
+    id: _Id
+    version: _Label
+    title: _Label
+    description: _OptionalProse = ""
     choices: tuple[Choice, ...]
     levels: tuple[Level, ...]
     sections: tuple[Section, ...]
@@ -185,6 +195,12 @@ def check_bank(bank: Bank) -> list[str]:
                 problems.append(f"{qwhere}: weight must be above 0 and at most 100")
             if question.choices is not None:
                 problems += _check_scale(f"{qwhere} choices", question.choices)
+    if len(question_ids) > MAX_ANSWERS:
+        # An assessment holds at most MAX_ANSWERS answers: a longer bank could never be finished.
+        problems.append(
+            f"sections: {len(question_ids)} questions are more than the {MAX_ANSWERS} answers "
+            "an assessment can hold"
+        )
     return problems
 
 

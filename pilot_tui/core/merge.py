@@ -11,8 +11,10 @@ The consensus for a question, over the participants who chose an answer to it:
   bank's order of choices. Not applicable is a choice of its own and loses every tie to a scored
   choice, because leaving a question out of the score is the least cautious answer of all;
 - a not-applicable consensus takes its reason from the first participant (by participant id)
-  who chose it;
-- owner, due date and evidence are kept when everyone who set one set the same, else left empty;
+  who chose it, and has no owner or due date (nothing is left to do);
+- owner, due date and evidence come only from the participants who gave the team's answer: each
+  is kept when all of them who set one set the same, else left empty (each person's own stays
+  under their name);
 - notes stay with the people who wrote them: the consensus has none.
 
 Only the bank's questions get a consensus: an orphaned answer has no scale to settle a tie on,
@@ -194,15 +196,21 @@ def _consensus(bank: Bank, people: dict[str, Participant]) -> dict[str, Answer]:
         if not chosen:
             continue
         choice = _most_common(bank, question, [choice_id for choice_id, _ in chosen])
-        reason = ""
+        # Only the people who gave the team's answer speak for its details: the owner of a
+        # "partly" is not the owner of a "not in place".
+        backing = [answer for choice_id, answer in chosen if choice_id == choice]
+        evidence = _agreed(backing, lambda answer: answer.evidence) or ""
         if _is_not_applicable(bank, question, choice):
-            reason = next(answer.reason for choice_id, answer in chosen if choice_id == choice)
+            # Nothing is left to do about a question that does not apply: no owner, no date.
+            answers[question.id] = Answer(
+                choice=choice, evidence=evidence, reason=backing[0].reason
+            )
+            continue
         answers[question.id] = Answer(
             choice=choice,
-            owner=_agreed(given, lambda answer: answer.owner) or "",
-            due=_agreed(given, lambda answer: answer.due),
-            evidence=_agreed(given, lambda answer: answer.evidence) or "",
-            reason=reason,
+            owner=_agreed(backing, lambda answer: answer.owner) or "",
+            due=_agreed(backing, lambda answer: answer.due),
+            evidence=evidence,
         )
     return answers
 

@@ -23,15 +23,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from pilot_tui.core.assessment import Assessment, new_assessment, now_utc
+from pilot_tui.files import StoreError, atomic_write
 from pilot_tui.startup import resume_collection
-from pilot_tui.store import (
-    Store,
-    StoreError,
-    atomic_write,
-    dumps_assessment,
-    load_settings,
-    save_settings,
-)
+from pilot_tui.store import Store, dumps_assessment, load_settings, save_settings
 from pilot_tui.ui.screens.interview import InterviewScreen
 from pilot_tui.ui.session import Position, Session
 

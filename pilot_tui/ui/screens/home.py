@@ -21,7 +21,8 @@ from pilot_tui.core.assessment import now_utc
 from pilot_tui.core.merge import MergeError, MergeInput, disagreements, merge
 from pilot_tui.core.render import percent
 from pilot_tui.core.scoring import score
-from pilot_tui.store import BACKUP_DIR, Entry, StoreError, load_assessment_file
+from pilot_tui.files import StoreError
+from pilot_tui.store import BACKUP_DIR, Entry, load_assessment_file
 from pilot_tui.ui.screens.dialogs import Confirm, TextPrompt
 from pilot_tui.ui.widgets.scorecard import STATUS_STYLE
 
