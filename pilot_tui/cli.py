@@ -758,7 +758,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Python keeps bytes that are not UTF-8 as lone surrogates, which cannot be printed or
         # written to a file: a title or a name must be text.
         if not is_utf8(argument):
-            return _fail(f"argument {printable(argument)!r} is not valid UTF-8 text")
+            return _fail(f'argument "{printable(argument)}" is not valid UTF-8 text')
     parser = build_parser()
     args = parser.parse_args(arguments)
     if COMMANDS[args.command] is not cmd_app:

@@ -37,6 +37,10 @@ class StoreError(Exception):
     """A problem with a file on disk, as one line that names the file and says why."""
 
 
+class OutputExists(StoreError):
+    """An output path that is taken, where the user did not say to replace it."""
+
+
 class RefusedSave(StoreError):
     """A save that cannot succeed by trying again: a limit, a value that is not allowed, a
     read-only or unreadable file. The user has to change something first."""
@@ -77,6 +81,10 @@ def read_bytes(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except FileNotFoundError:
+        if os.path.islink(path):
+            raise StoreError(
+                f"{shown(path)}: is a link to {shown(os.readlink(path))}, which does not exist"
+            ) from None
         raise StoreError(f"{shown(path)}: no such file") from None
     except OSError as error:
         if error.errno == errno.ENXIO:
@@ -273,9 +281,26 @@ def write_output(
     elif not stat.S_ISREG(existing.st_mode):
         raise StoreError(f"{shown(path)}: {not_a_file(existing.st_mode)}; not written")
     elif not force:
-        raise StoreError(f"{shown(path)}: already exists; use --force to replace it")
+        raise OutputExists(f"{shown(path)}: already exists; use --force to replace it")
     else:
         atomic_write(target, data, private=False)
+
+
+def write_new_file(path: Path, content: str) -> Path:
+    """Write CONTENT to a new file named PATH, or PATH-2, PATH-3... when taken; the one written.
+
+    For output the user did not name (a report saved to the downloads folder): an earlier file
+    of the same name is kept, as a browser keeps an earlier download.
+    """
+    data = content.encode("utf-8")
+    for number in range(1, 1000):
+        candidate = path if number == 1 else path.with_stem(f"{path.stem}-{number}")
+        try:
+            _create_new(candidate, candidate, data)
+        except OutputExists:
+            continue
+        return candidate
+    raise StoreError(f"{shown(path)}: cannot write: every name up to -999 is taken")
 
 
 def _inside(target: Path, folder: Path) -> bool:
@@ -309,7 +334,7 @@ def _create_new(path: Path, target: Path, data: bytes) -> None:
     try:
         os.link(written, target)
     except FileExistsError:
-        raise StoreError(f"{shown(path)}: already exists; use --force to replace it") from None
+        raise OutputExists(f"{shown(path)}: already exists; use --force to replace it") from None
     except OSError as error:
         if error.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV):
             raise StoreError(f"{shown(path)}: cannot write: {reason(error)}") from None

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+
+from textual.app import App
 
 from pilot_tui.store import Store
 from pilot_tui.ui.app import PilotApp
@@ -57,3 +62,25 @@ def assert_one_error_line(result: Run, *, contains: str = "") -> str:
     assert "Traceback" not in result.err
     assert contains in result.err, result.err
     return result.err.removesuffix("\n")
+
+
+def capture_notifications(app: App[Any]) -> list[str]:
+    """Every message the app notifies from now on, in order (through its public notify)."""
+    seen: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, **options: Any) -> None:
+        seen.append(message)
+        notify(message, **options)
+
+    app.notify = recording  # type: ignore[method-assign]
+    return seen
+
+
+async def wait_until(condition: Callable[[], bool], *, timeout: float = 5.0) -> None:
+    """Let the app run until CONDITION holds (a worker's result, a timer's save)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the condition never held")
+        await asyncio.sleep(0.02)

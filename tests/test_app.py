@@ -16,7 +16,6 @@ from textual.widgets._footer import FooterKey
 
 from pilot_tui.core.assessment import Answer, Assessment, new_assessment, now_utc, with_answer
 from pilot_tui.store import Store, dumps_assessment, load_assessment_file
-from pilot_tui.ui import app as app_module
 from pilot_tui.ui.app import PilotApp
 from pilot_tui.ui.screens.dialogs import Confirm, SetupForm, TextPrompt
 from pilot_tui.ui.screens.help import HelpScreen
@@ -308,7 +307,6 @@ async def test_summary_shows_blockers_unknowns_and_the_plan(store: Store) -> Non
 async def test_a_failed_save_is_reported_and_the_answers_survive(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "RETRY_DELAY", 0.2)
     name = make_assessment(store)
     app = PilotApp(
         store,
@@ -317,6 +315,7 @@ async def test_a_failed_save_is_reported_and_the_answers_survive(
         open_assessment=store.load(name),
         remember_theme=False,
     )
+    app.autosave.retry = 0.2
     root = store.root
     away = root.with_name("data-away")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -496,6 +495,7 @@ async def test_export_and_import_from_home(store: Store, tmp_path: Path) -> None
         await pilot.pause()
         app.screen.query_one(Input).value = str(target)
         await pilot.press("enter")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert target.read_text(encoding="utf-8") == store.path_for(name).read_text(
             encoding="utf-8"

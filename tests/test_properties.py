@@ -52,7 +52,7 @@ PROPERTY_SETTINGS = settings(
 # included, is fair game.
 _PRINTABLE = st.characters(exclude_categories=("Cc", "Cs", "Cf", "Zl", "Zp"))
 _LINE_CHARACTERS = st.one_of(_PRINTABLE, st.sampled_from("\u200c\u200d"))
-_FORMAT = st.characters(categories=("Cf",), exclude_characters=DIRECTION_OVERRIDES)
+_FORMAT = st.characters(categories=["Cf"], exclude_characters=DIRECTION_OVERRIDES)
 lines = st.text(_LINE_CHARACTERS, max_size=30)
 notes = st.text(st.one_of(_LINE_CHARACTERS, _FORMAT, st.sampled_from("\n\t")), max_size=80)
 titles = st.text(_LINE_CHARACTERS, min_size=1, max_size=40)

@@ -119,7 +119,7 @@ def test_the_file_is_plain_toml_without_empty_fields(store: Store, bank: Bank) -
 # What core/text.py lets through: printable characters and the two joiners in one-line fields;
 # notes also take newlines, tabs and invisible format characters other than direction overrides.
 _PRINTABLE = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Cf", "Zl", "Zp"))
-_FORMAT = st.characters(categories=("Cf",), exclude_characters=DIRECTION_OVERRIDES)
+_FORMAT = st.characters(categories=["Cf"], exclude_characters=DIRECTION_OVERRIDES)
 _NOTES = st.text(
     alphabet=st.one_of(_PRINTABLE, _FORMAT, st.sampled_from("\n\t\"'\\\u200d")), max_size=200
 )

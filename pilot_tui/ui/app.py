@@ -1,16 +1,20 @@
 """The pilot-tui app: home, interview and summary screens over one store.
 
-Saving: every change marks the session dirty and (re)starts a short timer; when it fires, a
-worker thread writes the latest answers atomically. A failed save keeps the answers in memory,
-says so, and tries again; leaving the interview or quitting writes whatever is pending first.
+Saving is the autosave's (ui/autosave.py); leaving the interview, quitting, and a signal that
+ends the process (the terminal closed: SIGHUP; SIGTERM; SIGINT) write whatever is pending first,
+what is typed in the answer's fields included, and then restore the terminal.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
+import os
+import signal
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import datetime
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,12 +24,13 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.timer import Timer
 
 from pilot_tui.core.assessment import Assessment, new_assessment, now_utc
-from pilot_tui.files import StoreError, atomic_write
+from pilot_tui.core.text import printable
+from pilot_tui.files import OutputExists, StoreError, shown, write_new_file, write_output
 from pilot_tui.startup import resume_collection
 from pilot_tui.store import Store, dumps_assessment, load_settings, save_settings
+from pilot_tui.ui.autosave import Autosave
 from pilot_tui.ui.screens.interview import InterviewScreen
 from pilot_tui.ui.session import Position, Session
 
@@ -34,9 +39,11 @@ from pilot_tui.ui.session import Position, Session
 if TYPE_CHECKING:
     from pilot_tui.ui.screens.dialogs import Setup
 
-SAVE_DELAY = 0.4
-"""Seconds of quiet before a save: typing a note does not write on every key."""
-RETRY_DELAY = 3.0
+ENDING_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGHUP", "SIGTERM", "SIGINT") if hasattr(signal, name)
+)
+EXIT_GRACE = 2.0
+"""Seconds a signalled app has to restore the terminal once the answers are saved."""
 THEMES = ("textual-dark", "textual-light")
 HOME_MODE = "home"
 
@@ -85,8 +92,9 @@ class PilotApp(App[None]):
         self.store = store
         self.session: Session | None = None
         self._open = (open_name, open_path, open_assessment)
-        self._save_timer: Timer | None = None
-        self._save_failing = False
+        self.autosave = Autosave(
+            self, lambda: self.session, show_status=self._show_save_status, adopted=self._adopted
+        )
         self._remember_theme = remember_theme
         self._theme_ready = False
         if remember_theme:
@@ -104,8 +112,11 @@ class PilotApp(App[None]):
         markup: bool = True,
     ) -> None:
         # Messages here carry titles, paths and text from files: "[/red]" in a file must show
-        # as written, not restyle the message, crash it, or become a clickable action.
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        # as written, not restyle the message, crash it, or become a clickable action; and a
+        # file name's escape sequence must show as an escape, not act on the terminal.
+        super().notify(
+            printable(message), title=title, severity=severity, timeout=timeout, markup=False
+        )
 
     def get_default_screen(self) -> Screen[Any]:
         # Opening one assessment starts on its interview: the list is only built if asked for.
@@ -120,6 +131,8 @@ class PilotApp(App[None]):
     def on_mount(self) -> None:
         # From here on a theme change is the user's choice, and is remembered.
         self._theme_ready = True
+        if not self.is_headless:
+            self._catch_ending_signals()
         # Paused by the `pilot-tui` command while the app loads (see pilot_tui/startup.py).
         self.call_after_refresh(resume_collection)
 
@@ -169,23 +182,17 @@ class PilotApp(App[None]):
         self.push_screen(SetupForm(), callback=create)
 
     def export_assessment(self, name: str) -> None:
-        from pilot_tui.ui.screens.dialogs import Confirm, TextPrompt
+        """Ask where to write NAME's TOML; a file there is replaced only once the user says so."""
+        from pilot_tui.ui.screens.dialogs import TextPrompt
 
-        def write(target: str | None) -> None:
+        def chosen(target: str | None) -> None:
             if target is None:
                 return
             path = Path(target).expanduser()
-            if path.is_dir():
+            # os.path.isdir: Path.is_dir raises for a name the system refuses (too long, say).
+            if os.path.isdir(path):
                 path = path / f"{name}.toml"
-            if path.exists():
-                self.push_screen(
-                    Confirm(
-                        "Replace file?", f"{path} exists. Replace it?", yes="Replace", no="Cancel"
-                    ),
-                    callback=lambda yes: self._write_export(name, path) if yes else None,
-                )
-                return
-            self._write_export(name, path)
+            self._export_worker(name, path, force=False)
 
         self.push_screen(
             TextPrompt(
@@ -194,71 +201,51 @@ class PilotApp(App[None]):
                 value=str(Path.cwd() / f"{name}.toml"),
                 accept="Export",
             ),
-            callback=write,
+            callback=chosen,
         )
 
-    def _write_export(self, name: str, path: Path) -> None:
+    @work(thread=True, exit_on_error=False, group="export")
+    def _export_worker(self, name: str, path: Path, *, force: bool) -> None:
+        # A thread: the path may be a named pipe whose reader takes its time.
         try:
-            atomic_write(path, dumps_assessment(self.store.load(name)), private=False)
-        except StoreError as error:
-            self.notify(_one_line(error), severity="error", timeout=8)
+            write_output(
+                path,
+                dumps_assessment(self.store.load(name)),
+                force=force,
+                protected=[self.store.root],
+            )
+        except OutputExists:
+            self.call_from_thread(self._confirm_replace, name, path)
             return
-        self.notify(f"Exported to {path}", timeout=5)
+        except Exception as error:  # any failure is told; the app goes on
+            self.call_from_thread(self._tell_failure, "Not exported", error)
+            return
+        self.call_from_thread(self.notify, f"Exported to {shown(path)}", timeout=5)
+
+    def _confirm_replace(self, name: str, path: Path) -> None:
+        from pilot_tui.ui.screens.dialogs import Confirm
+
+        def decide(yes: bool | None) -> None:
+            if yes:
+                self._export_worker(name, path, force=True)
+
+        self.push_screen(
+            Confirm(
+                "Replace file?", f"{shown(path)} exists. Replace it?", yes="Replace", no="Cancel"
+            ),
+            callback=decide,
+        )
+
+    def _tell_failure(self, what: str, error: BaseException) -> None:
+        """A worker's failure, in one line: expected ones in their words, others by their type."""
+        expected = isinstance(error, StoreError | ValueError)  # (a MergeError is a ValueError)
+        words = str(error) if expected else f"unexpected {type(error).__name__}: {error}"
+        self.notify(f"{what}: {' '.join(words.split())}", severity="error", timeout=10)
 
     # ------------------------------------------------------------------ saving
 
     def schedule_save(self) -> None:
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        self._show_save_status(Content.styled("● editing", "dim"))
-        self._save_timer = self.set_timer(SAVE_DELAY, self._save_in_background)
-
-    def _save_in_background(self) -> None:
-        self._save_timer = None
-        self._save_worker()
-
-    @work(thread=True, exit_on_error=False, group="save")
-    def _save_worker(self) -> None:
-        session = self.session
-        if session is None:
-            return
-        try:
-            session.save()
-        except StoreError as error:
-            self.call_from_thread(self._save_failed, _one_line(error))
-            return
-        self.call_from_thread(self._saved, session)
-
-    def _saved(self, session: Session) -> None:
-        if self._save_failing:
-            self.notify("Saved again: every answer is on disk.", timeout=4)
-        self._save_failing = False
-        # Someone else saved the same file meanwhile: their answers were merged in, or ours went
-        # to a conflicting copy. Either way the user sees it here, and the screen shows it.
-        notice = session.adopt_saved()
-        if notice:
-            # Not markup: a file opened by path may have brackets in its name.
-            self.notify(f"{notice}.", severity="warning", timeout=12, markup=False)
-
-            for screen in self.screen_stack:
-                if isinstance(screen, InterviewScreen) and screen.session is session:
-                    # Later: a save on leaving the screen or on quitting lands here too.
-                    self.call_later(screen.show_adopted)
-        if not session.dirty:
-            stamp = datetime.now().strftime("%H:%M:%S")
-            self._show_save_status(Content.styled(f"✓ saved {stamp}", "$text-success"))
-
-    def _save_failed(self, reason: str) -> None:
-        if not self._save_failing:
-            self.notify(
-                f"Not saved: {reason}. Your answers are kept here; retrying.",
-                severity="error",
-                timeout=10,
-            )
-        self._save_failing = True
-        self._show_save_status(Content.styled("✗ not saved, retrying", "bold $text-error"))
-        if self._save_timer is None:
-            self._save_timer = self.set_timer(RETRY_DELAY, self._save_in_background)
+        self.autosave.changed()
 
     def save_now(self) -> None:
         if self.flush_save():
@@ -266,24 +253,47 @@ class PilotApp(App[None]):
 
     def flush_save(self) -> bool:
         """Write pending answers now, on this thread; False (and the user told) if it failed."""
-        if self._save_timer is not None:
-            self._save_timer.stop()
-            self._save_timer = None
-        session = self.session
-        if session is None or not session.dirty:
-            return True
-        try:
-            session.save()
-        except StoreError as error:
-            self._save_failed(_one_line(error))
-            return False
-        self._saved(session)
-        return True
+        return self.autosave.flush()
 
     def _show_save_status(self, text: Content) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, InterviewScreen):
                 screen.show_save_status(text)
+
+    def _adopted(self, session: Session, notice: str) -> None:
+        """A save took in another writer's changes, or moved ours to a conflicting copy."""
+        self.notify(f"{notice}.", severity="warning", timeout=12)
+        for screen in self.screen_stack:
+            if isinstance(screen, InterviewScreen) and screen.session is session:
+                # Later: a save on leaving the screen or on quitting lands here too.
+                self.call_later(screen.show_adopted)
+
+    # ------------------------------------------------------------------ ending
+
+    def _catch_ending_signals(self) -> None:
+        """A closed terminal (SIGHUP), `kill` (SIGTERM) or an interrupt sent from elsewhere
+        (SIGINT: in the app Ctrl+C is a key) end the app as quitting does, minus the questions.
+
+        Without this the process would end on the spot: answers shown on screen but not yet
+        saved would be lost, and the terminal left in the app's screen with the mouse captured.
+        """
+        loop = asyncio.get_running_loop()
+        for number in ENDING_SIGNALS:
+            with suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, self._end_on_signal, number)
+
+    def _end_on_signal(self, number: int) -> None:
+        # The answers first: after a hang-up the terminal may be gone at any moment.
+        screen = self.screen
+        if isinstance(screen, InterviewScreen):
+            screen.commit(quiet=True)
+        self.flush_save()
+        # Restoring the terminal writes to it; should it be gone and the write hang, the process
+        # still ends soon after (everything is saved by now).
+        watchdog = threading.Timer(EXIT_GRACE, os._exit, (128 + number,))
+        watchdog.daemon = True
+        watchdog.start()
+        self.exit(return_code=128 + number)
 
     def on_unmount(self) -> None:
         # However the app ends (quit key, a closed terminal, a test), pending answers are written.
@@ -381,7 +391,11 @@ class PilotApp(App[None]):
             )
 
     def deliver_report(self, fmt: str) -> None:
-        """Write the open assessment's report (md or html) where the user's downloads go."""
+        """Write the open assessment's report (md or html) where the user's downloads go.
+
+        In a browser (textual-serve) the browser downloads it. In a terminal it is written to the
+        downloads folder under a name of its own: an earlier report there is never replaced.
+        """
         from pilot_tui.core.report import html_report, markdown_report, report_rows
 
         session = self.session
@@ -394,28 +408,31 @@ class PilotApp(App[None]):
         text = render(
             session.bank, session.assessment, disputes=disputes, trend=trend, generated=now_utc()
         )
-        # Textual saves to the downloads folder, which a fresh account may not have yet.
+        filename = f"{session.path.stem}-report.{fmt}"
+        if self.is_web:
+            self.deliver_text(io.StringIO(text), save_filename=filename, encoding="utf-8")
+            return
+        self._report_worker(text, filename)
+
+    @work(thread=True, exit_on_error=False, group="report")
+    def _report_worker(self, text: str, filename: str) -> None:
         from platformdirs import user_downloads_dir
 
         folder = Path(user_downloads_dir())
         try:
+            # A fresh account may not have a downloads folder yet.
             folder.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            self.notify(f"Report not saved: {folder}: {error.strerror}", severity="error")
+            path = write_new_file(folder / filename, text)
+        except Exception as error:  # any failure is told; the app goes on
+            self.call_from_thread(self._tell_failure, "Report not saved", error)
             return
-        self.deliver_text(
-            io.StringIO(text),
-            save_directory=folder,
-            save_filename=f"{session.path.stem}-report.{fmt}",
-            encoding="utf-8",
-        )
+        self.call_from_thread(self.notify, f"Report saved to {shown(path)}.", timeout=8)
 
     def on_delivery_complete(self, event: events.DeliveryComplete) -> None:
-        where = f" to {event.path}" if event.path else ""
-        self.notify(f"Report saved{where}.", timeout=8)
+        self.notify("Report downloaded.", timeout=8)
 
     def on_delivery_failed(self, event: events.DeliveryFailed) -> None:
-        self.notify(f"Report not saved: {event.exception}", severity="error", timeout=10)
+        self._tell_failure("Report not saved", event.exception)
 
     def _export_current(self, name: str) -> None:
         self.flush_save()

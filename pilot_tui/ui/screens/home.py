@@ -21,7 +21,8 @@ from pilot_tui.core.assessment import now_utc
 from pilot_tui.core.merge import MergeError, MergeInput, disagreements, merge
 from pilot_tui.core.render import percent
 from pilot_tui.core.scoring import score
-from pilot_tui.files import StoreError
+from pilot_tui.core.text import printable
+from pilot_tui.files import StoreError, shown
 from pilot_tui.store import BACKUP_DIR, Entry, load_assessment_file
 from pilot_tui.ui.screens.dialogs import Confirm, TextPrompt
 from pilot_tui.ui.widgets.scorecard import STATUS_STYLE
@@ -128,9 +129,27 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="home-list")
     def _load_entries(self, select: str | None) -> None:
         # Reading and validating every file is I/O; it stays off the UI thread.
-        entries = self.pilot_app.store.entries()
+        try:
+            entries = self.pilot_app.store.entries()
+        except Exception as error:  # any failure is shown in the list's place; the app goes on
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._show_failure, error)
+            return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_entries, entries, select)
+
+    def _show_failure(self, error: Exception) -> None:
+        """The list could not be read (the data folder is a file, say): said where it would be."""
+        expected = isinstance(error, StoreError)
+        words = str(error) if expected else f"unexpected {type(error).__name__}: {error}"
+        self._show_entries([], None)
+        self.query_one("#empty-state", Static).update(
+            Content.assemble(
+                ("The assessments cannot be listed: ", "bold $text-error"),
+                printable(_one_line(words)),
+            )
+        )
+        self.notify(f"Cannot list the assessments: {words}", severity="error", timeout=10)
 
     def _show_entries(self, entries: list[Entry], select: str | None) -> None:
         bank = self.pilot_app.store.bank
@@ -158,7 +177,8 @@ class HomeScreen(Screen[None]):
             if entry.assessment is None:
                 error_style = colours.get("text-error", "red")
                 table.add_row(
-                    Text(f"⚠ {entry.name}.toml", style=error_style),
+                    # Any name the folder holds: escape sequences are shown, not acted on.
+                    Text(f"⚠ {printable(entry.name)}.toml", style=error_style),
                     Text(""),
                     Text(""),
                     Text(""),
@@ -200,14 +220,14 @@ class HomeScreen(Screen[None]):
         elif entry.assessment is None:
             detail.update(
                 Content.assemble(
-                    (f"{entry.path.name} cannot be read: ", "bold $text-error"),
-                    entry.error or "",
+                    (f"{shown(entry.path.name)} cannot be read: ", "bold $text-error"),
+                    printable(entry.error or ""),
                     ("  It is left exactly as it is; fix or move the file.", "dim"),
                 )
             )
         else:
             meta = entry.assessment.meta
-            facts = [f"{entry.path}"]
+            facts = [shown(entry.path)]
             facts += [f"facilitator {meta.facilitator}"] if meta.facilitator else []
             facts += [f"stage {meta.stage}"] if meta.stage else []
             detail.update(Content.styled("  ·  ".join(facts), "dim"))
@@ -311,7 +331,13 @@ class HomeScreen(Screen[None]):
             except StoreError as error:
                 self.notify(str(error), severity="error", timeout=8)
                 return
-            self.notify(f"Deleted. A backup copy is kept at {backup}", timeout=8)
+            if backup is None:
+                self.notify(
+                    f"Removed the link {entry.path.name}; the file it pointed to is untouched.",
+                    timeout=8,
+                )
+            else:
+                self.notify(f"Deleted. A backup copy is kept at {backup}", timeout=8)
             self.reload()
 
         self.app.push_screen(
@@ -389,8 +415,8 @@ class HomeScreen(Screen[None]):
             self.pilot_app.export_assessment(entry.name)
 
 
-def _one_line(error: Exception) -> str:
-    """A validation error from a title typed into a prompt, as one readable line."""
+def _one_line(error: object) -> str:
+    """An error (a validation error from a title typed into a prompt, say) as one line."""
     return " ".join(str(error).split())
 
 

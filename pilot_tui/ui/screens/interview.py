@@ -423,10 +423,11 @@ class InterviewScreen(Screen[None]):
         if self._form_error:
             self.notify(self._form_error, severity="warning", timeout=6)
 
-    def commit(self) -> str:
-        """Keep what the form shows before leaving the question; say what could not be kept."""
+    def commit(self, *, quiet: bool = False) -> str:
+        """Keep what the form shows before leaving the question; say what could not be kept
+        (unless QUIET: the app is ending and nobody would read it)."""
         self._record(self._form_answer())
-        if self._form_error:
+        if self._form_error and not quiet:
             self.notify(self._form_error, severity="warning", timeout=8)
         return self._form_error
 
