@@ -29,6 +29,8 @@ from pilot_tui.core.bank import Bank
 FILE_NAME: Final = "validated-files"
 MAX_DIGESTS: Final = 2000
 """Past this many lines the file is cut to the newest half."""
+MAX_CACHE_BYTES: Final = 4 * MAX_DIGESTS * 65
+"""Far more than MAX_DIGESTS lines of 64 hex digits: a larger file is not ours, and ignored."""
 
 
 def cache_dir() -> Path:
@@ -43,6 +45,7 @@ RULE_MODULES: Final = (
     "pilot_tui.core.assessment",
     "pilot_tui.core.bank",
     "pilot_tui.core.limits",
+    "pilot_tui.core.text",
     "pilot_tui.store",
 )
 """The modules whose code decides whether a file is valid."""
@@ -85,11 +88,14 @@ class KnownValid:
 
     def _loaded(self) -> set[str]:
         if self._digests is None:
+            from pilot_tui.files import StoreError, read_bytes
+
             try:
-                text = self.path.read_text(encoding="ascii", errors="replace")
-            except OSError:
-                text = ""
-            self._digests = set(text.split())
+                # Never blocking, whatever has the cache's name (a named pipe, say).
+                raw, _ = read_bytes(self.path, MAX_CACHE_BYTES)
+            except StoreError:
+                raw = b""
+            self._digests = set(raw.decode("ascii", "replace").split())
         return self._digests
 
     def __contains__(self, key: str) -> bool:

@@ -216,6 +216,53 @@ def test_three_people_merge_into_their_consensus(bank: Bank) -> None:
     assert check_against_bank(merged, bank) == []
 
 
+def test_the_team_answer_takes_its_details_only_from_those_who_gave_it(bank: Bank) -> None:
+    """Two say "partly" (owner Ana, due in December); one says "not in place" and names Bo.
+    The team's "partly" never borrows Bo; where the backers differ it takes nothing."""
+    inputs = [
+        person(
+            bank,
+            "ana.toml",
+            {"runbook": Answer(choice="partial", owner="Ana", due=date(2026, 12, 1))},
+            respondent="Ana",
+        ),
+        person(bank, "cy.toml", {"runbook": Answer(choice="partial")}, respondent="Cy"),
+        person(
+            bank,
+            "bo.toml",
+            {"runbook": Answer(choice="not-met", owner="Bo", evidence="none yet")},
+            respondent="Bo",
+        ),
+    ]
+    assert merge(bank, inputs, now=NOW).answers["runbook"] == Answer(
+        choice="partial", owner="Ana", due=date(2026, 12, 1)
+    )
+    # A second backer with another owner: the team answer has none, each keeps their own.
+    inputs[1] = person(
+        bank, "cy.toml", {"runbook": Answer(choice="partial", owner="Cy")}, respondent="Cy"
+    )
+    merged = merge(bank, inputs, now=NOW)
+    assert merged.answers["runbook"] == Answer(choice="partial", due=date(2026, 12, 1))
+    assert merged.participants["cy"].answers["runbook"].owner == "Cy"
+    assert merged.participants["bo"].answers["runbook"].owner == "Bo"
+
+
+def test_a_team_not_applicable_has_no_owner_or_due_date(bank: Bank) -> None:
+    details = {"owner": "Ana", "due": date(2026, 12, 1), "evidence": "contract, section 4"}
+    inputs = [
+        person(
+            bank,
+            f"{who}.toml",
+            {"runbook": Answer(choice="na", reason="the vendor runs it", **details)},
+            respondent=who,
+        )
+        for who in ("Ana", "Bo")
+    ]
+    assert merge(bank, inputs, now=NOW).answers["runbook"] == Answer(
+        choice="na", reason="the vendor runs it", evidence="contract, section 4"
+    )
+
+
 def test_the_merge_keeps_every_answer_verbatim_under_its_person(bank: Bank) -> None:
     inputs = three(bank)
 

@@ -6,6 +6,9 @@ writer saved it and puts ours in a visible, loadable conflicting copy, and the w
 
 from __future__ import annotations
 
+import threading
+import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +16,7 @@ import pytest
 from helpers import Cli, app_for, folder_snapshot
 from textual.widgets import Static
 
+from pilot_tui import store as store_module
 from pilot_tui.cli import main
 from pilot_tui.core.assessment import (
     Answer,
@@ -24,7 +28,7 @@ from pilot_tui.core.assessment import (
 )
 from pilot_tui.core.bank import Bank
 from pilot_tui.core.milestones import add_milestone
-from pilot_tui.files import StoreError, atomic_write
+from pilot_tui.files import RefusedSave, StoreError, atomic_write
 from pilot_tui.store import Store, load_assessment_file, merge_assessments
 from pilot_tui.ui.screens.interview import InterviewScreen
 from pilot_tui.ui.session import Position, Session
@@ -325,3 +329,63 @@ def test_a_conflicting_copy_of_a_file_outside_the_store(store: Store, tmp_path: 
     assert result.path.name.startswith("Shared Claims-conflict-")
     assert load_assessment_file(result.path, store.bank).answers["runbook"].choice == "not-met"
     assert load_assessment_file(path, store.bank).answers["runbook"].choice == "met"
+
+
+# ---------------------------------------------------------------------------- the guards
+
+
+def test_the_folder_lock_keeps_a_second_writer_out_between_check_and_write(
+    store: Store, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writer A has checked the file and is about to write when writer B saves: B must wait,
+    then merge A's change, or A's write would wipe out B's answer."""
+    first, second = store, other_store(store)
+    base_a, base_b = first.load(name), second.load(name)
+    checked, done = threading.Event(), threading.Event()
+    check = Store._changed_on_disk
+
+    def slow_check(self: Store, path: Path, base: Assessment | None) -> Assessment | None:
+        found = check(self, path, base)
+        if self is first:
+            checked.set()
+            time.sleep(0.3)  # B tries to save now
+        return found
+
+    monkeypatch.setattr(Store, "_changed_on_disk", slow_check)
+
+    def save_b() -> None:
+        checked.wait(5)
+        second.save(name, answered(base_b, "runbook", "met"), base=base_b)
+        done.set()
+
+    writer_b = threading.Thread(target=save_b)
+    writer_b.start()
+    first.save(name, answered(base_a, "success-criteria", "met"), base=base_a)
+    writer_b.join(5)
+
+    assert done.is_set()
+    answers = store.load(name).answers
+    assert {qid: answer.choice for qid, answer in answers.items()} == {
+        "success-criteria": "met",
+        "runbook": "met",
+    }
+
+
+def test_a_serializer_fault_never_reaches_the_disk(
+    store: Store, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What is about to be written is read back and compared first: text that would not load
+    as the very same assessment is refused, and the file stays as it was."""
+    base = store.load(name)
+    before = store.path_for(name).read_bytes()
+    dumps = store_module.dumps_assessment
+
+    def loses_the_notes(assessment: Assessment) -> str:
+        return dumps(replace(assessment, answers={}))
+
+    monkeypatch.setattr(store_module, "dumps_assessment", loses_the_notes)
+    changed = answered(base, "runbook", "met", notes="kept on disk or not at all")
+
+    with pytest.raises(RefusedSave, match="would not read back as it is"):
+        store.save(name, changed, base=base)
+    assert store.path_for(name).read_bytes() == before

@@ -474,7 +474,7 @@ def run_app(store: Store, reference: str | None = None) -> int:
     session = app.session
     if session is not None and session.dirty:
         print(
-            f"pilot-tui: error: the latest answers could not be saved to {session.path}",
+            f"pilot-tui: error: the latest answers could not be saved to {shown(session.path)}",
             file=sys.stderr,
         )
         return 1
