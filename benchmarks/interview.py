@@ -45,7 +45,7 @@ TIMEOUT = 20.0
 TARGET_RATIO = 1.5
 TARGET_KEY_MS = 1000 / 60
 TARGET_MIB = 50.0
-FIRST_QUESTION = b"Were production success criteria defined"
+FIRST_QUESTION = b"Are production success criteria written down"
 
 
 @dataclass

@@ -36,7 +36,7 @@ def write_participants(folder: Path, count: int) -> list[Path]:
         assessment = new_assessment(bank, "Claims triage bot", team="Claims AI", now=NOW)
         assessment = with_meta(assessment, now=NOW, respondent=f"Person {number:03d}")
         for _, question in bank.iter_questions():
-            choice = rng.choice(bank.choices_for(question))
+            choice = rng.choice(bank.offered_choices(question))
             answer = Answer(
                 choice=choice.id,
                 notes=f"Seen by person {number} in the March review.\nSecond line.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import re
 import sys
 import tomllib
 from collections.abc import Callable, Sequence
@@ -17,13 +18,33 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from pilot_tui import __version__
-from pilot_tui.core.assessment import Answer, Assessment, new_assessment, now_utc, with_answer
-from pilot_tui.core.bank import Bank, BankError, parse_bank
+from pilot_tui.core.assessment import (
+    Assessment,
+    edit_answer,
+    new_assessment,
+    now_utc,
+    with_answer,
+    with_context,
+)
+from pilot_tui.core.bank import Bank, BankError, Choice, parse_bank
 from pilot_tui.core.merge import Disagreement, MergeError, MergeInput, disagreements, merge
-from pilot_tui.core.milestones import Change, add_milestone, diff_answers, milestone_answers
-from pilot_tui.core.records import check
-from pilot_tui.core.render import plan_text, plural, scorecard_text
-from pilot_tui.core.scoring import action_plan, score
+from pilot_tui.core.milestones import (
+    Change,
+    Replaced,
+    add_milestone,
+    diff_answers,
+    milestone_answers,
+    replaced_answers,
+)
+from pilot_tui.core.render import context_text, plan_text, plural, rules_lines, scorecard_text
+from pilot_tui.core.scoring import (
+    action_plan,
+    answer_choice,
+    default_cap,
+    not_applicable_cap,
+    score,
+    unanswered_cap,
+)
 from pilot_tui.core.text import is_utf8, printable
 from pilot_tui.files import StoreError, reason, shown, write_output
 from pilot_tui.startup import resume_collection
@@ -37,6 +58,7 @@ from pilot_tui.store import (
     resolve_data_dir,
 )
 
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
 EXIT_OK = 0
 EXIT_GATE = 1
 EXIT_USAGE = 2
@@ -105,6 +127,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--respondent",
         default="",
         help="your name, when you answer alone (it names your answers in a merge)",
+    )
+    _context_option(sub)
+
+    sub = add(
+        "context",
+        "show the pilot's context (what kind of system, whom it serves), or change it; "
+        "every change is recorded",
+    )
+    sub.add_argument("name", metavar="NAME")
+    sub.add_argument(
+        "options",
+        nargs="*",
+        metavar="OPTION",
+        help="context options to set, e.g. llm-tools customers decisions (`pilot-tui bank "
+        "show` lists them); each replaces the answer to its context question",
     )
 
     sub = add("list", "list the assessments in the data folder")
@@ -191,6 +228,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _context_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--context",
+        action="append",
+        default=[],
+        metavar="OPTION[,OPTION...]",
+        help="what the pilot is, e.g. --context llm-tools,customers (`pilot-tui bank show` "
+        "lists the options); questions that do not apply are left out, and a context question "
+        "left open counts every option",
+    )
+
+
 def _output_options(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
     parser.add_argument(
         "-o",
@@ -221,9 +270,9 @@ def _store(args: argparse.Namespace) -> Store:
 
 def _print_json(value: Any) -> None:
     text = json.dumps(value, indent=2, ensure_ascii=False)
-    # A file name that is not UTF-8 holds lone surrogates, which no UTF-8 text can carry: they
-    # are written as JSON escapes (\udce9), which read back to the same name.
-    print(text.encode("utf-8", "backslashreplace").decode("utf-8"))
+    # A file name that is not UTF-8 holds lone surrogates, which no UTF-8 text can carry: each
+    # such byte is written as the text list shows it, "caf\xe9" (a backslash escaped for JSON).
+    print(_NOT_UTF8.sub(lambda byte: f"\\\\x{ord(byte.group()) - 0xDC00:02x}", text))
 
 
 def _rounded(value: float | None) -> float | None:
@@ -238,7 +287,9 @@ def _write_output(
     The file is created; an existing one is replaced only with --force, and never a file of the
     data folder or one this command READS (or the bank it uses): see files.write_output.
     """
-    if output is None or output == "-":
+    if output == "":
+        raise UsageError("-o needs a file name (or - for standard output)")
+    if output is None or output in ("-", "/dev/stdout"):
         sys.stdout.write(text)
         return
     inputs = [*reads, *([Path(args.bank)] if args.bank else [])]
@@ -263,6 +314,7 @@ def _parse_due(text: str) -> date:
 
 def cmd_new(args: argparse.Namespace) -> int:
     store = _store(args)
+    context = _parse_context(store.bank, args.context)
     try:
         assessment = new_assessment(
             store.bank,
@@ -271,11 +323,51 @@ def cmd_new(args: argparse.Namespace) -> int:
             facilitator=args.facilitator,
             stage=args.stage,
             respondent=args.respondent,
+            context=context,
             now=now_utc(),
         )
     except ValueError as error:
         raise UsageError(str(error)) from None
     print(store.create(assessment))
+    return EXIT_OK
+
+
+def _parse_context(bank: Bank, words: Sequence[str]) -> dict[str, list[str]]:
+    """Context options as typed (llm-tools,customers), grouped by the question they answer."""
+    context: dict[str, list[str]] = {}
+    for option in (part.strip() for word in words for part in word.split(",")):
+        if not option:
+            continue
+        facet = bank.facet_of(option)
+        if facet is None:
+            known = ", ".join(o.id for f in bank.contexts for o in f.options) or "none"
+            raise UsageError(f"{option!r} is not a context option of this bank ({known})")
+        chosen = context.setdefault(facet.id, [])
+        if option not in chosen:
+            chosen.append(option)
+    return context
+
+
+def cmd_context(args: argparse.Namespace) -> int:
+    store = _store(args)
+    bank = store.bank
+    assessment = store.load(args.name)
+    if args.options:
+        wanted = {**assessment.context, **_parse_context(bank, args.options)}
+        try:
+            updated = with_context(assessment, bank, wanted, now=now_utc())
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+        if updated is not assessment:
+            result = store.save(args.name, updated, base=assessment)
+            if result.conflicts:
+                raise StoreError(
+                    f"{args.name} was changed elsewhere at the same time "
+                    f"({result.conflicts[0]}); it is left as it was saved there, and the new "
+                    f"context is in {shown(result.path)}"
+                )
+            assessment = result.assessment
+    print(context_text(bank, assessment))
     return EXIT_OK
 
 
@@ -332,38 +424,23 @@ def cmd_answer(args: argparse.Namespace) -> int:
             f"no question {args.question!r} in bank {bank.id!r} (`pilot-tui bank show` lists them)"
         )
     question = found[1]
-    choices = {choice.id: choice for choice in bank.choices_for(question)}
-    choice = choices.get(args.choice)
-    if choice is None:
-        raise UsageError(f"choice {args.choice!r} is not one of {', '.join(choices)}")
-    if args.reason is not None and not choice.not_applicable:
-        raise UsageError(f"--reason is only for a not-applicable answer, not {choice.id!r}")
-    if choice.not_applicable and (args.owner or args.due):
-        # Nothing is to be done about a question that does not apply: no owner, no due date.
-        raise UsageError(f"{choice.label!r} takes no --owner or --due: nothing is left to do")
-    current = assessment.answers.get(question.id) or Answer()
-    # A reason belongs to a not-applicable answer only: another choice drops the old one.
-    changes: dict[str, Any] = {"choice": choice.id}
-    if not choice.not_applicable:
-        changes["reason"] = ""
-    cleared = ""
-    if choice.not_applicable and (current.owner or current.due):
-        # Not applicable leaves nothing to do: an owner and a due date would show it as work.
-        changes.update(owner="", due=None)
-        cleared = "; its owner and due date are cleared"
-    for option in ("notes", "owner", "evidence", "reason"):
-        value = getattr(args, option)
-        if value is not None:
-            changes[option] = value
+    current = assessment.answers.get(question.id)
+    fields: dict[str, Any] = {
+        option: getattr(args, option)
+        for option in ("notes", "owner", "evidence", "reason")
+        if getattr(args, option) is not None
+    }
     if args.due is not None:
-        changes["due"] = _parse_due(args.due) if args.due else None
+        fields["due"] = _parse_due(args.due) if args.due else None
     try:
-        answer = dataclasses.replace(current, **changes)
-        check(answer)
+        answer = edit_answer(bank, question.id, current, choice=args.choice, **fields)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    if choice.not_applicable and not answer.reason.strip():
-        raise UsageError(f"{choice.label!r} needs a reason: add --reason TEXT")
+    choice = answer_choice(bank, question, answer)
+    assert choice is not None  # edit_answer accepted it
+    cleared = ""
+    if current is not None and (current.owner or current.due) and choice.not_applicable:
+        cleared = "; its owner and due date are cleared"
     updated = with_answer(assessment, question.id, answer, now=now_utc())
     # Against the version loaded above: an app saving the same assessment meanwhile keeps its
     # answers (merged in), and a clash on this question leaves the file as the other writer
@@ -397,6 +474,9 @@ def _scorecard_json(bank: Bank, assessment: Assessment) -> dict[str, Any]:
         "unknown": card.unknown,
         "weakest": card.weakest,
         "capped_by_blockers": card.capped,
+        "level_reached_by_score": card.reached,
+        "context": {facet: list(options) for facet, options in assessment.context.items()},
+        "context_not_chosen": list(card.assumed),
         "sections": [
             {
                 "id": s.id,
@@ -413,7 +493,13 @@ def _scorecard_json(bank: Bank, assessment: Assessment) -> dict[str, Any]:
             for s in card.sections
         ],
         "blockers": [
-            {"question": b.question, "section": b.section, "title": b.title, "reason": b.reason}
+            {
+                "question": b.question,
+                "section": b.section,
+                "title": b.title,
+                "reason": b.reason,
+                "holds_level_at": b.cap,
+            }
             for b in card.blockers
         ],
         "orphaned": list(card.orphaned),
@@ -436,7 +522,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(_scorecard_json(bank, assessment))
     else:
-        print(scorecard_text(card, title=assessment.meta.title))
+        print(scorecard_text(bank, card, title=assessment.meta.title))
     failures: list[str] = []
     if args.fail_under is not None and round(card.score, 1) < args.fail_under:
         failures.append(f"score {card.score:.1f} is below {args.fail_under:g}")
@@ -509,7 +595,7 @@ def _bank_validate(path: str | None) -> int:
 
 
 def _bank_json(bank: Bank) -> dict[str, Any]:
-    def choices(question_choices: Sequence[Any]) -> list[dict[str, Any]]:
+    def choices(question_choices: Sequence[Choice]) -> list[dict[str, Any]]:
         return [
             {
                 "id": c.id,
@@ -517,6 +603,11 @@ def _bank_json(bank: Bank) -> dict[str, Any]:
                 "score": c.score,
                 "unknown": c.unknown,
                 "not_applicable": c.not_applicable,
+                "needs": list(c.needs),
+                "critical_cap": None
+                if c.not_applicable or (c.score or 0) >= 100
+                else c.critical_cap or default_cap(bank, c),
+                "retired": c.retired,
             }
             for c in question_choices
         ]
@@ -526,6 +617,20 @@ def _bank_json(bank: Bank) -> dict[str, Any]:
         "version": bank.version,
         "title": bank.title,
         "levels": [{"id": lv.id, "title": lv.title, "min": lv.min} for lv in bank.levels],
+        "rules": {
+            "unanswered_cap": unanswered_cap(bank),
+            "not_applicable_cap": not_applicable_cap(bank),
+        },
+        "contexts": [
+            {
+                "id": facet.id,
+                "title": facet.title,
+                "question": facet.question,
+                "multiple": facet.multiple,
+                "options": [{"id": o.id, "label": o.label} for o in facet.options],
+            }
+            for facet in bank.contexts
+        ],
         "sections": [
             {
                 "id": section.id,
@@ -537,6 +642,8 @@ def _bank_json(bank: Bank) -> dict[str, Any]:
                         "text": q.text,
                         "weight": q.weight,
                         "critical": q.critical,
+                        "critical_when": list(q.critical_when),
+                        "applies_when": list(q.applies_when),
                         "choices": choices(bank.choices_for(q)),
                     }
                     for q in section.questions
@@ -544,25 +651,51 @@ def _bank_json(bank: Bank) -> dict[str, Any]:
             }
             for section in bank.sections
         ],
+        "retired": [
+            {
+                "id": old.id,
+                "title": old.title,
+                "version": old.version,
+                "replaced_by": list(old.replaced_by),
+                "change": old.change,
+            }
+            for old in bank.retired
+        ],
     }
 
 
 def _bank_text(bank: Bank) -> str:
+    labels = {o.id: o.label for facet in bank.contexts for o in facet.options}
     lines = [f"{bank.title} (bank {bank.id}, version {bank.version})", ""]
-    lines.append("Levels: " + ", ".join(f"{lv.title} from {lv.min:g}" for lv in bank.levels))
-    lines.append(
-        "Choices: "
-        + ", ".join(
-            f"{c.id} ({c.label}{'' if c.score is None else f', {c.score:g}'})" for c in bank.choices
-        )
-    )
+    lines += ["How the verdict is worked out:", *(f"  {line}" for line in rules_lines(bank))]
+    lines += ["", "Answers (CHOICE ids for `pilot-tui answer`):"]
+    lines += [
+        f"  {c.id:<10} {c.label}" + ("" if c.score is None else f" ({c.score:g})")
+        for c in bank.choices
+        if not c.retired
+    ]
+    if bank.contexts:
+        lines += ["", "Context (OPTION ids for `pilot-tui new --context` and `pilot-tui context`):"]
+        for facet in bank.contexts:
+            several = " (one or more)" if facet.multiple else " (one)"
+            lines.append(f"  {facet.title}{several}: {facet.question}")
+            lines += [f"    {o.id:<12} {o.label}" for o in facet.options]
     for section in bank.sections:
         lines += ["", f"[{section.id}] {section.title}"]
         for q in section.questions:
             flag = "  CRITICAL" if q.critical else ""
+            if q.critical_when:
+                flag = "  CRITICAL for " + ", ".join(labels.get(o, o) for o in q.critical_when)
             lines.append(f"  {q.id:<28} w{q.weight:g}{flag}  {q.text}")
+            if q.applies_when:
+                lines.append("    only for: " + ", ".join(labels.get(o, o) for o in q.applies_when))
             if q.choices is not None:
-                lines.append("    choices: " + ", ".join(c.id for c in q.choices))
+                lines.append("    choices: " + ", ".join(c.id for c in q.choices if not c.retired))
+    if bank.retired:
+        lines += ["", "Retired questions (their answers are kept and shown beside the new ones):"]
+        for old in bank.retired:
+            new = ", ".join(old.replaced_by) or "nothing"
+            lines.append(f"  {old.id:<28} (version {old.version}) -> {new}: {old.change}")
     return "\n".join(lines)
 
 
@@ -682,19 +815,39 @@ def cmd_diff(args: argparse.Namespace) -> int:
         )
     except ValueError as error:
         raise UsageError(str(error)) from None
-    changes = diff_answers(store.bank, before, after)
+    bank = store.bank
+    changes = diff_answers(bank, before, after)
+    # Answers the earlier point gave to questions the bank has since retired (a new version of
+    # the bank): shown with the questions that replaced them, so nothing silently disappears.
+    replaced = replaced_answers(bank, before, after)
     if args.json:
         _print_json(
             {
                 "from": from_label,
                 "to": args.to_label,
                 "changes": [dataclasses.asdict(change) for change in changes],
+                "replaced": [dataclasses.asdict(item) for item in replaced],
             }
         )
     else:
         to_text = "now" if args.to_label is None else repr(args.to_label)
-        print(_changes_text(changes, f"{from_label!r}", to_text))
+        text = _changes_text(changes, f"{from_label!r}", to_text)
+        if replaced:
+            text += "\n\n" + _replaced_text(replaced)
+        print(text)
     return EXIT_OK
+
+
+def _replaced_text(replaced: list[Replaced]) -> str:
+    lines = ["Questions replaced in a newer version of the bank (the old answer is kept):"]
+    for item in replaced:
+        lines.append(f"  {item.title} [{item.question}, version {item.version}]: {item.answer}")
+        lines += [
+            f"    now asked as: {title} [{question}]: {answer}"
+            for question, title, answer in item.replaced_by
+        ]
+        lines.append(f"    why: {item.change}")
+    return "\n".join(lines)
 
 
 def _changes_text(changes: list[Change], from_text: str, to_text: str) -> str:
@@ -737,6 +890,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_app,
     "open": cmd_app,
     "new": cmd_new,
+    "context": cmd_context,
     "list": cmd_list,
     "answer": cmd_answer,
     "score": cmd_score,
@@ -759,6 +913,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # written to a file: a title or a name must be text.
         if not is_utf8(argument):
             return _fail(f'argument "{printable(argument)}" is not valid UTF-8 text')
+    if sys.stdout is None:
+        # Started with standard output closed (`>&-`): what the command prints would be lost.
+        if sys.stderr is not None:
+            print("pilot-tui: error: standard output is closed", file=sys.stderr)
+        return EXIT_USAGE
     parser = build_parser()
     args = parser.parse_args(arguments)
     if COMMANDS[args.command] is not cmd_app:

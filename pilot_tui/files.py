@@ -250,32 +250,33 @@ def write_output(
     - A new file is created (it never replaces one that appears meanwhile).
     - An existing file is replaced only with FORCE, atomically, keeping its permissions; a link
       is written through to its target.
-    - Never, even with FORCE: a file inside a PROTECTED folder (the data folder, whose files
-      change only through pilot-tui's own commands) or one of the command's INPUTS.
-    - A terminal, /dev/null or a named pipe is written to directly, as shell redirection would;
-      a pipe nobody reads from is refused rather than waited on. Other devices, sockets and
-      folders are refused.
+    - Never, even with FORCE: anything inside a PROTECTED folder (the data folder, whose files
+      change only through pilot-tui's own commands) or that a link there points to, and none
+      of the command's INPUTS.
+    - A character device (a terminal, /dev/null) or a named pipe is written to directly, as
+      shell redirection would; a pipe nobody reads from is refused rather than waited on. Block
+      devices, sockets and folders are refused.
     """
     data = content.encode("utf-8")
-    target = Path(os.path.realpath(path))
     try:
-        existing: os.stat_result | None = os.stat(target)
+        # Through links: what is there in the end decides (a pipe behind /dev/stdout, say).
+        existing: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
         existing = None
     except OSError as error:
         raise StoreError(f"{shown(path)}: cannot write: {reason(error)}") from None
-    for folder in protected:
-        if existing is not None and _inside(target, folder):
-            raise StoreError(
-                f"{shown(path)}: is a file in the data folder, which changes only through "
-                "pilot-tui's own commands; write to another path"
-            )
+    target = Path(os.path.realpath(path))
+    if any(_inside(target, folder) or _linked_from(target, folder) for folder in protected):
+        raise StoreError(
+            f"{shown(path)}: is in the data folder (or an assessment there links to it), which "
+            "changes only through pilot-tui's own commands; write to another path"
+        )
     if existing is not None and any(_same_file(existing, source) for source in inputs):
         raise StoreError(f"{shown(path)}: is one of the files this command reads; write elsewhere")
     if existing is None:
         _create_new(path, target, data)
     elif stat.S_ISCHR(existing.st_mode) or stat.S_ISFIFO(existing.st_mode):
-        _write_stream(path, target, data, fifo=stat.S_ISFIFO(existing.st_mode))
+        _write_stream(path, data, fifo=stat.S_ISFIFO(existing.st_mode))
     elif stat.S_ISDIR(existing.st_mode):
         raise StoreError(f"{shown(path)}: is a folder; give a file name")
     elif not stat.S_ISREG(existing.st_mode):
@@ -309,6 +310,16 @@ def _inside(target: Path, folder: Path) -> bool:
     except OSError:
         return False
     return target == root or root in target.parents
+
+
+def _linked_from(target: Path, folder: Path) -> bool:
+    """Whether a link in FOLDER points at TARGET: writing there would change an assessment."""
+    try:
+        with os.scandir(folder) as entries:
+            links = [entry.path for entry in entries if entry.is_symlink()]
+    except OSError:
+        return False
+    return any(Path(os.path.realpath(link)) == target for link in links)
 
 
 def _same_file(status: os.stat_result, source: Path) -> bool:
@@ -351,10 +362,10 @@ def _create_new(path: Path, target: Path, data: bytes) -> None:
     _fsync_folder(target.parent)
 
 
-def _write_stream(path: Path, target: Path, data: bytes, *, fifo: bool) -> None:
+def _write_stream(path: Path, data: bytes, *, fifo: bool) -> None:
     flags = os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC | (os.O_NONBLOCK if fifo else 0)
     try:
-        descriptor = os.open(target, flags)
+        descriptor = os.open(path, flags)
     except OSError as error:
         if fifo and error.errno == errno.ENXIO:
             raise StoreError(f"{shown(path)}: is a named pipe that nothing reads from") from None

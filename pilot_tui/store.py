@@ -680,6 +680,21 @@ class Store:
         atomic_write(copy, raw)
         return copy
 
+    def deletes_a_link(self, name: str) -> bool:
+        """Whether deleting NAME removes a link (nothing to back up); StoreError when NAME is
+        something pilot-tui does not delete (a named pipe, a device, a folder)."""
+        path = self.path_for(name)
+        try:
+            status = os.lstat(path)
+        except OSError as error:
+            raise StoreError(f"{shown(path)}: cannot delete: {reason(error)}") from None
+        if stat.S_ISLNK(status.st_mode):
+            return True
+        words = not_a_file(status.st_mode)
+        if words:
+            raise StoreError(f"{shown(path)}: {words}; not deleted (remove it yourself)")
+        return False
+
     def delete(self, name: str) -> Path | None:
         """Remove NAME after copying it to the backup folder; returns the backup's path.
 
@@ -688,16 +703,7 @@ class Store:
         assessment's name is not pilot-tui's to remove.
         """
         path = self.path_for(name)
-        try:
-            status = os.lstat(path)
-        except OSError as error:
-            raise StoreError(f"{shown(path)}: cannot delete: {reason(error)}") from None
-        copy = None
-        if not stat.S_ISLNK(status.st_mode):
-            words = not_a_file(status.st_mode)
-            if words:
-                raise StoreError(f"{shown(path)}: {words}; not deleted (remove it yourself)")
-            copy = self.backup(name)
+        copy = None if self.deletes_a_link(name) else self.backup(name)
         try:
             path.unlink()
         except OSError as error:

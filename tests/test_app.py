@@ -17,7 +17,7 @@ from textual.widgets._footer import FooterKey
 from pilot_tui.core.assessment import Answer, Assessment, new_assessment, now_utc, with_answer
 from pilot_tui.store import Store, dumps_assessment, load_assessment_file
 from pilot_tui.ui.app import PilotApp
-from pilot_tui.ui.screens.dialogs import Confirm, SetupForm, TextPrompt
+from pilot_tui.ui.screens.dialogs import Confirm, ContextForm, SetupForm, TextPrompt
 from pilot_tui.ui.screens.help import HelpScreen
 from pilot_tui.ui.screens.home import HomeScreen
 from pilot_tui.ui.screens.interview import InterviewScreen
@@ -32,6 +32,12 @@ SIZE = (120, 40)
 def text_of(widget: Static) -> str:
     content = widget.content
     return content.plain if isinstance(content, Content) else str(content)
+
+
+async def focus(pilot: Pilot[None], selector: str) -> None:
+    """Move to a field as Tab would (the field may be below the fold, out of the mouse's reach)."""
+    pilot.app.screen.query_one(selector).focus()
+    await pilot.pause()
 
 
 async def type_text(pilot: Pilot[None], text: str) -> None:
@@ -84,12 +90,21 @@ async def test_create_an_assessment_from_home(store: Store) -> None:
         app.screen.query_one("#setup-team", Input).value = "Risk [bold]AI[/]"
         await pilot.click("#create")
         await pilot.pause()
+        # Then what kind of pilot it is: the first list has the focus.
+        assert isinstance(app.screen, ContextForm)
+        await pilot.press("space")  # classic machine learning
+        await pilot.press("tab", "down", "space", "down", "space")  # customers, decisions
+        await pilot.click("#save")
+        await pilot.pause()
         screen = interview(app)
         assert text_of(screen.query_one("#assessment-title", Static)) == "Fraud bot"
+        # A classic model asks nothing about language models.
+        assert "question 1 of 6" in text_of(screen.query_one("#position", Static))
     assert store.names() == ["fraud-bot"]
     saved = store.load("fraud-bot")
     assert saved.meta.title == "Fraud bot"
     assert saved.meta.team == "Risk [bold]AI[/]"
+    assert saved.context == {"system": ["classic-ml"], "serves": ["customers", "decisions"]}
 
 
 async def test_answer_keys_update_the_scorecard_in_the_same_action(store: Store) -> None:
@@ -97,18 +112,19 @@ async def test_answer_keys_update_the_scorecard_in_the_same_action(store: Store)
     app = app_for(store, name)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert current_question_id(app) == "success-criteria"
-        assert "0/31 answered" in scorecard_text(app)
-        assert "8 blockers" in scorecard_text(app)
+        assert current_question_id(app) == "success-criteria-agreed"
+        # No context chosen: every question applies, critical wherever it can be.
+        assert "0/37 answered" in scorecard_text(app)
+        assert "16 blockers" in scorecard_text(app)
         await pilot.press("1")
         # No pause: the scorecard changed inside the key's own action.
-        assert "1/31 answered" in scorecard_text(app)
-        assert "7 blockers" in scorecard_text(app)
-        await pilot.press("4")  # don't know
+        assert "1/37 answered" in scorecard_text(app)
+        assert "15 blockers" in scorecard_text(app)
+        await pilot.press("5")  # don't know
         assert "1 don't know" in scorecard_text(app)
-        assert "8 blockers" in scorecard_text(app)
-        assert interview(app).query_one(ChoiceList).selected == 3
-    assert store.load(name).answers["success-criteria"].choice == "unknown"
+        assert "16 blockers" in scorecard_text(app)
+        assert interview(app).query_one(ChoiceList).selected == 4
+    assert store.load(name).answers["success-criteria-agreed"].choice == "unknown"
 
 
 async def test_answer_with_the_mouse(store: Store) -> None:
@@ -118,10 +134,12 @@ async def test_answer_with_the_mouse(store: Store) -> None:
         await pilot.pause()
         await pilot.click(ChoiceList, offset=(6, 1))  # the second line: "Partly met"
         await pilot.pause()
-        assert interview(app).session.assessment.answers["success-criteria"].choice == "partial"
-        assert "1/31 answered" in scorecard_text(app)
+        assert (
+            interview(app).session.assessment.answers["success-criteria-agreed"].choice == "partly"
+        )
+        assert "1/37 answered" in scorecard_text(app)
         assert "█" in scorecard_text(app)
-    assert store.load(name).answers["success-criteria"].choice == "partial"
+    assert store.load(name).answers["success-criteria-agreed"].choice == "partly"
 
 
 async def test_arrows_and_enter_pick_an_answer(store: Store) -> None:
@@ -129,10 +147,10 @@ async def test_arrows_and_enter_pick_an_answer(store: Store) -> None:
     app = app_for(store, name)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("down", "down", "enter")
+        await pilot.press("down", "down", "down", "enter")
         await pilot.pause()
         answers = interview(app).session.assessment.answers
-        assert answers["success-criteria"].choice == "not-met"
+        assert answers["success-criteria-agreed"].choice == "not-met"
 
 
 async def test_quit_and_reopen_shows_every_answer_note_owner_and_due_date(store: Store) -> None:
@@ -141,25 +159,25 @@ async def test_quit_and_reopen_shows_every_answer_note_owner_and_due_date(store:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("2")
-        await pilot.click("#notes")
+        await focus(pilot, "#notes")
         await type_text(pilot, "Draft only")
         await pilot.press("enter")
         await type_text(pilot, "v2")
-        await pilot.click("#owner")
+        await focus(pilot, "#owner")
         await pilot.press(*"Ana")
-        await pilot.click("#due")
+        await focus(pilot, "#due")
         await pilot.press(*"2026-12-15")
-        await pilot.click("#evidence")
+        await focus(pilot, "#evidence")
         await pilot.press(*"wiki/criteria")
         await pilot.press("escape", "n")  # leave the field, next question
         await pilot.pause()
         assert current_question_id(app) == "eval-production-data"
-        await pilot.press("3")
+        await pilot.press("4")
         await pilot.press("ctrl+q")  # quitting flushes the pending save
     saved = store.load(name)
-    first = saved.answers["success-criteria"]
+    first = saved.answers["success-criteria-agreed"]
     assert first == Answer(
-        choice="partial",
+        choice="partly",
         notes="Draft only\nv2",
         owner="Ana",
         due=date(2026, 12, 15),
@@ -178,7 +196,7 @@ async def test_quit_and_reopen_shows_every_answer_note_owner_and_due_date(store:
         assert screen.query_one("#due", Input).value == "2026-12-15"
         assert screen.query_one("#evidence", Input).value == "wiki/criteria"
         assert screen.query_one(ChoiceList).selected == 1
-        assert "2/31 answered" in scorecard_text(reopened)
+        assert "2/37 answered" in scorecard_text(reopened)
 
 
 async def test_moving_between_questions_and_sections(store: Store) -> None:
@@ -198,17 +216,17 @@ async def test_moving_between_questions_and_sections(store: Store) -> None:
         await pilot.press("right_square_bracket")
         await pilot.pause()
         assert interview(app).position == Position(1, 0)
-        assert current_question_id(app) == "operations-owner"
+        assert current_question_id(app) == "operations-owner-named"
         await pilot.press("left_square_bracket")
         await pilot.pause()
         assert interview(app).position.section == 0
         # The last question of a section is followed by the next section's first.
-        for _ in range(6):
+        for _ in range(7):
             await pilot.press("n")
         await pilot.pause()
         assert interview(app).position == Position(1, 0)
         position_line = text_of(interview(app).query_one("#position", Static))
-        assert "question 1 of 6" in position_line
+        assert "question 1 of 8" in position_line
 
 
 async def test_section_list_jumps_to_the_first_open_question(store: Store) -> None:
@@ -217,7 +235,7 @@ async def test_section_list_jumps_to_the_first_open_question(store: Store) -> No
     assessment = with_answer(assessment, "runbook", None, now=now_utc())
     store.save(
         name,
-        with_answer(assessment, "operations-owner", Answer(choice="met"), now=now_utc()),
+        with_answer(assessment, "operations-owner-named", Answer(choice="met"), now=now_utc()),
     )
     app = app_for(store, name)
     async with app.run_test(size=SIZE) as pilot:
@@ -232,8 +250,8 @@ async def test_section_list_jumps_to_the_first_open_question(store: Store) -> No
 @pytest.mark.parametrize(
     ("query", "lands_on"),
     [
-        ("question accuracy checked weekly", "weekly-accuracy-sample"),
-        ("section 3", "integration-in-pilot"),
+        ("question production quality sampled", "output-quality-sampled"),
+        ("section 3", "api-connections"),
         ("Summary", "summary"),
     ],
 )
@@ -259,23 +277,58 @@ async def test_not_applicable_asks_for_a_reason(store: Store) -> None:
     app = app_for(store, name)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("5")
+        await pilot.press("6")
         await pilot.pause()
         assert isinstance(app.screen, TextPrompt)
         await pilot.press("escape")  # cancelled: nothing recorded
         await pilot.pause()
-        assert "success-criteria" not in interview(app).session.assessment.answers
+        assert "success-criteria-agreed" not in interview(app).session.assessment.answers
         assert interview(app).query_one(ChoiceList).selected is None
-        await pilot.press("5")
+        await pilot.press("6")
         await pilot.pause()
         await type_text(pilot, "internal tool")
         await pilot.press("enter")
         await pilot.pause()
-        answer = interview(app).session.assessment.answers["success-criteria"]
+        answer = interview(app).session.assessment.answers["success-criteria-agreed"]
         assert (answer.choice, answer.reason) == ("na", "internal tool")
         assert interview(app).query_one("#reason", Input).value == "internal tool"
+        # A critical question that applies stays a blocker, and the screen says so.
+        note = text_of(interview(app).query_one("#answer-note", Static))
+        assert "Still a blocker" in note
         await pilot.press("ctrl+q")
-    assert store.load(name).answers["success-criteria"].reason == "internal tool"
+    assert store.load(name).answers["success-criteria-agreed"].reason == "internal tool"
+
+
+async def test_not_applicable_drops_the_owner_and_due_date(store: Store) -> None:
+    name = make_assessment(store)
+    question = "edge-cases-tested"
+    assessment = with_answer(
+        store.load(name),
+        question,
+        Answer(choice="partly", owner="Ana", due=date(2026, 12, 1), notes="kept"),
+        now=now_utc(),
+    )
+    store.save(name, assessment)
+    app = app_for(store, name)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = interview(app)
+        await screen.go_to(screen.session.position_of(question) or Position(0, 0))
+        await pilot.pause()
+        await pilot.press("6")
+        await pilot.pause()
+        await type_text(pilot, "a batch job")
+        await pilot.press("enter")
+        await pilot.pause()
+        # The owner and due date fields are gone with them.
+        assert (
+            not screen.query_one("#owner", Input).display
+            or not screen.query_one("#owner", Input).value
+        )
+        await pilot.press("ctrl+q")
+    assert store.load(name).answers[question] == Answer(
+        choice="na", reason="a batch job", notes="kept"
+    )
 
 
 async def test_summary_shows_blockers_unknowns_and_the_plan(store: Store) -> None:
@@ -295,8 +348,8 @@ async def test_summary_shows_blockers_unknowns_and_the_plan(store: Store) -> Non
         risks = text_of(screen.query_one("#summary-risks", Static))
         plan = text_of(screen.query_one("#summary-plan", Static))
         assert "Runbook" in risks
-        assert "8 blockers" not in risks  # listed one by one instead
-        assert "Operations owner assigned" in risks
+        assert "blockers" not in risks  # listed one by one instead
+        assert "Operations owner named: critical and unanswered; holds it at Pilot" in risks
         assert plan.index("BLOCKER") < plan.index("DON'T KNOW")
         assert "Owner: Bo" in plan
         await pilot.press("escape")
@@ -331,7 +384,7 @@ async def test_a_failed_save_is_reported_and_the_answers_survive(
         assert "not saved" in status
         messages = [n.message for n in app._notifications]
         assert any("Not saved" in m and "retrying" in m for m in messages)
-        assert interview(app).session.assessment.answers["success-criteria"].choice == "met"
+        assert interview(app).session.assessment.answers["success-criteria-agreed"].choice == "met"
         # The folder comes back: the retry catches up without the user doing anything.
         root.unlink()
         away.rename(root)
@@ -339,7 +392,7 @@ async def test_a_failed_save_is_reported_and_the_answers_survive(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "saved" in text_of(interview(app).query_one("#save-status", Static))
-    assert store.load(name).answers["success-criteria"].choice == "met"
+    assert store.load(name).answers["success-criteria-agreed"].choice == "met"
 
 
 async def test_delete_asks_first_and_keeps_a_backup(store: Store) -> None:
@@ -452,7 +505,7 @@ async def test_escape_from_an_interview_opened_by_name_goes_to_the_list(store: S
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("enter")
         await pilot.pause()
-        assert interview(app).session.assessment.answers["success-criteria"].choice == "met"
+        assert interview(app).session.assessment.answers["success-criteria-agreed"].choice == "met"
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
@@ -481,7 +534,7 @@ async def test_an_invalid_due_date_is_reported_not_silently_dropped(store: Store
         # Quitting with a value that cannot be kept asks first.
         assert isinstance(app.screen, Confirm)
         await pilot.press("y")
-    assert "success-criteria" not in store.load(name).answers
+    assert "success-criteria-agreed" not in store.load(name).answers
 
 
 async def test_export_and_import_from_home(store: Store, tmp_path: Path) -> None:
@@ -518,8 +571,12 @@ async def test_help_lists_every_key_and_closes(store: Store) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = text_of(app.screen.query_one("#help-text", Static))
-        for expected in ("1-5", "Next question", "Delete (a backup copy is kept)", "ctrl+q"):
+        for expected in ("1-6", "Next question", "Delete (a backup copy is kept)", "ctrl+q"):
             assert expected in text
+        # The rules of the verdict, from the bank in use.
+        assert "How the verdict is worked out" in text
+        assert "Partly in place: Production candidate" in text
+        assert "What kind of pilot this is" in text  # the context key
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
@@ -575,7 +632,10 @@ async def test_theme_choice_is_remembered(store: Store) -> None:
 async def test_markup_in_titles_and_notes_is_shown_as_written(store: Store) -> None:
     assessment: Assessment = new_assessment(store.bank, "[red]Boom[/red]", now=now_utc())
     assessment = with_answer(
-        assessment, "success-criteria", Answer(choice="met", notes="[link=x]y[/]"), now=now_utc()
+        assessment,
+        "success-criteria-agreed",
+        Answer(choice="met", notes="[link=x]y[/]"),
+        now=now_utc(),
     )
     name = store.create(assessment)
     app = app_for(store, name)
@@ -602,9 +662,9 @@ def write_participant(folder: Path, bank_store: Store, who: str, choices: dict[s
 
 async def test_merge_from_home_then_see_who_answered_what(store: Store, tmp_path: Path) -> None:
     folder = tmp_path / "workshop"
-    write_participant(folder, store, "Ana", {"success-criteria": "met", "runbook": "met"})
-    write_participant(folder, store, "Bo", {"success-criteria": "not-met", "runbook": "met"})
-    write_participant(folder, store, "Cy", {"success-criteria": "met"})
+    write_participant(folder, store, "Ana", {"success-criteria-agreed": "met", "runbook": "met"})
+    write_participant(folder, store, "Bo", {"success-criteria-agreed": "not-met", "runbook": "met"})
+    write_participant(folder, store, "Cy", {"success-criteria-agreed": "met"})
     app = app_for(store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await app.workers.wait_for_complete()
@@ -627,13 +687,13 @@ async def test_merge_from_home_then_see_who_answered_what(store: Store, tmp_path
         assert "Ana In place and evidenced" in team and "Bo Not in place" in team
         assert "1 disputed question" in scorecard_text(app)
         # The team's answer was the most common one; a number key sets it.
-        assert screen.session.assessment.answers["success-criteria"].choice == "met"
-        await pilot.press("3")
-        assert screen.session.assessment.answers["success-criteria"].choice == "not-met"
+        assert screen.session.assessment.answers["success-criteria-agreed"].choice == "met"
+        await pilot.press("4")
+        assert screen.session.assessment.answers["success-criteria-agreed"].choice == "not-met"
     [name] = [n for n in store.names()]
     merged = store.load(name)
     assert sorted(p.name for p in merged.participants.values()) == ["Ana", "Bo", "Cy"]
-    assert merged.answers["success-criteria"].choice == "not-met"
+    assert merged.answers["success-criteria-agreed"].choice == "not-met"
 
 
 async def test_a_milestone_then_the_scorecard_shows_what_changed(store: Store) -> None:
@@ -647,17 +707,17 @@ async def test_a_milestone_then_the_scorecard_shows_what_changed(store: Store) -
         await pilot.press("enter")  # the suggested label, "Workshop 1"
         await pilot.pause()
         assert "since Workshop 1  +0 -0" in scorecard_text(app)
-        await pilot.press("3")
+        await pilot.press("4")
         await pilot.pause()
         assert "since Workshop 1  +0 -1" in scorecard_text(app)
         await pilot.press("s")
         await pilot.pause()
         team = text_of(app.screen.query_one("#summary-team", Static))
         assert "Since milestone Workshop 1" in team
-        assert "Production success criteria: In place and evidenced → Not in place" in team
+        assert "Production success criteria agreed: In place and evidenced → Not in place" in team
     saved = store.load(name)
     assert [m.label for m in saved.milestones] == ["Workshop 1"]
-    assert saved.milestones[0].answers["success-criteria"].choice == "met"
+    assert saved.milestones[0].answers["success-criteria-agreed"].choice == "met"
 
 
 @pytest.mark.parametrize("fmt", ["Markdown", "HTML"])

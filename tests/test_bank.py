@@ -46,7 +46,7 @@ def tiny_bank() -> Data:
         "title": "Tiny bank",
         "choices": [
             {"id": "met", "label": "Met", "score": 100},
-            {"id": "partial", "label": "Partly", "score": 50},
+            {"id": "partly", "label": "Partly", "score": 50},
             {"id": "unknown", "label": "Don't know", "score": 0, "unknown": True},
             {"id": "na", "label": "Not applicable", "not_applicable": True},
         ],
@@ -101,7 +101,7 @@ def test_tiny_bank_parses_into_the_model() -> None:
     assert q1.critical is True
     assert bank.question_index()["q2"][1].weight == 1.0  # the default weight
     assert bank.question_index()["q2"][1].critical is False
-    assert [c.id for c in bank.choices_for(q1)] == ["met", "partial", "unknown", "na"]
+    assert [c.id for c in bank.choices_for(q1)] == ["met", "partly", "unknown", "na"]
     q3 = bank.question_index()["q3"][1]
     assert [c.id for c in bank.choices_for(q3)] == ["yes", "no"]
     na = bank.choices[3]
@@ -129,8 +129,16 @@ def test_the_shipped_default_bank_is_valid_and_covers_the_five_root_causes() -> 
     assert len(ids) == len(set(ids))
     assert [level.min for level in bank.levels] == sorted(level.min for level in bank.levels)
     assert bank.levels[0].min == 0
-    scores = {c.id: c.score for c in bank.choices}
-    assert scores == {"met": 100, "partial": 50, "not-met": 0, "unknown": 0, "na": None}
+    scores = {c.id: c.score for c in bank.choices if not c.retired}
+    # A plan scores well below what is partly done: deferring is not half of doing.
+    assert scores == {
+        "met": 100,
+        "partly": 50,
+        "planned": 20,
+        "not-met": 0,
+        "unknown": 0,
+        "na": None,
+    }
 
 
 # ---------------------------------------------------------------------------- schema
@@ -149,7 +157,7 @@ def test_a_file_that_is_not_a_bank_is_refused_at_once(schema: object) -> None:
     ]
 
 
-@pytest.mark.parametrize("version", [2, 0, "1", True, None])
+@pytest.mark.parametrize("version", [3, 0, "1", True, None])
 def test_an_unknown_schema_version_is_refused(version: object) -> None:
     data = tiny_bank()
     data["schema_version"] = version
@@ -157,7 +165,7 @@ def test_an_unknown_schema_version_is_refused(version: object) -> None:
     problems = problems_of(data)
 
     assert len(problems) == 1
-    assert problems[0].startswith("schema_version: this pilot-tui reads version 1, found ")
+    assert problems[0].startswith("schema_version: this pilot-tui reads versions 1 and 2, found ")
     assert repr(version) in problems[0]
 
 
@@ -296,12 +304,12 @@ SINGLE_PROBLEMS: list[tuple[str, Mutation, str]] = [
     (
         "choice without a score",
         _delete("choices", 1, "score"),
-        "default choices, choice 'partial': has no score (give 0 to 100, or not_applicable = true)",
+        "default choices, choice 'partly': has no score (give 0 to 100, or not_applicable = true)",
     ),
     (
         "choice score out of range",
         _set("choices", 1, "score", value=150),
-        "default choices, choice 'partial': score must be from 0 to 100",
+        "default choices, choice 'partly': score must be from 0 to 100",
     ),
     (
         "not applicable with a score",
@@ -429,7 +437,7 @@ def test_every_problem_in_a_well_typed_bank_is_reported_at_once() -> None:
     problems = problems_of(data)
 
     assert problems == [
-        "default choices, choice 'partial': has no score (give 0 to 100, or not_applicable = true)",
+        "default choices, choice 'partly': has no score (give 0 to 100, or not_applicable = true)",
         "level 'high': min 0 overlaps level 'low' (min 0); list levels lowest first with "
         "rising thresholds",
         "section 'one', question 'q2': weight must be above 0 and at most 100",

@@ -72,7 +72,7 @@ def test_new_prints_the_name_and_writes_the_file(cli: Cli, data_dir: Path) -> No
 
     assert (result.code, result.out, result.err) == (0, "claims-triage-bot\n", "")
     data = read(data_dir, "claims-triage-bot")
-    assert data["bank"] == {"id": "ai-pilot-to-production", "version": "1.0.0"}
+    assert data["bank"] == {"id": "ai-pilot-to-production", "version": "2.0.0"}
     meta = data["meta"]
     assert (meta["title"], meta["team"], meta["facilitator"], meta["stage"]) == (
         "Claims triage bot",
@@ -141,7 +141,7 @@ def test_list_with_no_assessments_says_how_to_start(cli: Cli, data_dir: Path) ->
 
 def test_list_shows_assessments_and_unreadable_files(cli: Cli, data_dir: Path) -> None:
     name = new(cli, "Claims triage bot", "--team", "Claims AI")
-    cli("answer", name, "success-criteria", "met")
+    cli("answer", name, "success-criteria-agreed", "met")
     (data_dir / "broken.toml").write_text("title = [", encoding="utf-8")
     before = folder_snapshot(data_dir)
 
@@ -154,7 +154,7 @@ def test_list_shows_assessments_and_unreadable_files(cli: Cli, data_dir: Path) -
         == "broken             UNREADABLE: not valid TOML: Invalid value (at end of document)"
     )
     assert lines[1].startswith("claims-triage-bot  Claims triage bot  (updated ")
-    assert lines[1].endswith(", 3% answered, Demo)")  # 1 of 31
+    assert lines[1].endswith(", 3% answered, Demo)")  # 1 of 37
     assert folder_snapshot(data_dir) == before
 
     rows = json.loads(cli("list", "--json").out)
@@ -172,7 +172,7 @@ def test_list_shows_assessments_and_unreadable_files(cli: Cli, data_dir: Path) -
         "level_title": "Demo",
         "score": 0.0,
     }
-    assert good["coverage"] == round(1 / 31, 3)
+    assert good["coverage"] == round(1 / 37, 3)
     assert good["path"] == str(data_dir / "claims-triage-bot.toml")
     assert folder_snapshot(data_dir) == before
 
@@ -186,8 +186,8 @@ def test_answer_with_every_option_is_saved(cli: Cli, data_dir: Path) -> None:
     result = cli(
         "answer",
         name,
-        "success-criteria",
-        "partial",
+        "success-criteria-agreed",
+        "partly",
         "--notes",
         "Draft exists.\nSponsor signs Friday ✓",
         "--owner",
@@ -200,12 +200,12 @@ def test_answer_with_every_option_is_saved(cli: Cli, data_dir: Path) -> None:
 
     assert (result.code, result.err) == (0, "")
     assert result.out == (
-        "claims-triage-bot: success-criteria = partial (Partly, or planned with an owner and "
-        "date); Demo, 1/31 answered\n"
+        "claims-triage-bot: success-criteria-agreed = partly (Partly in place); Demo, "
+        "1/37 answered\n"
     )
-    answer = read(data_dir, name)["answers"]["success-criteria"]
+    answer = read(data_dir, name)["answers"]["success-criteria-agreed"]
     assert answer == {
-        "choice": "partial",
+        "choice": "partly",
         "notes": "Draft exists.\nSponsor signs Friday ✓",
         "owner": "Åsa",
         "due": tomllib.loads("d = 2026-12-15")["d"],
@@ -213,22 +213,22 @@ def test_answer_with_every_option_is_saved(cli: Cli, data_dir: Path) -> None:
     }
 
     # Answering again changes the choice and keeps what was not given again.
-    assert cli("answer", name, "success-criteria", "met").code == 0
-    answer = read(data_dir, name)["answers"]["success-criteria"]
+    assert cli("answer", name, "success-criteria-agreed", "met").code == 0
+    answer = read(data_dir, name)["answers"]["success-criteria-agreed"]
     assert answer["choice"] == "met" and answer["owner"] == "Åsa" and "due" in answer
 
     # An empty --due clears the date.
-    assert cli("answer", name, "success-criteria", "met", "--due", "").code == 0
-    assert "due" not in read(data_dir, name)["answers"]["success-criteria"]
+    assert cli("answer", name, "success-criteria-agreed", "met", "--due", "").code == 0
+    assert "due" not in read(data_dir, name)["answers"]["success-criteria-agreed"]
 
 
 def test_answer_not_applicable_with_a_reason(cli: Cli, data_dir: Path) -> None:
     name = new(cli)
 
-    result = cli("answer", name, "cost-monitoring", "na", "--reason", "fixed-price contract")
+    result = cli("answer", name, "cost-cap", "na", "--reason", "fixed-price contract")
 
     assert result.code == 0
-    assert read(data_dir, name)["answers"]["cost-monitoring"] == {
+    assert read(data_dir, name)["answers"]["cost-cap"] == {
         "choice": "na",
         "reason": "fixed-price contract",
     }
@@ -260,8 +260,11 @@ def test_answer_keeps_answers_to_questions_the_bank_does_not_have(cli: Cli, data
             "no question 'nope' in bank 'ai-pilot-to-production' (`pilot-tui bank show` lists "
             "them)",
         ),
-        (("runbook", "yes"), "choice 'yes' is not one of met, partial, not-met, unknown, na"),
-        (("runbook", "na"), "'Not applicable' needs a reason: add --reason TEXT"),
+        (
+            ("runbook", "yes"),
+            "choice 'yes' is not one of met, partly, planned, not-met, unknown, na",
+        ),
+        (("runbook", "na"), "'Not applicable' needs a reason: why does the question not apply?"),
         (("runbook", "na", "--reason", "   "), "'Not applicable' needs a reason"),
         (
             ("runbook", "met", "--due", "2026-02-30"),
@@ -286,7 +289,7 @@ def test_answer_errors_change_nothing(
     cli: Cli, data_dir: Path, args: tuple[str, ...], message: str
 ) -> None:
     name = new(cli)
-    cli("answer", name, "runbook", "partial", "--owner", "Ana")
+    cli("answer", name, "runbook", "partly", "--owner", "Ana")
     before = folder_snapshot(data_dir)
 
     error = assert_one_error_line(cli("answer", name, *args))
@@ -317,7 +320,9 @@ def test_answer_to_a_missing_or_hostile_name(
 
 def test_answer_never_overwrites_an_unreadable_file(cli: Cli, data_dir: Path) -> None:
     new(cli)
-    (data_dir / "broken.toml").write_bytes(b"schema = 'pilot-tui/assessment'\nschema_version = 2\n")
+    (data_dir / "broken.toml").write_bytes(
+        b"schema = 'pilot-tui/assessment'\nschema_version = 99\n"
+    )
     before = folder_snapshot(data_dir)
 
     error = assert_one_error_line(cli("answer", "broken", "runbook", "met"))
@@ -391,8 +396,10 @@ def test_score_json_blockers_and_unknowns(cli: Cli) -> None:
 
     card = json.loads(cli("score", name, "--json", "--bank", SMALL).out)
 
-    # ops: (1*0 + 4*100 + 5*100) / 10 = 90 reaches "top", but the unknown owner blocks it.
-    assert (card["score"], card["level"], card["capped_by_blockers"]) == (90.0, "high", True)
+    # ops: (1*0 + 4*100 + 5*100) / 10 = 90 reaches "top", but a critical "don't know" holds
+    # the level at the second one (the default rule of a bank without a rules table).
+    assert (card["score"], card["level"], card["capped_by_blockers"]) == (90.0, "mid", True)
+    assert card["level_reached_by_score"] == "top"
     assert card["unknown"] == 1
     assert card["blockers"] == [
         {
@@ -400,10 +407,11 @@ def test_score_json_blockers_and_unknowns(cli: Cli) -> None:
             "section": "ops",
             "title": "Operations owner",
             "reason": "critical and nobody knows whether it is in place",
+            "holds_level_at": "mid",
         }
     ]
     text = cli("score", name, "--bank", SMALL).out
-    assert "Readiness: High (held back by blockers)" in text
+    assert "Readiness: Middle (held back by 1 blocker; the score alone reaches Top)" in text
 
 
 @pytest.mark.parametrize(
@@ -496,7 +504,7 @@ def test_score_with_the_wrong_bank_says_which_bank(cli: Cli, small_name: str) ->
 
 def test_plan_text(cli: Cli) -> None:
     name = new(cli, "Plan", "--bank", SMALL)
-    cli("answer", name, "owner", "partial", "--bank", SMALL)
+    cli("answer", name, "owner", "partly", "--bank", SMALL)
     cli("answer", name, "runbook", "met", "--bank", SMALL)
     cli("answer", name, "review", "yes", "--bank", SMALL)
     cli("answer", name, "pipes", "met", "--bank", SMALL)
@@ -606,7 +614,7 @@ def exported(cli: Cli, data_dir: Path, tmp_path: Path) -> Path:
     """A shared file of an assessment titled "Claims bot" with one answer; the data dir is left
     holding nothing."""
     name = new(cli, "Claims bot")
-    cli("answer", name, "runbook", "partial", "--owner", "Bo")
+    cli("answer", name, "runbook", "partly", "--owner", "Bo")
     target = tmp_path / "shared.toml"
     assert cli("export", name, "-o", str(target)).code == 0
     (data_dir / f"{name}.toml").unlink()
@@ -637,7 +645,7 @@ def test_import_an_existing_name_needs_force(cli: Cli, data_dir: Path, exported:
     replaced = (data_dir / "claims-bot.toml").read_bytes()
     result = cli("import", str(exported), "--force")
     assert (result.code, result.out) == (0, "claims-bot\n")
-    assert read(data_dir, "claims-bot")["answers"]["runbook"]["choice"] == "partial"
+    assert read(data_dir, "claims-bot")["answers"]["runbook"]["choice"] == "partly"
     # What --force replaced is kept as a backup copy.
     backups = list((data_dir / ".backup").glob("claims-bot-*.toml"))
     assert [b.read_bytes() for b in backups] == [replaced]
@@ -649,10 +657,10 @@ def test_a_reason_is_only_for_not_applicable(cli: Cli, data_dir: Path) -> None:
 
     error = assert_one_error_line(cli("answer", name, "runbook", "met", "--reason", "why"))
 
-    assert error == "pilot-tui: error: --reason is only for a not-applicable answer, not 'met'"
+    assert error == "pilot-tui: error: a reason is only for a not-applicable answer, not 'met'"
     assert folder_snapshot(data_dir) == before
     cli("answer", name, "runbook", "na", "--reason", "no model in production")
-    cli("answer", name, "runbook", "partial")
+    cli("answer", name, "runbook", "partly")
     assert "reason" not in read(data_dir, name)["answers"]["runbook"]
 
 
@@ -690,7 +698,7 @@ HOSTILE_FILES: list[tuple[str, str, str]] = [
     (
         "unknown schema version",
         "schema = 'pilot-tui/assessment'\nschema_version = 3\n",
-        "written by a newer pilot-tui (schema version 3; this one reads up to 1); upgrade "
+        "written by a newer pilot-tui (schema version 3; this one reads up to 2); upgrade "
         "pilot-tui to open it",
     ),
     (
@@ -702,7 +710,8 @@ HOSTILE_FILES: list[tuple[str, str, str]] = [
     (
         "a choice the question does not have",
         "{good}\n[answers.on-call]\nchoice = 'absolutely'\n",
-        "answers, on-call: choice 'absolutely' is not one of met, partial, not-met, unknown, na",
+        "answers, on-call: choice 'absolutely' is not one of met, partly, planned, not-met, "
+        "unknown, na",
     ),
     (
         "a question id that is a path",
@@ -790,11 +799,14 @@ def test_bank_show_text(cli: Cli) -> None:
     assert result.code == 0 and result.err == ""
     lines = result.out.splitlines()
     assert lines[0] == "Small test bank (bank small-test-bank, version 0.1)"
-    assert "Levels: Low from 0, Middle from 40, High from 70, Top from 90" in lines
-    assert (
-        "Choices: met (Met, 100), partial (Partly, 50), not-met (Not in place, 0), "
-        "unknown (Don't know, 0), na (Not applicable)"
-    ) in lines
+    assert any("Low from 0, Middle from 40, High from 70, Top from 90" in line for line in lines)
+    # The rules, from the bank's own data (a bank without a rules table gets the defaults).
+    assert "    Partly: High" in lines
+    assert "    Not in place: Middle" in lines
+    assert "    Don't know: Middle" in lines
+    assert "    Unanswered: Middle" in lines
+    assert "  partly     Partly (50)" in lines
+    assert "  na         Not applicable" in lines
     assert "[ops] Operations" in lines
     assert any(
         line.startswith("  owner ") and "w1  CRITICAL  Is there a named operations owner?" in line
@@ -820,19 +832,24 @@ def test_bank_show_json_of_the_default_bank(cli: Cli, bank: Bank) -> None:
     assert [q["id"] for q in questions] == [q.id for _, q in bank.iter_questions()]
     first = data["sections"][0]["questions"][0]
     assert {k: first[k] for k in ("id", "weight", "critical")} == {
-        "id": "success-criteria",
+        "id": "success-criteria-agreed",
         "weight": 5.0,
         "critical": True,
     }
-    assert first["text"].startswith("Were production success criteria defined")
+    assert first["text"].startswith("Are production success criteria written down")
     assert all(s["title"] for s in data["sections"])
-    assert [(c["id"], c["score"]) for c in first["choices"]] == [
-        ("met", 100.0),
-        ("partial", 50.0),
-        ("not-met", 0.0),
-        ("unknown", 0.0),
-        ("na", None),
+    assert [(c["id"], c["score"], c["critical_cap"]) for c in first["choices"]] == [
+        ("met", 100.0, None),
+        ("partly", 50.0, "candidate"),
+        ("planned", 20.0, "pilot"),
+        ("not-met", 0.0, "pilot"),
+        ("unknown", 0.0, "pilot"),
+        ("na", None, None),
+        ("partial", 20.0, "pilot"),
     ]
+    assert [c["id"] for c in first["choices"] if c["retired"]] == ["partial"]
+    assert data["rules"] == {"unanswered_cap": "pilot", "not_applicable_cap": "pilot"}
+    assert [f["id"] for f in data["contexts"]] == ["system", "serves"]
     assert all(c["label"] for q in questions for c in q["choices"])
 
 
@@ -841,16 +858,13 @@ def test_bank_show_json_uses_a_questions_own_choices(cli: Cli) -> None:
 
     review = data["sections"][0]["questions"][2]
     assert review["id"] == "review"
+    plain = {"unknown": False, "not_applicable": False, "needs": [], "retired": False}
+    # A bank without caps gets the default ones: below the top for a partial answer, the
+    # second level for one scoring 0.
     assert review["choices"] == [
-        {"id": "yes", "label": "Yes", "score": 100.0, "unknown": False, "not_applicable": False},
-        {
-            "id": "some",
-            "label": "Some of it",
-            "score": 25.0,
-            "unknown": False,
-            "not_applicable": False,
-        },
-        {"id": "no", "label": "No", "score": 0.0, "unknown": False, "not_applicable": False},
+        {"id": "yes", "label": "Yes", "score": 100.0, "critical_cap": None, **plain},
+        {"id": "some", "label": "Some of it", "score": 25.0, "critical_cap": "high", **plain},
+        {"id": "no", "label": "No", "score": 0.0, "critical_cap": "mid", **plain},
     ]
     assert data["levels"][1] == {"id": "mid", "title": "Middle", "min": 40.0}
 
@@ -863,7 +877,7 @@ def test_bank_validate_a_good_bank(cli: Cli, bank: Bank) -> None:
 
     assert (built_in.code, built_in.err) == (0, "")
     assert built_in.out == (
-        "built-in bank: valid bank 'ai-pilot-to-production' version 1.0.0: "
+        "built-in bank: valid bank 'ai-pilot-to-production' version 2.0.0: "
         f"5 sections, {questions} questions, 4 levels\n"
     )
     assert small.out == (
@@ -1072,7 +1086,7 @@ def test_an_error_in_a_subprocess_is_one_line_without_traceback(command: tuple[s
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_report_to_a_file_and_to_standard_output(cli: Cli, tmp_path: Path, fmt: str) -> None:
     name = new(cli)
-    cli("answer", name, "runbook", "partial", "--owner", "Bo", "--notes", "Draft | v2")
+    cli("answer", name, "runbook", "partly", "--owner", "Bo", "--notes", "Draft | v2")
     target = tmp_path / f"report.{fmt}"
 
     written = cli("report", name, "--format", fmt, "-o", str(target))

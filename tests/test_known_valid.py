@@ -265,7 +265,7 @@ def test_an_interview_session_never_imports_pydantic(store: Store, tmp_path: Pat
                 app.flush_save()
                 await pilot.pause(0.2)
                 assert store.load(name).milestones[0].label == "Workshop 1"
-                assert store.load(name).answers["success-criteria"].notes == "Note"
+                assert store.load(name).answers["success-criteria-agreed"].notes == "Note"
                 print(first_frame, "pydantic" in sys.modules)
 
         asyncio.run(main())

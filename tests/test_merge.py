@@ -4,12 +4,12 @@ Three people answer the default bank on their own (default scale: met 100, parti
 not-met 0, unknown 0 and "don't know", na left out of the score):
 
     question               Ana                 Bo                  cy (no respondent: file name)
-    success-criteria       met, owner Ana,     met, owner Ana      met, due 12-15, evidence
+    success-criteria-agreed       met, owner Ana,     met, owner Ana      met, due 12-15, evidence
                            due 12-01
     eval-production-data   met                 not-met             partial
     edge-cases-tested      met                 met                 not-met
-    results-vs-criteria    partial             unknown             notes only, no choice
-    operations-owner       na "vendor runs it" na "by the vendor"  met
+    criteria-met    partial             unknown             notes only, no choice
+    operations-owner-named       na "vendor runs it" na "by the vendor"  met
     runbook                not-met             unknown             -
     escalation-path        na "batch job"      met                 -
     data-pipelines         met                 partial             na "requests come live"
@@ -18,12 +18,12 @@ not-met 0, unknown 0 and "don't know", na left out of the score):
 The team's answers (most common; a tie goes to the lower score, then to "don't know", and a
 scored answer beats not applicable):
 
-    success-criteria       met: everyone; owner Ana (all who set one agree); no due date (12-01
+    success-criteria-agreed  met: everyone; owner Ana (all who set one agree); no due date (12-01
                            against 12-15); cy's evidence (nobody else set one)
     eval-production-data   not-met: a three-way tie, 0 is the lowest
     edge-cases-tested      met: two against one
-    results-vs-criteria    unknown: cy's notes are no choice, so partial (50) ties unknown (0)
-    operations-owner       na: two against one, with the reason of the first by id, ana's
+    criteria-met    unknown: cy's notes are no choice, so partial (50) ties unknown (0)
+    operations-owner-named       na: two against one, with the reason of the first by id, ana's
     runbook                unknown: a tie at 0, and "don't know" is also a risk of its own
     escalation-path        met: a tie, and a scored answer beats not applicable
     data-pipelines         partial: a three-way tie, 50 below 100 and n/a
@@ -33,8 +33,8 @@ Disagreements, most disputed first (spread = (highest - lowest score) / 100, n/a
     eval-production-data   spread 1.0 (100 - 0), 3 different choices
     edge-cases-tested      spread 1.0 (100 - 0), 2
     data-pipelines         spread 0.5 (100 - 50), 3   (spread comes before the count)
-    results-vs-criteria    spread 0.5 (50 - 0), 2     (the count comes before bank order)
-    operations-owner       spread 0.0 (only met is scored), 2
+    criteria-met    spread 0.5 (50 - 0), 2     (the count comes before bank order)
+    operations-owner-named       spread 0.0 (only met is scored), 2
     runbook                spread 0.0 (0 - 0), 2
     escalation-path        spread 0.0 (only met is scored), 2   (the last three in bank order)
 """
@@ -102,8 +102,8 @@ def person(
     **meta: str,
 ) -> MergeInput:
     """One person's own file: ANSWERS are a choice id or a full Answer."""
-    assessment = new_assessment(bank, title, now=created, **meta)
-    assessment = with_meta(assessment, now=created, respondent=respondent)
+    assessment = new_assessment(bank, title, now=created)
+    assessment = with_meta(assessment, now=created, respondent=respondent, **meta)
     for question_id, answer in answers.items():
         full = Answer(choice=answer) if isinstance(answer, str) else answer
         assessment = with_answer(assessment, question_id, full, now=updated)
@@ -115,7 +115,7 @@ def ana(bank: Bank) -> MergeInput:
         bank,
         "ana.toml",
         {
-            "success-criteria": Answer(
+            "success-criteria-agreed": Answer(
                 choice="met",
                 notes="Signed by the product owner.\nSee the wiki.",
                 owner="Ana",
@@ -123,8 +123,8 @@ def ana(bank: Bank) -> MergeInput:
             ),
             "eval-production-data": "met",
             "edge-cases-tested": "met",
-            "results-vs-criteria": "partial",
-            "operations-owner": Answer(choice="na", reason="the vendor runs it"),
+            "criteria-met": "partly",
+            "operations-owner-named": Answer(choice="na", reason="the vendor runs it"),
             "runbook": "not-met",
             "escalation-path": Answer(choice="na", reason="a batch job: nothing to escalate"),
             "data-pipelines": "met",
@@ -141,14 +141,14 @@ def bo(bank: Bank) -> MergeInput:
         bank,
         "bo.toml",
         {
-            "success-criteria": Answer(choice="met", owner="Ana"),
+            "success-criteria-agreed": Answer(choice="met", owner="Ana"),
             "eval-production-data": Answer(choice="not-met", notes="Curated samples only."),
             "edge-cases-tested": "met",
-            "results-vs-criteria": "unknown",
-            "operations-owner": Answer(choice="na", reason="operated by the vendor"),
+            "criteria-met": "unknown",
+            "operations-owner-named": Answer(choice="na", reason="operated by the vendor"),
             "runbook": "unknown",
             "escalation-path": "met",
-            "data-pipelines": "partial",
+            "data-pipelines": "partly",
         },
         respondent="Bo",
         created=day(0),
@@ -163,13 +163,13 @@ def cy(bank: Bank) -> MergeInput:
         bank,
         "cy.toml",
         {
-            "success-criteria": Answer(
+            "success-criteria-agreed": Answer(
                 choice="met", due=date(2026, 12, 15), evidence="https://wiki.example.com/criteria"
             ),
-            "eval-production-data": "partial",
+            "eval-production-data": "partly",
             "edge-cases-tested": "not-met",
-            "results-vs-criteria": Answer(notes="Not sure what counts as results."),
-            "operations-owner": "met",
+            "criteria-met": Answer(notes="Not sure what counts as results."),
+            "operations-owner-named": "met",
             "data-pipelines": Answer(choice="na", reason="requests come in live"),
             "retired-question": Answer(choice="whatever-it-was", notes="from the old bank"),
         },
@@ -192,23 +192,23 @@ def test_three_people_merge_into_their_consensus(bank: Bank) -> None:
     merged = merge(bank, inputs, now=NOW)
 
     assert merged.answers == {
-        "success-criteria": Answer(
+        "success-criteria-agreed": Answer(
             choice="met", owner="Ana", evidence="https://wiki.example.com/criteria"
         ),
         "eval-production-data": Answer(choice="not-met"),
         "edge-cases-tested": Answer(choice="met"),
-        "results-vs-criteria": Answer(choice="unknown"),
-        "operations-owner": Answer(choice="na", reason="the vendor runs it"),
+        "criteria-met": Answer(choice="unknown"),
+        "operations-owner-named": Answer(choice="na", reason="the vendor runs it"),
         "runbook": Answer(choice="unknown"),
         "escalation-path": Answer(choice="met"),
-        "data-pipelines": Answer(choice="partial"),
+        "data-pipelines": Answer(choice="partly"),
     }
     assert list(merged.answers) == [
-        "success-criteria",
+        "success-criteria-agreed",
         "eval-production-data",
+        "criteria-met",
         "edge-cases-tested",
-        "results-vs-criteria",
-        "operations-owner",
+        "operations-owner-named",
         "runbook",
         "escalation-path",
         "data-pipelines",
@@ -223,10 +223,10 @@ def test_the_team_answer_takes_its_details_only_from_those_who_gave_it(bank: Ban
         person(
             bank,
             "ana.toml",
-            {"runbook": Answer(choice="partial", owner="Ana", due=date(2026, 12, 1))},
+            {"runbook": Answer(choice="partly", owner="Ana", due=date(2026, 12, 1))},
             respondent="Ana",
         ),
-        person(bank, "cy.toml", {"runbook": Answer(choice="partial")}, respondent="Cy"),
+        person(bank, "cy.toml", {"runbook": Answer(choice="partly")}, respondent="Cy"),
         person(
             bank,
             "bo.toml",
@@ -235,25 +235,32 @@ def test_the_team_answer_takes_its_details_only_from_those_who_gave_it(bank: Ban
         ),
     ]
     assert merge(bank, inputs, now=NOW).answers["runbook"] == Answer(
-        choice="partial", owner="Ana", due=date(2026, 12, 1)
+        choice="partly", owner="Ana", due=date(2026, 12, 1)
     )
     # A second backer with another owner: the team answer has none, each keeps their own.
     inputs[1] = person(
-        bank, "cy.toml", {"runbook": Answer(choice="partial", owner="Cy")}, respondent="Cy"
+        bank, "cy.toml", {"runbook": Answer(choice="partly", owner="Cy")}, respondent="Cy"
     )
     merged = merge(bank, inputs, now=NOW)
-    assert merged.answers["runbook"] == Answer(choice="partial", due=date(2026, 12, 1))
+    assert merged.answers["runbook"] == Answer(choice="partly", due=date(2026, 12, 1))
     assert merged.participants["cy"].answers["runbook"].owner == "Cy"
     assert merged.participants["bo"].answers["runbook"].owner == "Bo"
 
 
 def test_a_team_not_applicable_has_no_owner_or_due_date(bank: Bank) -> None:
-    details = {"owner": "Ana", "due": date(2026, 12, 1), "evidence": "contract, section 4"}
     inputs = [
         person(
             bank,
             f"{who}.toml",
-            {"runbook": Answer(choice="na", reason="the vendor runs it", **details)},
+            {
+                "runbook": Answer(
+                    choice="na",
+                    reason="the vendor runs it",
+                    owner="Ana",
+                    due=date(2026, 12, 1),
+                    evidence="contract, section 4",
+                )
+            },
             respondent=who,
         )
         for who in ("Ana", "Bo")
@@ -280,9 +287,9 @@ def test_the_merge_keeps_every_answer_verbatim_under_its_person(bank: Bank) -> N
         if answer.notes
     }
     assert notes == {
-        ("ana", "success-criteria"): "Signed by the product owner.\nSee the wiki.",
+        ("ana", "success-criteria-agreed"): "Signed by the product owner.\nSee the wiki.",
         ("bo", "eval-production-data"): "Curated samples only.",
-        ("cy", "results-vs-criteria"): "Not sure what counts as results.",
+        ("cy", "criteria-met"): "Not sure what counts as results.",
         ("cy", "retired-question"): "from the old bank",
     }
     # The orphaned answer stays with its person; the team's answers are the bank's questions.
@@ -322,8 +329,8 @@ def test_disagreements_most_disputed_first(bank: Bank) -> None:
         ("eval-production-data", 1.0, 3),
         ("edge-cases-tested", 1.0, 2),
         ("data-pipelines", 0.5, 3),
-        ("results-vs-criteria", 0.5, 2),
-        ("operations-owner", 0.0, 2),
+        ("criteria-met", 0.5, 2),
+        ("operations-owner-named", 0.0, 2),
         ("runbook", 0.0, 2),
         ("escalation-path", 0.0, 2),
     ]
@@ -332,11 +339,11 @@ def test_disagreements_most_disputed_first(bank: Bank) -> None:
         question="eval-production-data",
         section="demo",
         title="Evaluation on real production data",
-        answers=(("Ana", "met"), ("Bo", "not-met"), ("cy", "partial")),
+        answers=(("Ana", "met"), ("Bo", "not-met"), ("cy", "partly")),
         spread=1.0,
         distinct=3,
     )
-    assert found[3].answers == (("Ana", "partial"), ("Bo", "unknown"), ("cy", None))
+    assert found[3].answers == (("Ana", "partly"), ("Bo", "unknown"), ("cy", None))
 
 
 def test_no_disagreements_without_two_participants(bank: Bank) -> None:
@@ -345,20 +352,20 @@ def test_no_disagreements_without_two_participants(bank: Bank) -> None:
     assert list(alone.participants) == ["ana"]
     assert alone.answers == ana(bank).assessment.answers | {
         # One person's n/a keeps its reason; their notes stay with them.
-        "success-criteria": Answer(choice="met", owner="Ana", due=date(2026, 12, 1)),
+        "success-criteria-agreed": Answer(choice="met", owner="Ana", due=date(2026, 12, 1)),
     }
     assert disagreements(bank, alone) == []
     assert disagreements(bank, ana(bank).assessment) == []
 
 
 def test_people_who_agree_have_no_disagreement(bank: Bank) -> None:
-    first = person(bank, "a.toml", {"runbook": "met", "on-call": "partial"})
+    first = person(bank, "a.toml", {"runbook": "met", "on-call": "partly"})
     second = person(bank, "b.toml", {"runbook": "met", "on-call": Answer(notes="ask Bo")})
 
     merged = merge(bank, [first, second], now=NOW)
 
     assert disagreements(bank, merged) == []
-    assert merged.answers == {"runbook": Answer(choice="met"), "on-call": Answer(choice="partial")}
+    assert merged.answers == {"runbook": Answer(choice="met"), "on-call": Answer(choice="partly")}
 
 
 # ---------------------------------------------------------------------------- order and round trips
@@ -390,7 +397,7 @@ def test_a_merged_file_round_trips_through_toml(bank: Bank) -> None:
     assert "[participants.cy.answers.retired-question]" in text
 
 
-_QUESTIONS = ("success-criteria", "runbook", "escalation-path", "data-pipelines", "cost-monitoring")
+_QUESTIONS = ("success-criteria-agreed", "runbook", "escalation-path", "data-pipelines", "cost-cap")
 _NAMES = ("Ana", "Bo", "Cy", "Dee", "Eli", "Åsa")
 _ANSWERS = st.builds(
     lambda choice, owner, notes: Answer(
@@ -399,7 +406,7 @@ _ANSWERS = st.builds(
         notes=notes,
         reason="out of scope" if choice == "na" else "",
     ),
-    st.sampled_from([None, "met", "partial", "not-met", "unknown", "na"]),
+    st.sampled_from([None, "met", "partly", "not-met", "unknown", "na"]),
     st.sampled_from(["", "Ana", "Bo"]),
     st.sampled_from(["", "a note"]),
 )
@@ -488,7 +495,7 @@ def test_without_a_respondent_the_file_name_names_the_person(bank: Bank) -> None
     ],
 )
 def test_two_files_from_one_person_are_refused(bank: Bank, second: str, message: str) -> None:
-    again = person(bank, second, {"runbook": "partial"}, respondent="  ANA ")
+    again = person(bank, second, {"runbook": "partly"}, respondent="  ANA ")
 
     with pytest.raises(MergeError) as raised:
         merge(bank, [ana(bank), bo(bank), again], now=NOW)
@@ -523,8 +530,8 @@ def test_a_file_with_a_choice_the_bank_does_not_offer_is_refused(bank: Bank) -> 
         merge(bank, [ana(bank), odd], now=NOW)
 
     assert str(raised.value) == (
-        "odd.toml: answers, runbook: choice 'maybe' is not one of met, partial, not-met, "
-        "unknown, na (and 1 more problem)"
+        "odd.toml: answers, runbook: choice 'maybe' is not one of met, partly, planned, "
+        "not-met, unknown, na (and 1 more problem)"
     )
 
 
@@ -582,27 +589,29 @@ def test_set_consensus_changes_the_choice_and_keeps_the_rest(bank: Bank) -> None
     merged = merge(bank, three(bank), now=NOW)
     later = NOW + timedelta(hours=1)
 
-    settled = set_consensus(merged, "success-criteria", "partial", now=later)
+    settled = set_consensus(merged, "success-criteria-agreed", "partly", now=later)
 
-    assert settled.answers["success-criteria"] == Answer(
-        choice="partial", owner="Ana", evidence="https://wiki.example.com/criteria"
+    assert settled.answers["success-criteria-agreed"] == Answer(
+        choice="partly", owner="Ana", evidence="https://wiki.example.com/criteria"
     )
     assert settled.meta.updated == later
     assert settled.participants == merged.participants
-    assert merged.answers["success-criteria"].choice == "met"  # the original is unchanged
+    assert merged.answers["success-criteria-agreed"].choice == "met"  # the original is unchanged
 
 
 def test_set_consensus_reason_follows_not_applicable(bank: Bank) -> None:
     merged = merge(bank, three(bank), now=NOW)
 
-    to_met = set_consensus(merged, "operations-owner", "met", now=NOW)
+    to_met = set_consensus(merged, "operations-owner-named", "met", now=NOW)
     to_na = set_consensus(merged, "runbook", "na", now=NOW, reason="the vendor's runbook")
-    same = set_consensus(merged, "operations-owner", "na", now=NOW)
+    same = set_consensus(merged, "operations-owner-named", "na", now=NOW)
     new_question = set_consensus(merged, "on-call", "not-met", now=NOW)
 
-    assert to_met.answers["operations-owner"] == Answer(choice="met")
+    assert to_met.answers["operations-owner-named"] == Answer(choice="met")
     assert to_na.answers["runbook"] == Answer(choice="na", reason="the vendor's runbook")
-    assert same.answers["operations-owner"] == Answer(choice="na", reason="the vendor runs it")
+    assert same.answers["operations-owner-named"] == Answer(
+        choice="na", reason="the vendor runs it"
+    )
     assert new_question.answers["on-call"] == Answer(choice="not-met")
     assert check_against_bank(to_na, bank) == []
 
@@ -749,7 +758,7 @@ def test_cli_disputes(cli: Cli, tmp_path: Path, files: list[Path]) -> None:
         "scores 100 points apart",
         "   Ana: In place and evidenced",
         "   Bo:  Not in place",
-        "   cy:  Partly, or planned with an owner and date",
+        "   cy:  Partly in place",
     ]
     assert lines[-4:] == [
         "7. Escalation path [escalation-path]: 2 different answers",

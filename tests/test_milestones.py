@@ -1,9 +1,13 @@
 """Milestones: snapshots of the team's answers, the changes between them, and section trends.
 
-The default bank's section weights (each question's weight summed) used below:
-    demo (Built for the demo) 24: success-criteria 5, eval-production-data 5, edge-cases-tested 4,
-        results-vs-criteria 4, repeatable-evaluation 3, pilot-as-phase-one 3
-    operations 24, integration 24 (data-pipelines 4)
+The default bank's section weights (each question's weight summed) used below, for an
+assessment without a context (every question applies):
+    demo (Built for the demo) 30: success-criteria-agreed 5, eval-production-data 5,
+        criteria-met 5, edge-cases-tested 4, repeatable-evaluation 3,
+        unsupported-statements 4, training-serving-skew 4
+    operations 33: operations-owner-named 5 (critical), rollback-rehearsed 5 (critical),
+        fallback-switch 4 (critical for some contexts, so here), others 19
+    integration 32 (data-pipelines 4)
 """
 
 from __future__ import annotations
@@ -34,12 +38,12 @@ from pilot_tui.store import Store, dumps_assessment, parse_assessment
 
 START = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
 OPERATIONS = (
-    "operations-owner",
+    "operations-owner-named",
     "runbook",
     "escalation-path",
     "on-call",
-    "retraining-owner",
-    "handover-planned",
+    "drift-response",
+    "operating-team-ready",
 )
 
 
@@ -66,7 +70,7 @@ def na(reason: str = "the vendor runs it") -> Answer:
 
 
 def test_a_milestone_is_a_snapshot_of_the_team_answers(bank: Bank) -> None:
-    assessment = answered(bank, {"runbook": Answer(choice="partial", notes="draft in the wiki")})
+    assessment = answered(bank, {"runbook": Answer(choice="partly", notes="draft in the wiki")})
 
     saved = add_milestone(assessment, "  Workshop 1 ", now=at(1))
     later = answered(bank, {"runbook": "met", "on-call": "met"}, saved)
@@ -76,7 +80,11 @@ def test_a_milestone_is_a_snapshot_of_the_team_answers(bank: Bank) -> None:
         Milestone(
             label="Workshop 1",
             created=at(1),
-            answers={"runbook": Answer(choice="partial", notes="draft in the wiki")},
+            answers={"runbook": Answer(choice="partly", notes="draft in the wiki")},
+            # The context and the bank version of the moment: later scores of the snapshot
+            # count the questions that applied then.
+            context={},
+            bank_version="2.0.0",
         )
     ]
     assert later.milestones == saved.milestones
@@ -85,7 +93,7 @@ def test_a_milestone_is_a_snapshot_of_the_team_answers(bank: Bank) -> None:
 
 
 def test_milestones_keep_their_order_and_round_trip(bank: Bank) -> None:
-    first = add_milestone(answered(bank, {"runbook": "partial"}), "Kick-off", now=at(1))
+    first = add_milestone(answered(bank, {"runbook": "partly"}), "Kick-off", now=at(1))
     second = add_milestone(answered(bank, {"runbook": "met"}, first), "Workshop 1", now=at(2))
 
     text = dumps_assessment(second)
@@ -130,10 +138,10 @@ def test_milestones_stop_at_the_limit(bank: Bank) -> None:
 
 
 def test_milestone_answers_by_label(bank: Bank) -> None:
-    first = add_milestone(answered(bank, {"runbook": "partial"}), "Kick-off", now=at(1))
+    first = add_milestone(answered(bank, {"runbook": "partly"}), "Kick-off", now=at(1))
     second = add_milestone(answered(bank, {"runbook": "met"}, first), "Workshop 1", now=at(2))
 
-    assert milestone_answers(second, "Kick-off") == {"runbook": Answer(choice="partial")}
+    assert milestone_answers(second, "Kick-off") == {"runbook": Answer(choice="partly")}
     assert milestone_answers(second, "Workshop 1") == {"runbook": Answer(choice="met")}
     with pytest.raises(ValueError) as raised:
         milestone_answers(second, "Workshop 2")
@@ -148,46 +156,48 @@ def test_milestone_answers_by_label(bank: Bank) -> None:
 
 def test_diff_lists_changed_choices_in_bank_order_with_their_direction(bank: Bank) -> None:
     before = {
-        "success-criteria": Answer(choice="met", notes="old notes"),
+        "success-criteria-agreed": Answer(choice="met", notes="old notes"),
         "eval-production-data": Answer(choice="not-met"),
         "edge-cases-tested": Answer(choice="met"),
-        "results-vs-criteria": Answer(choice="not-met"),
-        "operations-owner": na(),
-        "runbook": Answer(choice="partial"),
-        "retraining-owner": Answer(choice="met"),
-        "handover-planned": Answer(notes="not decided"),
+        "criteria-met": Answer(choice="not-met"),
+        "operations-owner-named": na(),
+        "runbook": Answer(choice="partly"),
+        "drift-response": Answer(choice="met"),
+        "operating-team-ready": Answer(notes="not decided"),
         "retired-question": Answer(choice="met"),
     }
     after = {
-        "success-criteria": Answer(choice="met", notes="new notes", owner="Ana"),  # same choice
+        "success-criteria-agreed": Answer(
+            choice="met", notes="new notes", owner="Ana"
+        ),  # same choice
         "eval-production-data": Answer(choice="met"),  # 0 -> 100
-        "edge-cases-tested": Answer(choice="partial"),  # 100 -> 50
-        "results-vs-criteria": Answer(choice="unknown"),  # 0 -> 0, another choice
-        "operations-owner": Answer(choice="met"),  # from n/a
+        "edge-cases-tested": Answer(choice="partly"),  # 100 -> 50
+        "criteria-met": Answer(choice="unknown"),  # 0 -> 0, another choice
+        "operations-owner-named": Answer(choice="met"),  # from n/a
         "runbook": na(),  # to n/a
-        "escalation-path": Answer(choice="partial"),  # unanswered (0) -> 50
+        "escalation-path": Answer(choice="partly"),  # unanswered (0) -> 50
         "on-call": Answer(choice="not-met"),  # unanswered (0) -> 0
-        # retraining-owner: removed, 100 -> unanswered (0)
-        "handover-planned": Answer(notes="still not decided"),  # no choice either side
-        "retired-question": Answer(choice="partial"),  # not in the bank: not listed
+        # drift-response: removed, 100 -> unanswered (0)
+        "operating-team-ready": Answer(notes="still not decided"),  # no choice either side
+        "retired-question": Answer(choice="partly"),  # not in the bank: not listed
     }
 
     changes = diff_answers(bank, before, after)
 
     met, partial, not_met = (
         "In place and evidenced",
-        "Partly, or planned with an owner and date",
+        "Partly in place",
         "Not in place",
     )
     assert [(c.question, c.before, c.after, c.direction) for c in changes] == [
         ("eval-production-data", not_met, met, "improved"),
+        ("criteria-met", not_met, "Don't know", "changed"),
         ("edge-cases-tested", met, partial, "regressed"),
-        ("results-vs-criteria", not_met, "Don't know", "changed"),
-        ("operations-owner", "Not applicable", met, "changed"),
+        ("operations-owner-named", "Not applicable", met, "changed"),
         ("runbook", partial, "Not applicable", "changed"),
         ("escalation-path", "Unanswered", partial, "improved"),
         ("on-call", "Unanswered", not_met, "changed"),
-        ("retraining-owner", met, "Unanswered", "regressed"),
+        ("drift-response", met, "Unanswered", "regressed"),
     ]
     assert changes[0] == Change(
         question="eval-production-data",
@@ -217,7 +227,7 @@ def test_trends_score_each_milestone_then_now(bank: Bank) -> None:
     kick_off = add_milestone(answered(bank, {}), "Kick-off", now=at(1))
     workshop = answered(
         bank,
-        {"success-criteria": "met", "eval-production-data": "partial"}
+        {"success-criteria-agreed": "met", "eval-production-data": "partly"}
         | {question: na() for question in OPERATIONS},
         kick_off,
     )
@@ -227,10 +237,9 @@ def test_trends_score_each_milestone_then_now(bank: Bank) -> None:
         {
             "edge-cases-tested": "met",
             "eval-production-data": "met",
-            "results-vs-criteria": "met",
+            "criteria-met": "met",
             "repeatable-evaluation": "met",
-            "pilot-as-phase-one": "met",
-            "operations-owner": "met",
+            "operations-owner-named": "met",
             "data-pipelines": "met",
         },
         workshop,
@@ -242,18 +251,21 @@ def test_trends_score_each_milestone_then_now(bank: Bank) -> None:
     assert found[0] == SectionTrend(
         section="demo",
         title="Built for the demo, not for production",
-        points=(0.0, 750 / 24, 100.0),  # 5*100 + 5*50 over 24; then everything met
+        # 5*100 + 5*50 over 30; then 22 of the 30 points' weight met
+        points=(0.0, 750 / 30, 2200 / 30),
     )
-    assert found[1].points == (0.0, None, 100.0)  # all n/a: nothing to score; then owner met
-    assert found[2].points == (0.0, 0.0, 400 / 24)  # data-pipelines (weight 4) met
+    # Not applicable leaves the questions that are not critical out; the critical ones (the
+    # owner, n/a; rollback and the switch, unanswered) still count, as 0. Then the owner met.
+    assert found[1].points == (0.0, 0.0, 500 / 14)
+    assert found[2].points == (0.0, 0.0, 400 / 32)  # data-pipelines (weight 4) met
     assert found[3].points == found[4].points == (0.0, 0.0, 0.0)
-    assert [sparkline(trend.points) for trend in found] == ["▁▃█", "▁ █", "▁▁▂", "▁▁▁", "▁▁▁"]
+    assert [sparkline(trend.points) for trend in found] == ["▁▃▆", "▁▁▃", "▁▁▂", "▁▁▁", "▁▁▁"]
 
 
 def test_trends_without_milestones_is_now_alone(bank: Bank) -> None:
-    found = trends(bank, answered(bank, {"success-criteria": "met"}))
+    found = trends(bank, answered(bank, {"success-criteria-agreed": "met"}))
 
-    assert found[0].points == (500 / 24,)
+    assert found[0].points == (500 / 30,)
 
 
 @pytest.mark.parametrize(
@@ -277,10 +289,10 @@ def name(cli: Cli) -> str:
     """An assessment with two milestones: Kick-off, then Workshop 1, then answers since."""
     created = cli("new", "Claims bot").out.strip()
     for command in (
-        ("answer", created, "success-criteria", "not-met"),
-        ("answer", created, "runbook", "partial"),
+        ("answer", created, "success-criteria-agreed", "not-met"),
+        ("answer", created, "runbook", "partly"),
         ("milestone", created, "Kick-off"),
-        ("answer", created, "success-criteria", "met"),
+        ("answer", created, "success-criteria-agreed", "met"),
         ("answer", created, "on-call", "unknown"),
         ("milestone", created, "Workshop 1"),
         ("answer", created, "runbook", "na", "--reason", "the vendor runs it"),
@@ -292,7 +304,7 @@ def name(cli: Cli) -> str:
 
 def test_cli_milestone_saves_a_snapshot(cli: Cli, store: Store) -> None:
     created = cli("new", "Claims bot").out.strip()
-    cli("answer", created, "runbook", "partial")
+    cli("answer", created, "runbook", "partly")
 
     result = cli("milestone", created, "Workshop 1")
 
@@ -303,7 +315,7 @@ def test_cli_milestone_saves_a_snapshot(cli: Cli, store: Store) -> None:
     )
     saved = store.load(created)
     assert [(m.label, m.answers) for m in saved.milestones] == [
-        ("Workshop 1", {"runbook": Answer(choice="partial")})
+        ("Workshop 1", {"runbook": Answer(choice="partly")})
     ]
 
 
@@ -337,7 +349,7 @@ def test_cli_diff_since_the_latest_milestone(cli: Cli, name: str) -> None:
     assert (result.code, result.err) == (0, "")
     assert result.out.splitlines() == [
         "From 'Workshop 1' to now: 1 improved, 0 regressed, 1 changed",
-        "changed    Runbook [runbook]: Partly, or planned with an owner and date -> Not applicable",
+        "changed    Runbook [runbook]: Partly in place -> Not applicable",
         "improved   Escalation path [escalation-path]: Unanswered -> In place and evidenced",
     ]
 
@@ -347,7 +359,7 @@ def test_cli_diff_between_two_milestones(cli: Cli, name: str) -> None:
 
     assert result.out.splitlines() == [
         "From 'Kick-off' to 'Workshop 1': 1 improved, 0 regressed, 1 changed",
-        "improved   Production success criteria [success-criteria]: Not in place -> "
+        "improved   Production success criteria agreed [success-criteria-agreed]: Not in place -> "
         "In place and evidenced",
         "changed    On-call process [on-call]: Unanswered -> Don't know",
     ]
@@ -359,9 +371,9 @@ def test_cli_diff_between_two_milestones(cli: Cli, name: str) -> None:
         "to": "Kick-off",
         "changes": [
             {
-                "question": "success-criteria",
+                "question": "success-criteria-agreed",
                 "section": "demo",
-                "title": "Production success criteria",
+                "title": "Production success criteria agreed",
                 "before": "In place and evidenced",
                 "after": "Not in place",
                 "direction": "regressed",
@@ -375,6 +387,7 @@ def test_cli_diff_between_two_milestones(cli: Cli, name: str) -> None:
                 "direction": "changed",
             },
         ],
+        "replaced": [],
     }
 
 
@@ -383,7 +396,7 @@ def test_cli_diff_from_a_milestone_to_now_as_json(cli: Cli, name: str) -> None:
 
     assert data["from"] == "Kick-off" and data["to"] is None
     assert [(c["question"], c["direction"]) for c in data["changes"]] == [
-        ("success-criteria", "improved"),
+        ("success-criteria-agreed", "improved"),
         ("runbook", "changed"),
         ("escalation-path", "improved"),
         ("on-call", "changed"),

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import socket
 import stat
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,7 +43,7 @@ def test_an_output_onto_the_assessment_itself_is_refused_even_with_force(
         error = assert_one_error_line(
             cli(command[0], name, *command[1:], "-o", str(target), *force)
         )
-        assert f"{target}: is a file in the data folder" in error
+        assert f"{target}: is in the data folder" in error
 
     assert folder_snapshot(data_dir) == before
 
@@ -82,7 +84,7 @@ def test_merge_refuses_its_inputs_and_the_data_folder(
     error = assert_one_error_line(
         cli("merge", str(mine), "-o", str(data_dir / f"{name}.toml"), "--force")
     )
-    assert "is a file in the data folder" in error
+    assert "is in the data folder" in error
 
     assert folder_snapshot(data_dir) == before
     # To standard output the summary goes to standard error, the merged file stays clean.
@@ -129,7 +131,7 @@ def test_a_link_into_the_data_folder_is_refused(tmp_path: Path) -> None:
     link = tmp_path / "innocent.md"
     link.symlink_to(data / "claims.toml")
 
-    with pytest.raises(StoreError, match="is a file in the data folder"):
+    with pytest.raises(StoreError, match="is in the data folder"):
         write_output(link, "report\n", force=True, protected=[data])
     assert (data / "claims.toml").read_text() == "answers\n"
 
@@ -213,3 +215,46 @@ def test_paths_the_system_refuses_are_one_line(cli: Cli, tmp_path: Path, name: s
     a_file.write_text("")
     error = assert_one_error_line(cli("export", name, "-o", str(a_file / "inside.toml")))
     assert "Not a directory" in error or "does not exist" in error
+
+
+def test_nothing_new_is_written_into_the_data_folder_either(
+    cli: Cli, data_dir: Path, tmp_path: Path, name: str
+) -> None:
+    """Not a new file (a report named like an assessment would be listed as a broken one), nor
+    the file a link in the data folder points to (that is an assessment too)."""
+    elsewhere = tmp_path / "kept.toml"
+    assert cli("export", name, "-o", str(elsewhere)).code == 0
+    (data_dir / "linked.toml").symlink_to(elsewhere)
+    dangling = tmp_path / "dangling.md"
+    dangling.symlink_to(data_dir / "new.toml")
+    before = folder_snapshot(data_dir)
+    kept = elsewhere.read_bytes()
+
+    for target in (data_dir / "report.toml", elsewhere, dangling):
+        error = assert_one_error_line(cli("report", name, "-o", str(target), "--force"))
+        assert "is in the data folder (or an assessment there links to it)" in error
+
+    assert folder_snapshot(data_dir) == before
+    assert elsewhere.read_bytes() == kept
+
+
+def test_odd_output_names(cli: Cli, name: str) -> None:
+    assert_one_error_line(cli("export", name, "-o", ""), contains="-o needs a file name")
+    result = cli("export", name, "-o", "/dev/stdout")
+    assert result.code == 0
+    assert result.out.startswith('schema = "pilot-tui/assessment"')
+
+
+def test_closed_standard_output_is_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "PILOT_TUI_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run(
+        [sys.executable, "-m", "pilot_tui", "list"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        close_fds=True,
+        preexec_fn=lambda: os.close(1),
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.decode() == "pilot-tui: error: standard output is closed\n"

@@ -269,7 +269,13 @@ def improvements(draw: st.DrawFn) -> tuple[Assessment, str, str]:
         if chosen is not None and chosen.not_applicable:
             continue  # left out of the score: there is nothing to improve
         points = chosen.score if chosen is not None and chosen.score is not None else 0.0
-        better = [c for c in scale(question) if c.score is not None and c.score > points]
+        # A choice that needs an owner and a due date (a plan) only counts with them.
+        complete = current is not None and bool(current.owner) and current.due is not None
+        better = [
+            c
+            for c in scale(question)
+            if c.score is not None and c.score > points and (complete or not c.needs)
+        ]
         if better:
             candidates.append((question, better))
     question, better = draw(st.sampled_from(candidates))

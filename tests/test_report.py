@@ -70,7 +70,9 @@ TREND = (
 
 
 def assess(bank: Bank, answers: dict[str, Answer], **meta: str) -> Assessment:
-    assessment = new_assessment(bank, meta.pop("title", "Claims triage bot"), now=NOW, **meta)
+    title = meta.pop("title", "Claims triage bot")
+    assessment = new_assessment(bank, title, now=NOW)
+    assessment = with_meta(assessment, now=NOW, **meta)
     for question_id, answer in answers.items():
         assessment = with_answer(assessment, question_id, answer, now=NOW)
     return assessment
@@ -91,8 +93,8 @@ def all_question_ids(bank: Bank) -> list[str]:
 def full(bank: Bank) -> Assessment:
     """Every kind of answer: met, partial, not met, don't know, not applicable, orphaned."""
     answers = {
-        "success-criteria": Answer(
-            choice="partial",
+        "success-criteria-agreed": Answer(
+            choice="partly",
             notes="Drafted with the sponsor.\nSign-off is booked for March.",
             owner="Ana Lima",
             due=date(2026, 3, 15),
@@ -103,7 +105,7 @@ def full(bank: Bank) -> Assessment:
             choice="unknown", owner="Bo Chen", due=date(2026, 4, 1), notes="Ask the ops team."
         ),
         "on-call": Answer(choice="not-met", owner="Cara Diaz", due=date(2026, 5, 2)),
-        "cost-monitoring": Answer(choice="na", reason="Fixed-price contract"),
+        "cost-cap": Answer(choice="na", reason="Fixed-price contract"),
         "retired-question": Answer(choice="met", notes="From the old bank."),
     }
     assessment = assess(bank, answers, team="Claims AI", facilitator="Dee Ng", stage="pilot")
@@ -151,7 +153,7 @@ def hostile(bank: Bank) -> tuple[Bank, Assessment]:
             reason=HOSTILE if choice == "na" else "",
         )
         for question_id, choice in zip(
-            all_question_ids(evil), ["partial", "unknown", "na", "not-met"] * 10, strict=False
+            all_question_ids(evil), ["partly", "unknown", "na", "not-met"] * 10, strict=False
         )
     }
     answers["orphan-q"] = Answer(choice="x", notes=HOSTILE_LINES, owner=HOSTILE)
@@ -458,10 +460,10 @@ def test_markdown_lists_unknowns_orphans_and_participants(bank: Bank, full: Asse
     ]
     appendix = text.split("## Appendix: every answer", 1)[1]
     answered = {row[0]: row[1] for table in tables(appendix)[: len(bank.sections)] for row in table}
-    assert answered["Cost monitored (cost-monitoring)"] == "Not applicable"
+    assert answered["Cost per request capped (cost-cap)"] == "Not applicable"
     assert answered["Runbook (runbook)"] == "Don't know"
     assert list(answered.values()).count("Unanswered") == len(all_question_ids(bank)) - 5
-    assert "### Answers to questions this bank does not have" in text
+    assert "### Answers to questions this bank does not ask" in text
     assert "| retired-question | met |" in text
     assert "> From the old bank." in text
     assert "### Ana Lima\n\nFrom ana.toml; 1 answer." in text
@@ -550,12 +552,14 @@ def test_markdown_when_everything_is_met(bank: Bank) -> None:
 
 def test_held_back_by_blockers_is_said(bank: Bank) -> None:
     answers = {qid: Answer(choice="met") for qid in all_question_ids(bank)}
-    answers["error-latency-monitoring"] = Answer(choice="partial")
+    answers["error-rate-monitored"] = Answer(choice="partly")
     assessment = assess(bank, answers)
     assert score(bank, assessment).capped
-    assert "**Production candidate** (AMBER), held back by blockers." in md(bank, assessment)
+    held = "held back by 1 blocker; the score alone reaches Production ready"
+    assert f"**Production candidate** (AMBER), {held}." in md(bank, assessment)
     assert "Production candidate</strong>" in page(bank, assessment)
-    assert "held back by blockers" in page(bank, assessment)
+    assert held in page(bank, assessment)
+    assert "| Production candidate |" in md(bank, assessment)  # what the blocker holds it at
 
 
 @pytest.mark.parametrize(
@@ -692,7 +696,7 @@ def test_html_when_nothing_is_answered(bank: Bank) -> None:
 
 def many_participants(bank: Bank, count: int) -> Iterator[tuple[str, Participant]]:
     """COUNT people, each answering every question, with notes and owners."""
-    scale = ["met", "partial", "not-met", "unknown"]
+    scale = ["met", "partly", "not-met", "unknown"]
     ids = all_question_ids(bank)
     for person in range(count):
         answers = {
@@ -738,7 +742,7 @@ def test_report_rows_from_a_merge_and_milestones(bank: Bank) -> None:
     merged = merge(
         bank,
         [
-            person("Ana", {"runbook": Answer(choice="met"), "on-call": Answer(choice="partial")}),
+            person("Ana", {"runbook": Answer(choice="met"), "on-call": Answer(choice="partly")}),
             person("Bo", {"runbook": Answer(choice="not-met")}),
             person("Cy", {"runbook": Answer(choice="unknown"), "on-call": Answer(choice="met")}),
         ],
@@ -746,7 +750,7 @@ def test_report_rows_from_a_merge_and_milestones(bank: Bank) -> None:
     )
     assert report_rows(bank, merged)[1] == (), "no milestone, no trend"
     merged = add_milestone(merged, "Workshop 1", now=NOW)
-    merged = with_answer(merged, "success-criteria", Answer(choice="met"), now=NOW)
+    merged = with_answer(merged, "success-criteria-agreed", Answer(choice="met"), now=NOW)
     disputes, trend = report_rows(bank, merged)
     assert disputes == (
         DisputeRow(
@@ -759,7 +763,7 @@ def test_report_rows_from_a_merge_and_milestones(bank: Bank) -> None:
             "on-call",
             "On-call process",
             (
-                ("Ana", "Partly, or planned with an owner and date"),
+                ("Ana", "Partly in place"),
                 ("Bo", "No answer"),
                 ("Cy", "In place and evidenced"),
             ),

@@ -88,11 +88,11 @@ def test_mixed_answers_partial_unknown_and_a_question_with_its_own_scale(small: 
         assess(
             small,
             {
-                "owner": "partial",
+                "owner": "partly",
                 "runbook": "unknown",
                 "review": "some",
                 "pipes": "met",
-                "auth": "partial",
+                "auth": "partly",
             },
         ),
     )
@@ -170,7 +170,7 @@ def test_a_section_where_nothing_applies_is_left_out_of_headline_and_average(
         small,
         assess(
             small,
-            {"owner": "met", "runbook": "partial", "review": "yes", "pipes": na(), "auth": na()},
+            {"owner": "met", "runbook": "partly", "review": "yes", "pipes": na(), "auth": na()},
         ),
     )
 
@@ -188,18 +188,29 @@ def test_a_section_where_nothing_applies_is_left_out_of_headline_and_average(
 
 
 @pytest.mark.parametrize(
-    ("answer", "reason"),
+    ("answer", "reason", "cap"),
     [
-        (None, "critical and unanswered"),
-        ("unknown", "critical and nobody knows whether it is in place"),
-        ("not-met", "critical and answered 'Not in place'"),
-        ("partial", "critical and answered 'Partly'"),
+        (None, "critical and unanswered", "mid"),
+        ("unknown", "critical and nobody knows whether it is in place", "mid"),
+        ("not-met", "critical and answered 'Not in place'", "mid"),
+        ("partly", "critical and answered 'Partly'", "high"),
+        (
+            "na",
+            "critical, and it applies to this pilot; answered not applicable "
+            "('does not apply here')",
+            "mid",
+        ),
     ],
 )
 def test_a_critical_question_not_fully_met_is_a_blocker(
-    small: Bank, answer: str | None, reason: str
+    small: Bank, answer: str | None, reason: str, cap: str
 ) -> None:
-    answers: dict[str, str | Answer] = {} if answer is None else {"owner": answer}
+    """A bank without a rules table (version 1) gets the default rules: not in place, don't
+    know, unanswered and not applicable hold the level at the second level; partly below the
+    top. Not applicable does not take a critical question out."""
+    answers: dict[str, str | Answer] = {}
+    if answer is not None:
+        answers["owner"] = na() if answer == "na" else answer
 
     card = score(small, assess(small, answers))
 
@@ -210,33 +221,42 @@ def test_a_critical_question_not_fully_met_is_a_blocker(
         "ops",
         "Operations owner",
     )
-    assert blocker.reason == reason
+    assert (blocker.reason, blocker.cap) == (reason, cap)
 
 
-@pytest.mark.parametrize("answer", ["met", "na"])
-def test_a_critical_question_met_or_not_applicable_does_not_block(small: Bank, answer: str) -> None:
-    full = na() if answer == "na" else Answer(choice=answer)
-
-    card = score(small, assess(small, {"owner": full}))
+def test_a_critical_question_met_does_not_block(small: Bank) -> None:
+    card = score(small, assess(small, {"owner": "met"}))
 
     assert card.blockers == ()
     assert section(card, "ops").blockers == 0
 
 
-def test_a_blocker_holds_the_level_below_the_top(small: Bank) -> None:
+def test_not_applicable_on_a_critical_question_scores_nothing(small: Bank) -> None:
+    # ops: owner (weight 1) n/a still counts, as 0: (0 + 4*100 + 5*100) / 10 = 90.
+    everything_else = {"runbook": "met", "review": "yes"}
+    card = score(small, assess(small, {**everything_else, "owner": na()}))
+
+    assert section(card, "ops").score == pytest.approx(90.0)
+    assert section(card, "ops").not_applicable == 1
+    assert section(card, "ops").level == "mid"
+
+
+def test_a_blocker_holds_the_level_at_its_cap(small: Bank) -> None:
     everything_else = {"runbook": "met", "review": "yes", "pipes": "met", "auth": "met"}
 
     card = score(small, assess(small, everything_else))
 
-    # ops: (1*0 + 4*100 + 5*100) / 10 = 90, which reaches "top" (90), but owner blocks it.
+    # ops: (1*0 + 4*100 + 5*100) / 10 = 90, which reaches "top" (90), but the unanswered
+    # critical owner holds it at the second level.
     assert card.score == pytest.approx(90.0)
-    assert card.level == "high"
-    assert card.capped is True
-    assert section(card, "ops").level == "high"
+    assert (card.level, card.reached, card.capped) == ("mid", "top", True)
+    assert section(card, "ops").level == "mid"
     # The unblocked section reaches the top on its own.
     assert section(card, "integ").level == "top"
 
-    # Meeting the critical question lifts the cap.
+    # Partly met holds it below the top; fully met lifts the cap.
+    card = score(small, assess(small, {**everything_else, "owner": "partly"}))
+    assert (card.level, card.capped) == ("high", True)
     card = score(small, assess(small, {**everything_else, "owner": "met"}))
     assert (card.level, card.capped) == ("top", False)
 
@@ -244,12 +264,12 @@ def test_a_blocker_holds_the_level_below_the_top(small: Bank) -> None:
 def test_a_blocker_in_one_section_caps_the_headline_even_if_that_section_is_strong(
     small: Bank,
 ) -> None:
-    # owner partial: ops = (50 + 400 + 500) / 10 = 95; integ = 100. Headline 95, blocked.
+    # owner partly: ops = (50 + 400 + 500) / 10 = 95; integ = 100. Headline 95, held at high.
     card = score(
         small,
         assess(
             small,
-            {"owner": "partial", "runbook": "met", "review": "yes", "pipes": "met", "auth": "met"},
+            {"owner": "partly", "runbook": "met", "review": "yes", "pipes": "met", "auth": "met"},
         ),
     )
 
@@ -258,8 +278,8 @@ def test_a_blocker_in_one_section_caps_the_headline_even_if_that_section_is_stro
     assert (card.level, card.capped, card.status) == ("high", True, "amber")
 
 
-def test_a_blocker_below_the_top_level_does_not_count_as_capping(small: Bank) -> None:
-    card = score(small, assess(small, {"owner": "partial", "pipes": "met", "auth": "met"}))
+def test_a_blocker_below_the_level_reached_does_not_count_as_capping(small: Bank) -> None:
+    card = score(small, assess(small, {"owner": "partly", "pipes": "met", "auth": "met"}))
 
     # ops: (50 + 0 + 0) / 10 = 5: already low, so nothing was held back.
     assert card.level == "low"
@@ -284,20 +304,26 @@ def test_a_blocker_below_the_top_level_does_not_count_as_capping(small: Bank) ->
     ],
 )
 def test_level_thresholds_are_inclusive_lower_bounds(small: Bank, value: float, level: str) -> None:
-    reached, capped = level_for(small, value, blocked=False)
+    reached, capped = level_for(small, value)
 
     assert reached.id == level
     assert capped is False
 
 
 @pytest.mark.parametrize(
-    ("value", "level", "capped"),
-    [(100.0, "high", True), (90.0, "high", True), (89.0, "high", False), (10.0, "low", False)],
+    ("value", "caps", "level", "capped"),
+    [
+        (100.0, ["high"], "high", True),
+        (90.0, ["high", "mid"], "mid", True),
+        (89.0, ["high"], "high", False),
+        (75.0, ["mid"], "mid", True),
+        (10.0, ["mid"], "low", False),
+    ],
 )
-def test_level_with_blockers_never_reaches_the_top(
-    small: Bank, value: float, level: str, capped: bool
+def test_the_lowest_cap_holds_the_level(
+    small: Bank, value: float, caps: list[str], level: str, capped: bool
 ) -> None:
-    reached, was_capped = level_for(small, value, blocked=True)
+    reached, was_capped = level_for(small, value, caps)
 
     assert (reached.id, was_capped) == (level, capped)
 
@@ -330,10 +356,10 @@ def test_action_plan_blockers_first_then_weight_times_gap_then_bank_order(small:
     assessment = assess(
         small,
         {
-            "owner": "partial",  # blocker; gap 50, priority 1 * 50/100 = 0.5
+            "owner": "partly",  # blocker; gap 50, priority 1 * 50/100 = 0.5
             "runbook": Answer(notes="to discuss", owner="Bo"),  # no choice: gap 100, prio 4.0
             "review": "some",  # gap 75, priority 5 * 75/100 = 3.75
-            "pipes": Answer(choice="partial", owner="Ana", due=date(2026, 12, 15)),  # prio 1.0
+            "pipes": Answer(choice="partly", owner="Ana", due=date(2026, 12, 15)),  # prio 1.0
             "auth": Answer(choice="unknown"),  # gap 100, priority 2 * 1 = 2.0
         },
     )
@@ -366,8 +392,8 @@ def test_action_plan_ties_keep_bank_order_not_id_order(small: Bank) -> None:
                 "owner": "met",
                 "runbook": "met",
                 "review": "yes",
-                "pipes": "partial",
-                "auth": "partial",
+                "pipes": "partly",
+                "auth": "partly",
             },
         ),
     )
@@ -404,7 +430,7 @@ def test_scorecard_text_shows_the_verdict_sections_and_blockers(small: Bank) -> 
         assess(
             small,
             {
-                "owner": "partial",
+                "owner": "partly",
                 "runbook": "met",
                 "review": "some",
                 "pipes": "met",
@@ -415,7 +441,7 @@ def test_scorecard_text_shows_the_verdict_sections_and_blockers(small: Bank) -> 
     # ops: (1*50 + 4*100 + 5*25) / 10 = 57.5; integ: auth's "gone" is no choice of its, so it is
     # unanswered: (2*100 + 0) / 4 = 50. Average (57.5 + 50) / 2 = 53.75.
 
-    text = scorecard_text(card, title="Claims bot")
+    text = scorecard_text(small, card, title="Claims bot")
     lines = text.splitlines()
 
     assert lines[0] == "Claims bot"
@@ -423,7 +449,7 @@ def test_scorecard_text_shows_the_verdict_sections_and_blockers(small: Bank) -> 
     assert "Score 50/100 (weakest section: Integration), average 54/100" in text
     assert "Answered 4 of 5 (80%), 0 don't know, 1 blocker" in text
     assert any(line.startswith("Operations ") and "1 blocker" in line for line in lines)
-    assert "  - Operations owner [owner]: critical and answered 'Partly'" in lines
+    assert "  - Operations owner [owner]: critical and answered 'Partly'; holds it at High" in lines
 
 
 def test_plan_text_numbers_items_and_tags_blockers_and_unknowns(small: Bank) -> None:
@@ -432,7 +458,7 @@ def test_plan_text_numbers_items_and_tags_blockers_and_unknowns(small: Bank) -> 
         assess(
             small,
             {
-                "owner": "partial",
+                "owner": "partly",
                 "runbook": "met",
                 "review": "yes",
                 "pipes": Answer(choice="unknown", owner="ana", due=date(2026, 3, 1)),

@@ -42,17 +42,23 @@ def fixed_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
 def fill(store: Store) -> str:
     """Two assessments, one half answered with notes, an owner and a due date."""
     bank = store.bank
-    claims = new_assessment(bank, "Claims triage assistant", team="Claims AI", now=FIXED)
+    claims = new_assessment(
+        bank,
+        "Claims triage assistant",
+        team="Claims AI",
+        context={"system": ["llm-tools"], "serves": ["customers", "decisions"]},
+        now=FIXED,
+    )
     answers = {
-        "success-criteria": Answer(choice="met", evidence="wiki/claims/criteria"),
+        "success-criteria-agreed": Answer(choice="met", evidence="wiki/claims/criteria"),
         "eval-production-data": Answer(
-            choice="partial", owner="Ana", due=date(2026, 12, 15), notes="Sampled 200 claims."
+            choice="partly", owner="Ana", due=date(2026, 12, 15), notes="Sampled 200 claims."
         ),
         "edge-cases-tested": Answer(choice="unknown"),
-        "operations-owner": Answer(choice="not-met", owner="Bo"),
+        "operations-owner-named": Answer(choice="not-met", owner="Bo"),
         "runbook": Answer(choice="met"),
         "security-review": Answer(choice="met"),
-        "cost-monitoring": Answer(choice="na", reason="Fixed-price contract"),
+        "cost-cap": Answer(choice="na", reason="Fixed-price contract"),
     }
     for question_id, answer in answers.items():
         claims = with_answer(claims, question_id, answer, now=FIXED)
@@ -108,9 +114,9 @@ class TestWorkshop:
         the question, disputes and changes since the milestone on the card, trends."""
         bank = fixed_store.bank
         people = {
-            "Ana": {"success-criteria": "met", "eval-production-data": "partial"},
-            "Bo": {"success-criteria": "not-met", "eval-production-data": "partial"},
-            "Cy": {"success-criteria": "met", "eval-production-data": "unknown"},
+            "Ana": {"success-criteria-agreed": "met", "eval-production-data": "partly"},
+            "Bo": {"success-criteria-agreed": "not-met", "eval-production-data": "partly"},
+            "Cy": {"success-criteria-agreed": "met", "eval-production-data": "unknown"},
         }
         inputs = []
         for who, choices in people.items():

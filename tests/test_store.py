@@ -53,7 +53,7 @@ def rich(bank: Bank) -> Assessment:
         now=NOW,
     )
     answers = {
-        "success-criteria": Answer(
+        "success-criteria-agreed": Answer(
             choice="met",
             notes=(
                 "Line one\nLine two with \"quotes\", 'single', a back\\slash and a tab\there\n"
@@ -64,7 +64,7 @@ def rich(bank: Bank) -> Assessment:
             due=date(2026, 12, 15),
             evidence="https://wiki.example.com/criteria?v=2#signed",
         ),
-        "cost-monitoring": Answer(choice="na", reason="fixed-price contract"),
+        "cost-cap": Answer(choice="na", reason="fixed-price contract"),
         "runbook": Answer(notes="discussed, no decision yet", owner="Bo"),
         # Orphaned: questions this bank does not have, one with a choice no bank offers.
         "retired-question": Answer(choice="whatever-it-was", notes="kept\nas it was"),
@@ -110,8 +110,8 @@ def test_the_file_is_plain_toml_without_empty_fields(store: Store, bank: Bank) -
 
     assert data == {
         "schema": "pilot-tui/assessment",
-        "schema_version": 1,
-        "bank": {"id": "ai-pilot-to-production", "version": "1.0.0"},
+        "schema_version": 2,
+        "bank": {"id": "ai-pilot-to-production", "version": "2.0.0"},
         "meta": {"title": "Claims triage bot", "team": "Claims AI", "created": NOW, "updated": NOW},
     }
 
@@ -383,7 +383,7 @@ UNREADABLE: list[tuple[str, bytes | None, str]] = [
     (
         "newer schema",
         b"schema = 'pilot-tui/assessment'\nschema_version = 9\n",
-        "written by a newer pilot-tui (schema version 9; this one reads up to 1); upgrade",
+        "written by a newer pilot-tui (schema version 9; this one reads up to 2); upgrade",
     ),
     (
         "schema version a boolean",
@@ -413,7 +413,7 @@ UNREADABLE: list[tuple[str, bytes | None, str]] = [
             + META
             + "[answers.runbook]\nchoice = 'yes'\n[answers.on-call]\nchoice = 'maybe'\n"
         ).encode(),
-        "answers, runbook: choice 'yes' is not one of met, partial, not-met, unknown, na "
+        "answers, runbook: choice 'yes' is not one of met, partly, planned, not-met, unknown, na "
         "(and 1 more problem)",
     ),
     (

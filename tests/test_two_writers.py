@@ -35,7 +35,7 @@ from pilot_tui.ui.session import Position, Session
 from pilot_tui.ui.widgets.scorecard import ScorecardPanel
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-FIRST = Position(0, 0)  # success-criteria
+FIRST = Position(0, 0)  # success-criteria-agreed
 SECOND = Position(0, 1)  # eval-production-data
 
 
@@ -62,16 +62,16 @@ def conflict_copies(store: Store, name: str) -> list[str]:
 
 def test_an_unchanged_file_is_simply_written(store: Store, name: str) -> None:
     base = store.load(name)
-    result = store.save(name, answered(base, "success-criteria", "met"), base=base)
+    result = store.save(name, answered(base, "success-criteria-agreed", "met"), base=base)
     assert result.path == store.path_for(name)
     assert (result.merged, result.conflicts, result.conflict_path) == ((), (), None)
-    assert store.load(name).answers["success-criteria"].choice == "met"
+    assert store.load(name).answers["success-criteria-agreed"].choice == "met"
     # And again, from the version just written: still a plain write.
     again = store.save(
-        name, answered(result.assessment, "runbook", "partial"), base=result.assessment
+        name, answered(result.assessment, "runbook", "partly"), base=result.assessment
     )
     assert (again.merged, again.conflicts) == ((), ())
-    assert set(store.load(name).answers) == {"success-criteria", "runbook"}
+    assert set(store.load(name).answers) == {"success-criteria-agreed", "runbook"}
     assert conflict_copies(store, name) == []
 
 
@@ -80,7 +80,7 @@ def test_a_file_touched_but_not_changed_is_simply_written(store: Store, name: st
     path = store.path_for(name)
     # Another program rewrites the same content (new mtime, same bytes): nothing to merge.
     atomic_write(path, path.read_bytes())
-    result = store.save(name, answered(base, "success-criteria", "met"), base=base)
+    result = store.save(name, answered(base, "success-criteria-agreed", "met"), base=base)
     assert (result.merged, result.conflicts) == ((), ())
 
 
@@ -89,17 +89,19 @@ def test_different_questions_from_two_stores_are_merged(store: Store, name: str)
     ours_base = store.load(name)
     theirs_base = other.load(name)
     other.save(name, answered(theirs_base, "runbook", "met", "theirs"), base=theirs_base)
-    result = store.save(name, answered(ours_base, "success-criteria", "partial"), base=ours_base)
+    result = store.save(
+        name, answered(ours_base, "success-criteria-agreed", "partly"), base=ours_base
+    )
     assert result.merged == ("answer runbook",)
     assert result.conflicts == ()
     on_disk = store.load(name)
     assert on_disk == result.assessment
-    assert on_disk.answers["success-criteria"].choice == "partial"
+    assert on_disk.answers["success-criteria-agreed"].choice == "partly"
     assert on_disk.answers["runbook"] == Answer(choice="met", notes="theirs")
     assert conflict_copies(store, name) == []
     # The other writer, saving again from its own base, merges ours back in too.
     mine = other.load(name)
-    assert mine.answers["success-criteria"].choice == "partial"
+    assert mine.answers["success-criteria-agreed"].choice == "partly"
 
 
 def test_the_same_question_changed_both_ways_makes_a_conflicting_copy(
@@ -108,12 +110,12 @@ def test_the_same_question_changed_both_ways_makes_a_conflicting_copy(
     other = other_store(store)
     ours_base = store.load(name)
     theirs_base = other.load(name)
-    other.save(name, answered(theirs_base, "success-criteria", "met"), base=theirs_base)
+    other.save(name, answered(theirs_base, "success-criteria-agreed", "met"), base=theirs_base)
     theirs_bytes = store.path_for(name).read_bytes()
-    ours = answered(answered(ours_base, "success-criteria", "not-met"), "runbook", "partial")
+    ours = answered(answered(ours_base, "success-criteria-agreed", "not-met"), "runbook", "partly")
     result = store.save(name, ours, base=ours_base)
 
-    assert result.conflicts == ("answer success-criteria",)
+    assert result.conflicts == ("answer success-criteria-agreed",)
     assert result.conflict_path == result.path != store.path_for(name)
     # The file keeps the other writer's version, byte for byte.
     assert store.path_for(name).read_bytes() == theirs_bytes
@@ -126,7 +128,7 @@ def test_the_same_question_changed_both_ways_makes_a_conflicting_copy(
     assert copy.answers == ours.answers
     assert {entry.name: entry.error for entry in store.entries()} == {name: None, copies[0]: None}
     # Both versions load: nothing lost.
-    assert store.load(name).answers["success-criteria"].choice == "met"
+    assert store.load(name).answers["success-criteria-agreed"].choice == "met"
 
 
 def test_both_making_the_same_change_is_no_conflict(store: Store, name: str) -> None:
@@ -142,7 +144,7 @@ def test_without_a_base_the_file_is_replaced_as_before(store: Store, name: str) 
     other = other_store(store)
     base = store.load(name)
     other.save(name, answered(other.load(name), "runbook", "met"), base=base)
-    result = store.save(name, answered(base, "success-criteria", "met"))
+    result = store.save(name, answered(base, "success-criteria-agreed", "met"))
     assert (result.merged, result.conflicts) == ((), ())
     assert "runbook" not in store.load(name).answers
 
@@ -153,7 +155,7 @@ def test_an_unreadable_file_is_never_overwritten_even_with_a_base(store: Store, 
     path.write_text("schema = 'pilot-tui/assessment'\nbroken = [", encoding="utf-8")
     before = folder_snapshot(store.root)
     with pytest.raises(StoreError, match="not overwritten"):
-        store.save(name, answered(base, "success-criteria", "met"), base=base)
+        store.save(name, answered(base, "success-criteria-agreed", "met"), base=base)
     assert folder_snapshot(store.root) == before
 
 
@@ -175,7 +177,7 @@ def test_metadata_and_milestones_merge_like_answers(bank: Bank) -> None:
     answered_base = answered(base, "runbook", "met")
     removed = with_answer(answered_base, "runbook", None, now=NOW)
     merged, _, clashes = merge_assessments(
-        answered_base, removed, answered(answered_base, "on-call", "partial")
+        answered_base, removed, answered(answered_base, "on-call", "partly")
     )
     assert clashes == []
     assert set(merged.answers) == {"on-call"}
@@ -197,21 +199,25 @@ def test_retitle_from_the_list_keeps_answers_saved_meanwhile(store: Store, name:
 def test_cli_answer_while_a_session_holds_the_assessment(store: Store, name: str, cli: Cli) -> None:
     session = Session(store, store.path_for(name), store.load(name), name)
     assert session.set_answer(FIRST, Answer(choice="met"))
-    assert cli("answer", name, "runbook", "partial").code == 0
+    assert cli("answer", name, "runbook", "partly").code == 0
     assert session.save()
     assert session.adopt_saved() == "Merged changes saved elsewhere meanwhile (answer runbook)"
     # The session now shows both, is rescored, and has nothing left to save.
-    assert session.assessment.answers["runbook"].choice == "partial"
+    assert session.assessment.answers["runbook"].choice == "partly"
     assert session.card.answered == 2
     assert not session.dirty
     on_disk = store.load(name)
-    assert on_disk.answers["success-criteria"].choice == "met"
-    assert on_disk.answers["runbook"].choice == "partial"
+    assert on_disk.answers["success-criteria-agreed"].choice == "met"
+    assert on_disk.answers["runbook"].choice == "partly"
     # A later change is saved over the merged version as usual.
-    session.set_answer(SECOND, Answer(choice="partial"))
+    session.set_answer(SECOND, Answer(choice="partly"))
     assert session.save()
     assert session.adopt_saved() == ""
-    assert set(store.load(name).answers) == {"success-criteria", "runbook", "eval-production-data"}
+    assert set(store.load(name).answers) == {
+        "success-criteria-agreed",
+        "runbook",
+        "eval-production-data",
+    }
 
 
 def test_cli_answer_to_the_same_question_makes_the_session_move_to_a_copy(
@@ -219,15 +225,15 @@ def test_cli_answer_to_the_same_question_makes_the_session_move_to_a_copy(
 ) -> None:
     session = Session(store, store.path_for(name), store.load(name), name)
     session.set_answer(FIRST, Answer(choice="met"))
-    assert cli("answer", name, "success-criteria", "not-met").code == 0
+    assert cli("answer", name, "success-criteria-agreed", "not-met").code == 0
     assert session.save()
     notice = session.adopt_saved()
     copy = conflict_copies(store, name)
     assert len(copy) == 1
-    assert notice.startswith("Changed elsewhere at the same time (answer success-criteria)")
+    assert notice.startswith("Changed elsewhere at the same time (answer success-criteria-agreed)")
     assert f"{copy[0]}.toml" in notice
     # The file keeps the CLI's answer; the session goes on in its own copy.
-    assert store.load(name).answers["success-criteria"].choice == "not-met"
+    assert store.load(name).answers["success-criteria-agreed"].choice == "not-met"
     assert session.path == store.path_for(copy[0]) and session.name == copy[0]
     assert "conflicting copy" in session.assessment.meta.title
     assert not session.dirty
@@ -236,7 +242,7 @@ def test_cli_answer_to_the_same_question_makes_the_session_move_to_a_copy(
     assert session.adopt_saved() == ""  # no second copy: the session saves to its own now
     assert conflict_copies(store, name) == copy
     saved_copy = store.load(copy[0])
-    assert saved_copy.answers["success-criteria"].choice == "met"
+    assert saved_copy.answers["success-criteria-agreed"].choice == "met"
     assert saved_copy.answers["eval-production-data"].choice == "met"
     assert "conflicting copy" in saved_copy.meta.title
 
@@ -250,27 +256,27 @@ def test_cli_answer_that_clashes_with_a_save_says_where_its_answer_went(
     def load_then_race(self: Store, loaded: str) -> Assessment:
         result = real_load(self, loaded)
         other = other_store(self)
-        other.save(loaded, answered(real_load(other, loaded), "success-criteria", "met"))
+        other.save(loaded, answered(real_load(other, loaded), "success-criteria-agreed", "met"))
         return result
 
     monkeypatch.setattr(Store, "load", load_then_race)
-    code = main(["answer", name, "success-criteria", "not-met"])
+    code = main(["answer", name, "success-criteria-agreed", "not-met"])
     err = capsys.readouterr().err
     monkeypatch.undo()
     assert code == 2
     assert err.count("\n") == 1 and "changed elsewhere at the same time" in err
     copy = conflict_copies(store, name)
     assert len(copy) == 1 and f"{copy[0]}.toml" in err
-    assert store.load(name).answers["success-criteria"].choice == "met"
-    assert store.load(copy[0]).answers["success-criteria"].choice == "not-met"
+    assert store.load(name).answers["success-criteria-agreed"].choice == "met"
+    assert store.load(copy[0]).answers["success-criteria-agreed"].choice == "not-met"
 
 
 async def test_app_and_cli_answer_different_questions(store: Store, name: str) -> None:
     app = app_for(store, name)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.pause()
-        await pilot.press("1")  # success-criteria: met, in the app
-        assert main(["answer", name, "runbook", "partial", "--owner", "Ana"]) == 0
+        await pilot.press("1")  # success-criteria-agreed: met, in the app
+        assert main(["answer", name, "runbook", "partly", "--owner", "Ana"]) == 0
         assert app.flush_save()
         await pilot.pause()
         messages = [n.message for n in app._notifications]
@@ -278,10 +284,10 @@ async def test_app_and_cli_answer_different_questions(store: Store, name: str) -
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
         assert screen.session.assessment.answers["runbook"].owner == "Ana"
-        assert "2/31 answered" in screen.query_one(ScorecardPanel).text
+        assert "2/37 answered" in screen.query_one(ScorecardPanel).text
     on_disk = store.load(name)
-    assert on_disk.answers["success-criteria"].choice == "met"
-    assert on_disk.answers["runbook"] == Answer(choice="partial", owner="Ana")
+    assert on_disk.answers["success-criteria-agreed"].choice == "met"
+    assert on_disk.answers["runbook"] == Answer(choice="partly", owner="Ana")
     assert conflict_copies(store, name) == []
 
 
@@ -289,8 +295,8 @@ async def test_app_and_cli_answer_the_same_question(store: Store, name: str) -> 
     app = app_for(store, name)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.pause()
-        await pilot.press("1")  # success-criteria: met, in the app
-        assert main(["answer", name, "success-criteria", "not-met"]) == 0
+        await pilot.press("1")  # success-criteria-agreed: met, in the app
+        assert main(["answer", name, "success-criteria-agreed", "not-met"]) == 0
         await pilot.pause(0.6)  # the autosave's timer fires and its worker writes
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -300,14 +306,14 @@ async def test_app_and_cli_answer_the_same_question(store: Store, name: str) -> 
         assert any("Changed elsewhere" in m and f"{copy[0]}.toml" in m for m in messages)
         title = app.screen.query_one("#assessment-title", Static).render()
         assert "conflicting copy" in str(title)
-    assert store.load(name).answers["success-criteria"].choice == "not-met"
-    assert store.load(copy[0]).answers["success-criteria"].choice == "met"
+    assert store.load(name).answers["success-criteria-agreed"].choice == "not-met"
+    assert store.load(copy[0]).answers["success-criteria-agreed"].choice == "met"
 
 
 def test_two_sessions_each_answer_and_nothing_is_lost(store: Store, name: str) -> None:
     first = Session(store, store.path_for(name), store.load(name), name)
     second = Session(other_store(store), store.path_for(name), store.load(name), name)
-    for step, (position, choice) in enumerate([(FIRST, "met"), (SECOND, "partial")]):
+    for step, (position, choice) in enumerate([(FIRST, "met"), (SECOND, "partly")]):
         first.set_answer(Position(1, step), Answer(choice="met"))
         second.set_answer(position, Answer(choice=choice))
         assert first.save() and second.save()
@@ -360,13 +366,13 @@ def test_the_folder_lock_keeps_a_second_writer_out_between_check_and_write(
 
     writer_b = threading.Thread(target=save_b)
     writer_b.start()
-    first.save(name, answered(base_a, "success-criteria", "met"), base=base_a)
+    first.save(name, answered(base_a, "success-criteria-agreed", "met"), base=base_a)
     writer_b.join(5)
 
     assert done.is_set()
     answers = store.load(name).answers
     assert {qid: answer.choice for qid, answer in answers.items()} == {
-        "success-criteria": "met",
+        "success-criteria-agreed": "met",
         "runbook": "met",
     }
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any, ClassVar, Final
 from pilot_tui.core.bank import ID_RE, Bank
 from pilot_tui.core.limits import (
     MAX_ANSWERS,
+    MAX_CONTEXT_CHANGES,
     MAX_LINE,
     MAX_MILESTONES,
     MAX_NOTES,
@@ -19,7 +20,9 @@ from pilot_tui.core.records import FORBID_EXTRA, Check, Length, check, to_data
 from pilot_tui.core.text import check_line, check_notes
 
 ASSESSMENT_SCHEMA: Final = "pilot-tui/assessment"
-ASSESSMENT_SCHEMA_VERSION: Final = 1
+ASSESSMENT_SCHEMA_VERSION: Final = 2
+"""Version 2 added the pilot's context, its recorded changes, and milestones' context and bank
+version; a version 1 file has none of them and reads as it always did."""
 
 # What text a field may hold (no escape sequences, no text-direction tricks, no invisible
 # characters in one-line fields) is decided in core/text.py, for banks and assessments alike.
@@ -114,6 +117,33 @@ class Participant:
     answers: Answers = field(default_factory=dict)
 
 
+def _check_context(context: dict[str, list[str]]) -> dict[str, list[str]]:
+    for facet, options in context.items():
+        for value in (facet, *options):
+            if not ID_RE.fullmatch(value):
+                raise ValueError(f"context id {value[:40]!r} is not a valid id")
+        if len(set(options)) != len(options):
+            raise ValueError(f"context {facet!r} names an option twice")
+    return context
+
+
+Context = Annotated[dict[str, list[str]], Length(max=50), Check(_check_context)]
+"""What the pilot is, by the bank's context questions: facet id -> the option ids that hold
+("system" -> ["llm-tools"], "serves" -> ["customers", "decisions"]). A facet left out is not
+known yet: every option of it is assumed, so no question drops out on a guess."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContextChange:
+    """A change of the pilot's context, kept: it changes which questions count."""
+
+    __pydantic_config__: ClassVar = FORBID_EXTRA
+
+    at: Stamp
+    before: Context = field(default_factory=dict)
+    after: Context = field(default_factory=dict)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Milestone:
     """A named snapshot of the team's answers, to compare progress between workshops."""
@@ -123,6 +153,10 @@ class Milestone:
     label: Title
     created: Stamp
     answers: Answers = field(default_factory=dict)
+    context: Context = field(default_factory=dict)
+    """The context when the snapshot was taken (its scores are worked out with it)."""
+    bank_version: Line = ""
+    """The bank version the answers were given to; empty in files written before it was kept."""
 
 
 def _check_participant_ids(participants: dict[str, Participant]) -> dict[str, Participant]:
@@ -158,6 +192,11 @@ class Assessment:
         list[Milestone], Length(max=MAX_MILESTONES), Check(_check_milestone_labels)
     ] = field(default_factory=list)
     """Oldest first."""
+    context: Context = field(default_factory=dict)
+    context_changes: Annotated[list[ContextChange], Length(max=MAX_CONTEXT_CHANGES)] = field(
+        default_factory=list
+    )
+    """Oldest first."""
 
     def to_data(self) -> dict[str, Any]:
         """The document as plain data for TOML: native dates kept, empty fields left out."""
@@ -180,6 +219,7 @@ def new_assessment(
     facilitator: str = "",
     stage: str = "",
     respondent: str = "",
+    context: dict[str, list[str]] | None = None,
     now: datetime,
 ) -> Assessment:
     meta = Meta(
@@ -192,8 +232,56 @@ def new_assessment(
         updated=now,
     )
     check(meta)
+    chosen = dict(context or {})
+    problems = context_problems(bank, chosen)
+    if problems:
+        raise ValueError(problems[0])
     # The bank's id and version passed its own validation.
-    return Assessment(bank=BankRef(id=bank.id, version=bank.version), meta=meta)
+    return Assessment(bank=BankRef(id=bank.id, version=bank.version), meta=meta, context=chosen)
+
+
+def with_context(
+    assessment: Assessment, bank: Bank, context: dict[str, list[str]], *, now: datetime
+) -> Assessment:
+    """A copy with the pilot's context changed, and the change recorded (ValueError for a
+    context the bank does not offer, or when it is full of recorded changes)."""
+    problems = context_problems(bank, context)
+    if problems:
+        raise ValueError(problems[0])
+    if context == assessment.context:
+        return assessment
+    if len(assessment.context_changes) >= MAX_CONTEXT_CHANGES:
+        raise ValueError(f"the context has been changed {MAX_CONTEXT_CHANGES} times, the limit")
+    change = ContextChange(at=now, before=assessment.context, after=dict(context))
+    return replace(
+        assessment,
+        context=dict(context),
+        context_changes=[*assessment.context_changes, change],
+        meta=replace(assessment.meta, updated=now),
+    )
+
+
+def context_problems(bank: Bank, context: dict[str, list[str]]) -> list[str]:
+    """What makes a context meaningless for BANK, one line each."""
+    problems: list[str] = []
+    facets = {facet.id: facet for facet in bank.contexts}
+    for facet_id, options in context.items():
+        facet = facets.get(facet_id)
+        if facet is None:
+            known = ", ".join(facets) or "none"
+            problems.append(f"context {facet_id!r} is not one of this bank's ({known})")
+            continue
+        offered = [option.id for option in facet.options]
+        for option in options:
+            if option not in offered:
+                problems.append(
+                    f"context {facet_id}: {option!r} is not one of {', '.join(offered)}"
+                )
+        if not options:
+            problems.append(f"context {facet_id}: choose at least one of {', '.join(offered)}")
+        elif not facet.multiple and len(options) > 1:
+            problems.append(f"context {facet_id}: choose one of {', '.join(offered)}, not several")
+    return problems
 
 
 def with_answer(
@@ -206,6 +294,55 @@ def with_answer(
     else:
         answers[question_id] = answer
     return replace(assessment, answers=answers, meta=replace(assessment.meta, updated=now))
+
+
+_KEEP: Final = object()
+
+
+def edit_answer(
+    bank: Bank, question_id: str, current: Answer | None, *, choice: object = _KEEP, **fields: Any
+) -> Answer:
+    """CURRENT with a new CHOICE (a choice id, or None for none) and FIELDS (notes, owner,
+    due, evidence, reason) changed: the one place the rules of an answer are kept.
+
+    - The choice must be one the question offers now (an answer already on a retired choice
+      of an earlier scale may keep it, but not take it up anew).
+    - A reason belongs to a not-applicable answer only, which needs one; another choice drops it.
+    - Not applicable leaves nothing to do: it takes no owner or due date, and drops any it had.
+    - Every field within its limits (records.check).
+    Raises ValueError with one line saying what is wrong.
+    """
+    found = bank.question_index().get(question_id)
+    if found is None:
+        raise ValueError(f"no question {question_id!r} in bank {bank.id!r}")
+    question = found[1]
+    base = current or Answer()
+    choice_id = base.choice if choice is _KEEP else choice
+    if choice_id is not None and not isinstance(choice_id, str):
+        raise ValueError("a choice is a choice id")
+    picked = None
+    if choice_id is not None:
+        offered = {c.id: c for c in bank.choices_for(question)}
+        picked = offered.get(choice_id)
+        if picked is None or (picked.retired and choice_id != base.choice):
+            now_offered = ", ".join(c.id for c in bank.offered_choices(question))
+            raise ValueError(f"choice {choice_id!r} is not one of {now_offered}")
+    label = picked.label if picked is not None else ""
+    not_applicable = picked is not None and picked.not_applicable
+    if fields.get("reason") and not not_applicable:
+        raise ValueError(f"a reason is only for a not-applicable answer, not {choice_id!r}")
+    if not_applicable and (fields.get("owner") or fields.get("due")):
+        raise ValueError(f"{label!r} takes no owner or due date: nothing is left to do")
+    changes: dict[str, Any] = {"choice": choice_id, **fields}
+    if not_applicable:
+        changes.update(owner="", due=None)
+    else:
+        changes["reason"] = ""
+    answer = replace(base, **changes)
+    check(answer)
+    if not_applicable and not answer.reason.strip():
+        raise ValueError(f"{label!r} needs a reason: why does the question not apply?")
+    return answer
 
 
 def with_meta(assessment: Assessment, *, now: datetime, **changes: str) -> Assessment:
@@ -225,7 +362,7 @@ def check_against_bank(assessment: Assessment, bank: Bank) -> list[str]:
             f"answered against bank {assessment.bank.id!r}, but the bank in use is {bank.id!r} "
             "(choose the right one with --bank)"
         ]
-    problems: list[str] = []
+    problems: list[str] = list(context_problems(bank, assessment.context))
     problems += _check_answers(bank, "answers", assessment.answers)
     for participant_id, participant in assessment.participants.items():
         problems += _check_answers(
@@ -244,9 +381,10 @@ def _check_answers(bank: Bank, where: str, answers: dict[str, Answer]) -> list[s
         choices = {choice.id: choice for choice in bank.choices_for(found[1])}
         choice = choices.get(answer.choice)
         if choice is None:
+            # (A retired choice still reads; the ones named are those a person picks now.)
+            offered = ", ".join(c.id for c in bank.offered_choices(found[1]))
             problems.append(
-                f"{where}, {question_id}: choice {answer.choice!r} is not one of "
-                f"{', '.join(choices)}"
+                f"{where}, {question_id}: choice {answer.choice!r} is not one of {offered}"
             )
         elif choice.not_applicable and not answer.reason.strip():
             problems.append(f"{where}, {question_id}: not applicable needs a reason")

@@ -1,7 +1,10 @@
-"""The question bank: sections of questions, the answer scale and the readiness levels.
+"""The question bank: sections of questions, the answer scale, the readiness levels, the
+contexts a question depends on, and the rules that hold a pilot back.
 
 A bank is data (a TOML file); this module only describes and checks its shape. Reading the
-file is the store's job, so the core stays free of I/O.
+file is the store's job, so the core stays free of I/O. What the rules mean for a score is
+scoring's job (core/scoring.py); they are checked here so that no bank can make a critical
+question stop counting.
 """
 
 from __future__ import annotations
@@ -17,8 +20,13 @@ from pilot_tui.core.records import FORBID_EXTRA, Check, InvalidData, Length, Str
 from pilot_tui.core.text import check_line, check_notes
 
 BANK_SCHEMA: Final = "pilot-tui/bank"
-BANK_SCHEMA_VERSION: Final = 1
+BANK_SCHEMA_VERSION: Final = 2
+"""Version 2 added contexts, caps, the rules table, retired questions and choices; a version 1
+bank has none of them and gets the default rules (see Rules)."""
+READABLE_BANK_VERSIONS: Final = (1, 2)
 FULL_SCORE: Final = 100.0
+ANSWER_FIELDS: Final = ("owner", "due")
+"""What a choice may need filled in to count (see Choice.needs)."""
 
 ID_PATTERN: Final = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 ID_RE: Final = re.compile(ID_PATTERN)
@@ -55,7 +63,19 @@ class Choice:
     unknown: _Flag = False
     """A "don't know" answer: scored like its score, and counted as a risk of its own."""
     not_applicable: _Flag = False
-    """Left out of the score; the answer must carry a reason."""
+    """Left out of the score; the answer must carry a reason. On a critical question that
+    applies to the pilot's context it is not allowed to drop out: see Rules."""
+    needs: tuple[_Id, ...] = ()
+    """Answer fields ("owner", "due") this choice counts only with: a plan without an owner and
+    a date is no plan, and scores as not in place until they are given."""
+    critical_cap: _Id | None = None
+    """The id of the highest level a pilot can reach while a critical question has this answer.
+    None: the default (the second level for a choice scoring 0 or "don't know", the level below
+    the top for one scoring more). Never the top level: a critical question not fully met always
+    holds a pilot back."""
+    retired: _Flag = False
+    """From an earlier version of the scale: still read in files and shown as written, scored
+    as its score, but no longer offered as an answer."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,7 +91,11 @@ class Question:
     evidence: _Prose
     weight: _Number = 1.0
     critical: _Flag = False
-    """While not fully met, the question is a blocker."""
+    """While not fully met, the question is a blocker and holds the level back (see Rules)."""
+    critical_when: tuple[_Id, ...] = ()
+    """Context options (ids) that make the question critical where it is not always."""
+    applies_when: tuple[_Id, ...] = ()
+    """Context options (ids) the question applies to; empty: to every pilot."""
     choices: tuple[Choice, ...] | None = None
     """Overrides the bank's default scale for this question."""
 
@@ -104,6 +128,64 @@ class Level:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ContextOption:
+    """One answer to a context question: "a language model that acts through tools"."""
+
+    __pydantic_config__: ClassVar = FORBID_EXTRA
+
+    id: _Id
+    label: _Label
+    description: _OptionalProse = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContextFacet:
+    """One thing about a pilot that decides which questions apply: what kind of system it is,
+    whom it serves. Chosen when an assessment is created, changeable later (recorded)."""
+
+    __pydantic_config__: ClassVar = FORBID_EXTRA
+
+    id: _Id
+    title: _Label
+    question: _Prose
+    multiple: _Flag = False
+    """Several options may hold at once (it serves customers and decides about money)."""
+    options: tuple[ContextOption, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rules:
+    """The caps that are not a choice's own (see Choice.critical_cap): level ids, or None for
+    the default, the second level."""
+
+    __pydantic_config__: ClassVar = FORBID_EXTRA
+
+    unanswered_cap: _Id | None = None
+    """A critical question nobody has answered yet."""
+    not_applicable_cap: _Id | None = None
+    """A critical question answered not applicable although it applies to the pilot's context:
+    the answer stays a blocker, shown with its reason."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RetiredQuestion:
+    """A question of an earlier version of the bank: its answers are kept and shown beside the
+    questions that replaced it, so that a team sees what it said and answers the new one."""
+
+    __pydantic_config__: ClassVar = FORBID_EXTRA
+
+    id: _Id
+    title: _Label
+    text: _Prose
+    version: _Label
+    """The bank version it was last asked in."""
+    replaced_by: tuple[_Id, ...] = ()
+    """The current questions that ask what it asked, if any."""
+    change: _Prose
+    """Why it changed, in a sentence."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class Bank:
     __pydantic_config__: ClassVar = FORBID_EXTRA
 
@@ -115,7 +197,10 @@ class Bank:
     description: _OptionalProse = ""
     choices: tuple[Choice, ...]
     levels: tuple[Level, ...]
+    rules: Rules = Rules()
+    contexts: tuple[ContextFacet, ...] = ()
     sections: tuple[Section, ...]
+    retired: tuple[RetiredQuestion, ...] = ()
 
     def iter_questions(self) -> Iterator[tuple[Section, Question]]:
         for section in self.sections:
@@ -126,10 +211,25 @@ class Bank:
         return {question.id: (section, question) for section, question in self.iter_questions()}
 
     def choices_for(self, question: Question) -> tuple[Choice, ...]:
+        """Every choice an answer may hold, retired ones included."""
         return question.choices if question.choices is not None else self.choices
+
+    def offered_choices(self, question: Question) -> tuple[Choice, ...]:
+        """The choices a person picks from now: the retired ones left out."""
+        return tuple(choice for choice in self.choices_for(question) if not choice.retired)
 
     def level(self, level_id: str) -> Level | None:
         return next((level for level in self.levels if level.id == level_id), None)
+
+    def facet_of(self, option_id: str) -> ContextFacet | None:
+        """The context question an option answers."""
+        return next(
+            (facet for facet in self.contexts if any(o.id == option_id for o in facet.options)),
+            None,
+        )
+
+    def retired_question(self, question_id: str) -> RetiredQuestion | None:
+        return next((old for old in self.retired if old.id == question_id), None)
 
 
 class BankError(ValueError):
@@ -147,12 +247,10 @@ def parse_bank(data: Mapping[str, Any]) -> Bank:
     if schema != BANK_SCHEMA:
         raise BankError([f"schema: expected {BANK_SCHEMA!r}, found {schema!r}; this is not a bank"])
     # `True == 1` in Python, so a boolean is refused by type as well as by value.
-    if version != BANK_SCHEMA_VERSION or isinstance(version, bool):
+    if version not in READABLE_BANK_VERSIONS or isinstance(version, bool):
+        readable = " and ".join(map(str, READABLE_BANK_VERSIONS))
         raise BankError(
-            [
-                f"schema_version: this pilot-tui reads version {BANK_SCHEMA_VERSION}, "
-                f"found {version!r}"
-            ]
+            [f"schema_version: this pilot-tui reads versions {readable}, found {version!r}"]
         )
     try:
         bank = validate(Bank, data)
@@ -168,8 +266,11 @@ def check_bank(bank: Bank) -> list[str]:
     """Every problem in a well-typed bank that would make its scores meaningless."""
     problems: list[str] = []
     _check_id(problems, "bank", bank.id)
-    problems += _check_scale("default choices", bank.choices)
+    levels = [level.id for level in bank.levels]
+    problems += _check_scale("default choices", bank.choices, levels)
     problems += _check_levels(bank.levels)
+    problems += _check_rules(bank.rules, levels)
+    options = _check_contexts(bank.contexts, problems)
     if not bank.sections:
         problems.append("sections: the bank has no sections")
     section_ids: set[str] = set()
@@ -194,13 +295,77 @@ def check_bank(bank: Bank) -> list[str]:
             if not 0 < question.weight <= 100:
                 problems.append(f"{qwhere}: weight must be above 0 and at most 100")
             if question.choices is not None:
-                problems += _check_scale(f"{qwhere} choices", question.choices)
+                problems += _check_scale(f"{qwhere} choices", question.choices, levels)
+            for key in ("applies_when", "critical_when"):
+                for option in getattr(question, key):
+                    if option not in options:
+                        problems.append(f"{qwhere}: {key} names {option!r}, not a context option")
     if len(question_ids) > MAX_ANSWERS:
         # An assessment holds at most MAX_ANSWERS answers: a longer bank could never be finished.
         problems.append(
             f"sections: {len(question_ids)} questions are more than the {MAX_ANSWERS} answers "
             "an assessment can hold"
         )
+    problems += _check_retired(bank.retired, question_ids)
+    return problems
+
+
+def _check_contexts(facets: tuple[ContextFacet, ...], problems: list[str]) -> set[str]:
+    """Check the context questions; the ids of their options (which questions refer to)."""
+    facet_ids: set[str] = set()
+    options: set[str] = set()
+    for facet in facets:
+        where = f"context {facet.id!r}"
+        _check_id(problems, where, facet.id)
+        if facet.id in facet_ids:
+            problems.append(f"{where}: duplicate context id")
+        facet_ids.add(facet.id)
+        if not facet.options:
+            problems.append(f"{where}: has no options")
+        for option in facet.options:
+            owhere = f"{where}, option {option.id!r}"
+            _check_id(problems, owhere, option.id)
+            if option.id in options:
+                # Questions name options alone, so an option id means one thing in the bank.
+                problems.append(f"{owhere}: duplicate option id (option ids are bank-wide)")
+            options.add(option.id)
+    return options
+
+
+def _check_rules(rules: Rules, levels: list[str]) -> list[str]:
+    problems: list[str] = []
+    for key in ("unanswered_cap", "not_applicable_cap"):
+        cap = getattr(rules, key)
+        if cap is not None:
+            problems += _check_cap(f"rules, {key}", cap, levels)
+    return problems
+
+
+def _check_cap(where: str, cap: str, levels: list[str]) -> list[str]:
+    if cap not in levels:
+        return [f"{where}: {cap!r} is not a level of this bank ({', '.join(levels)})"]
+    if levels and cap == levels[-1]:
+        # A cap at the top holds nothing back: the critical question would stop counting.
+        return [f"{where}: a critical question not fully met must hold the level below the top"]
+    return []
+
+
+def _check_retired(retired: tuple[RetiredQuestion, ...], current: Mapping[str, str]) -> list[str]:
+    problems: list[str] = []
+    seen: set[str] = set()
+    for old in retired:
+        where = f"retired question {old.id!r}"
+        _check_id(problems, where, old.id)
+        if old.id in current:
+            problems.append(f"{where}: is also a current question; a retired id is not reused")
+        if old.id in seen:
+            problems.append(f"{where}: duplicate retired question id")
+        seen.add(old.id)
+        problems += [
+            f"{where}: replaced_by names {new!r}, not a current question"
+            for new in old.replaced_by
+            if new not in current
+        ]
     return problems
 
 
@@ -211,7 +376,7 @@ def _check_id(problems: list[str], where: str, value: str) -> None:
         )
 
 
-def _check_scale(where: str, choices: tuple[Choice, ...]) -> list[str]:
+def _check_scale(where: str, choices: tuple[Choice, ...], levels: list[str]) -> list[str]:
     problems: list[str] = []
     if not choices:
         return [f"{where}: no choices"]
@@ -232,7 +397,18 @@ def _check_scale(where: str, choices: tuple[Choice, ...]) -> list[str]:
             problems.append(f"{cwhere}: has no score (give 0 to 100, or not_applicable = true)")
         elif not 0 <= choice.score <= FULL_SCORE:
             problems.append(f"{cwhere}: score must be from 0 to 100")
-    if not any(choice.score == FULL_SCORE for choice in choices):
+        elif choice.unknown and choice.score == FULL_SCORE:
+            problems.append(f'{cwhere}: "don\'t know" cannot score 100, as if it were met')
+        for field in choice.needs:
+            if field not in ANSWER_FIELDS:
+                problems.append(f"{cwhere}: needs {field!r}; a choice can need {ANSWER_FIELDS}")
+        if choice.critical_cap is not None:
+            if choice.score == FULL_SCORE:
+                problems.append(f"{cwhere}: scores 100, so it meets a question; it takes no cap")
+            else:
+                problems += _check_cap(f"{cwhere}, critical_cap", choice.critical_cap, levels)
+    offered = [choice for choice in choices if not choice.retired]
+    if not any(choice.score == FULL_SCORE for choice in offered):
         problems.append(f"{where}: no choice scores 100, so the question can never be met")
     return problems
 

@@ -16,3 +16,5 @@ MAX_ANSWERS: Final = 2_000
 MAX_PARTICIPANTS: Final = 200
 """People merged into one assessment: a large workshop is a few dozen."""
 MAX_MILESTONES: Final = 100
+MAX_CONTEXT_CHANGES: Final = 100
+"""Recorded changes of a pilot's context."""

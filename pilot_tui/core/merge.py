@@ -132,7 +132,20 @@ def merge(
         meta=_merged_meta(ordered, title),
         answers=_consensus(bank, by_id),
         participants=by_id,
+        context=_agreed_context(ordered),
     )
+
+
+def _agreed_context(assessments: list[Assessment]) -> dict[str, list[str]]:
+    """Each context question the inputs that answered it agree on; one they answered
+    differently is left open, so every option counts (cautious) until the team chooses."""
+    context: dict[str, list[str]] = {}
+    facets = dict.fromkeys(facet for a in assessments for facet in a.context)
+    for facet in facets:
+        given = {tuple(sorted(a.context[facet])) for a in assessments if a.context.get(facet)}
+        if len(given) == 1:
+            context[facet] = list(given.pop())
+    return context
 
 
 def _participants_of(bank: Bank, item: MergeInput) -> list[tuple[str, Participant]]:

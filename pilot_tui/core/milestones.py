@@ -56,7 +56,13 @@ def add_milestone(assessment: Assessment, label: str, *, now: datetime) -> Asses
     # The answers are frozen records, so the snapshot can share them; the dict is its own.
     answers = dict(assessment.answers)
     try:
-        milestone = Milestone(label=label, created=now, answers=answers)
+        milestone = Milestone(
+            label=label,
+            created=now,
+            answers=answers,
+            context=dict(assessment.context),
+            bank_version=assessment.bank.version,
+        )
         check(milestone)
     except InvalidData as error:
         raise ValueError(f"milestone {error}") from None
@@ -127,12 +133,13 @@ def _points(choice_id: str | None, choice: Choice | None) -> float | None:
 
 
 def trends(bank: Bank, assessment: Assessment) -> list[SectionTrend]:
-    """Each section's score at every milestone, oldest first, and now."""
-    snapshots = [milestone.answers for milestone in assessment.milestones]
+    """Each section's score at every milestone (with the context it had then), oldest first,
+    and now."""
     cards = [
-        score(bank, replace(assessment, answers=answers))
-        for answers in [*snapshots, assessment.answers]
+        score(bank, replace(assessment, answers=milestone.answers, context=milestone.context))
+        for milestone in assessment.milestones
     ]
+    cards.append(score(bank, assessment))
     return [
         SectionTrend(
             section=section.id,
@@ -153,3 +160,53 @@ def sparkline(points: Sequence[float | None], *, missing: str = " ") -> str:
         else SPARK_BLOCKS[min(top, max(0, int(point / FULL_SCORE * len(SPARK_BLOCKS))))]
         for point in points
     )
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """An answer to a question the bank has retired, and the questions that took its place."""
+
+    question: str
+    title: str
+    text: str
+    version: str
+    """The bank version it was last asked in."""
+    answer: str
+    """The old answer's label (the choice id as written when the bank has no such choice)."""
+    replaced_by: tuple[tuple[str, str, str], ...]
+    """(id, title, the answer to it now or "Unanswered") for each question that replaced it."""
+    change: str
+
+
+def replaced_answers(
+    bank: Bank, answers: Mapping[str, Answer], now: Mapping[str, Answer] | None = None
+) -> list[Replaced]:
+    """The ANSWERS to retired questions, with what the questions replacing them are answered
+    in NOW (ANSWERS itself by default), in the order the bank lists them."""
+    current = answers if now is None else now
+    index = bank.question_index()
+    found: list[Replaced] = []
+    for old in bank.retired:
+        answer = answers.get(old.id)
+        if answer is None or answer.choice is None:
+            continue
+        labels = {choice.id: choice.label for choice in bank.choices}
+        replacements = []
+        for new in old.replaced_by:
+            if new not in index:
+                continue
+            question = index[new][1]
+            choice = answer_choice(bank, question, current.get(new))
+            replacements.append((new, question.title, choice.label if choice else UNANSWERED))
+        found.append(
+            Replaced(
+                question=old.id,
+                title=old.title,
+                text=old.text,
+                version=old.version,
+                answer=labels.get(answer.choice, answer.choice),
+                replaced_by=tuple(replacements),
+                change=old.change,
+            )
+        )
+    return found

@@ -1,8 +1,22 @@
-"""Plain-text renderings of a scorecard and an action plan, for the terminal and for pipes."""
+"""Plain-text renderings of a scorecard, an action plan, a pilot's context and the bank's rules,
+for the terminal and for pipes."""
 
 from __future__ import annotations
 
-from pilot_tui.core.scoring import ActionItem, Scorecard, SectionScore
+from collections.abc import Mapping, Sequence
+
+from pilot_tui.core.assessment import Assessment
+from pilot_tui.core.bank import FULL_SCORE, Bank, Choice
+from pilot_tui.core.scoring import (
+    ActionItem,
+    Scorecard,
+    SectionScore,
+    applies,
+    context_options,
+    default_cap,
+    not_applicable_cap,
+    unanswered_cap,
+)
 
 BAR_WIDTH = 20
 
@@ -31,13 +45,22 @@ def section_line(section: SectionScore, title_width: int) -> str:
     )
 
 
-def scorecard_text(card: Scorecard, *, title: str = "") -> str:
+def held_back(bank: Bank, card: Scorecard) -> str:
+    """Why the level is below what the score reaches, or ""."""
+    if not card.capped:
+        return ""
+    reached = bank.level(card.reached)
+    count = plural(len(card.blockers), "blocker")
+    return f"held back by {count}; the score alone reaches {reached.title if reached else '?'}"
+
+
+def scorecard_text(bank: Bank, card: Scorecard, *, title: str = "") -> str:
     lines: list[str] = []
     if title:
         lines += [title, ""]
     weakest = next((s for s in card.sections if s.id == card.weakest), None)
-    held = " (held back by blockers)" if card.capped else ""
-    lines.append(f"Readiness: {card.level_title}{held}")
+    held = held_back(bank, card)
+    lines.append(f"Readiness: {card.level_title}" + (f" ({held})" if held else ""))
     lines.append(
         f"Score {card.score:.0f}/100 (weakest section"
         + (f": {weakest.title}" if weakest else "")
@@ -52,7 +75,16 @@ def scorecard_text(card: Scorecard, *, title: str = "") -> str:
     lines += [section_line(section, width) for section in card.sections]
     if card.blockers:
         lines += ["", "Blockers:"]
-        lines += [f"  - {b.title} [{b.question}]: {b.reason}" for b in card.blockers]
+        lines += [
+            f"  - {b.title} [{b.question}]: {b.reason}; holds it at {_level_title(bank, b.cap)}"
+            for b in card.blockers
+        ]
+    if card.assumed:
+        lines += [
+            "",
+            f"Context not chosen yet ({', '.join(card.assumed)}): every question it decides "
+            "is asked, and counts as critical where it can (`pilot-tui context`).",
+        ]
     if card.orphaned:
         lines += [
             "",
@@ -76,4 +108,81 @@ def plan_text(items: list[ActionItem]) -> str:
         if who:
             text = ", ".join(who)
             lines.append(f"   {text[0].upper()}{text[1:]}")
+    return "\n".join(lines)
+
+
+def _level_title(bank: Bank, level_id: str) -> str:
+    level = bank.level(level_id)
+    return level.title if level is not None else level_id
+
+
+def rules_lines(bank: Bank) -> list[str]:
+    """How the verdict is worked out, from the bank's own data: for `bank show`, the help."""
+    levels = ", ".join(f"{level.title} from {level.min:g}" for level in bank.levels)
+    lines = [
+        "Each section scores 0 to 100 over the questions that apply to the pilot; the headline "
+        "is the weakest section, and it reaches a level: " + levels + ".",
+        "A critical question holds the level back until it is fully met; the most it allows:",
+    ]
+    for choice in bank.choices:
+        if choice.retired:
+            continue
+        lines.append(f"  {choice.label}: {_choice_rule(bank, choice)}")
+    lines.append(f"  Unanswered: {_level_title(bank, unanswered_cap(bank))}")
+    if bank.contexts:
+        lines.append(
+            "Questions that do not apply to the pilot's context are not asked. Not applicable "
+            "on a question that applies leaves a question that is not critical out of the score "
+            "(with a reason); a critical one stays a blocker."
+        )
+        lines.append(
+            "A context question not answered yet counts every option: every question it decides "
+            "is asked, and is critical where it can be."
+        )
+    return lines
+
+
+def _choice_rule(bank: Bank, choice: Choice) -> str:
+    if choice.not_applicable:
+        cap = _level_title(bank, not_applicable_cap(bank))
+        return f"{cap} (the question applies to the pilot, so it stays a blocker)"
+    if choice.score is not None and choice.score >= FULL_SCORE:
+        return "no limit (the question is met)"
+    rule = _level_title(bank, choice.critical_cap or default_cap(bank, choice))
+    if choice.needs:
+        needs = " and ".join(
+            {"owner": "an owner", "due": "a due date"}.get(n, n) for n in choice.needs
+        )
+        rule += f"; without {needs} it counts as not in place"
+    return rule
+
+
+def context_lines(bank: Bank, context: Mapping[str, Sequence[str]]) -> list[str]:
+    """The pilot's context in words, one context question a line."""
+    lines: list[str] = []
+    for facet in bank.contexts:
+        labels = {option.id: option.label for option in facet.options}
+        chosen = context.get(facet.id)
+        if chosen:
+            lines.append(f"{facet.title}: {', '.join(labels.get(o, o) for o in chosen)}")
+        else:
+            lines.append(f"{facet.title}: not chosen yet (every option counts)")
+    return lines
+
+
+def context_text(bank: Bank, assessment: Assessment) -> str:
+    """`pilot-tui context`: the context, how many questions apply, and its recorded changes."""
+    if not bank.contexts:
+        return "This bank has no context questions: every question applies."
+    options = context_options(bank, assessment.context)
+    questions = [question for _, question in bank.iter_questions()]
+    count = sum(applies(question, options) for question in questions)
+    lines = [*context_lines(bank, assessment.context), ""]
+    lines.append(f"{count} of {len(questions)} questions apply.")
+    if assessment.context_changes:
+        lines += ["", "Changes:"]
+        for change in assessment.context_changes:
+            before = "; ".join(context_lines(bank, change.before))
+            after = "; ".join(context_lines(bank, change.after))
+            lines.append(f"  {change.at:%Y-%m-%d %H:%M} UTC: {before} -> {after}")
     return "\n".join(lines)

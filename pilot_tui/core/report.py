@@ -23,7 +23,7 @@ from pilot_tui.core.assessment import Answer, Assessment
 from pilot_tui.core.bank import Bank, Question, Section
 from pilot_tui.core.merge import disagreements
 from pilot_tui.core.milestones import sparkline, trends
-from pilot_tui.core.render import percent, plural
+from pilot_tui.core.render import context_lines, held_back, percent, plural
 from pilot_tui.core.scoring import (
     ActionItem,
     Blocker,
@@ -32,6 +32,8 @@ from pilot_tui.core.scoring import (
     Status,
     action_plan,
     answer_choice,
+    applies,
+    context_options,
     score,
 )
 
@@ -176,11 +178,19 @@ def _row(
 
 
 def _answer_rows(
-    bank: Bank, answers: Mapping[str, Answer], *, every_question: bool
+    bank: Bank,
+    answers: Mapping[str, Answer],
+    *,
+    every_question: bool,
+    context: Mapping[str, Sequence[str]] | None = None,
 ) -> list[_AnswerRow]:
-    """The bank's questions in bank order: all of them, or only those ANSWERS has."""
+    """The bank's questions in bank order: every one asked of a pilot of CONTEXT, or only
+    those ANSWERS has."""
     rows: list[_AnswerRow] = []
+    options = context_options(bank, context or {})
     for section, question in bank.iter_questions():
+        if every_question and not applies(question, options):
+            continue
         answer = answers.get(question.id)
         if answer is None and not every_question:
             continue
@@ -189,13 +199,29 @@ def _answer_rows(
     return rows
 
 
-def _orphan_rows(index: Mapping[str, object], answers: Mapping[str, Answer]) -> list[_AnswerRow]:
-    """Answers to questions the bank does not have, in file order, their choice id as it is."""
-    return [
-        _row(question_id, None, question_id, answer.choice or UNANSWERED, False, answer)
-        for question_id, answer in answers.items()
-        if question_id not in index
-    ]
+def _orphan_rows(bank: Bank, answers: Mapping[str, Answer]) -> list[_AnswerRow]:
+    """Answers to questions the bank does not have, in file order: a question of an earlier
+    version of the bank by its title then, any other by its id and its choice as written."""
+    index = bank.question_index()
+    labels = {choice.id: choice.label for choice in bank.choices}
+    rows = []
+    for question_id, answer in answers.items():
+        if question_id in index:
+            continue
+        old = bank.retired_question(question_id)
+        choice = answer.choice or UNANSWERED
+        if old is None:
+            rows.append(_row(question_id, None, question_id, choice, False, answer))
+            continue
+        title = f"{old.title} (version {old.version}; now {_replacements(bank, old.replaced_by)})"
+        rows.append(_row(question_id, None, title, labels.get(choice, choice), False, answer))
+    return rows
+
+
+def _replacements(bank: Bank, question_ids: Sequence[str]) -> str:
+    index = bank.question_index()
+    titles = [index[qid][1].title for qid in question_ids if qid in index]
+    return ", ".join(titles) if titles else "not asked"
 
 
 def _section_titles(bank: Bank) -> dict[str, str]:
@@ -238,6 +264,11 @@ def _meta_fields(bank: Bank, assessment: Assessment, generated: datetime) -> lis
         ("Facilitator", meta.facilitator or NONE_GIVEN),
         ("Stage", meta.stage or NONE_GIVEN),
         ("Question bank", _bank_line(bank, assessment)),
+        *(
+            [("Context", "; ".join(context_lines(bank, assessment.context)))]
+            if bank.contexts
+            else []
+        ),
         ("Last updated", _stamp(meta.updated)),
         ("Generated", _stamp(generated)),
     ]
@@ -357,8 +388,19 @@ def _md_header(bank: Bank, assessment: Assessment, generated: datetime) -> list[
     ]
 
 
+def _held_note(bank: Bank, card: Scorecard) -> str:
+    """Why the level is below what the score reaches: the rule, in one sentence."""
+    reached = bank.level(card.reached)
+    return (
+        f"The score alone reaches {reached.title if reached else card.reached}, but "
+        f"{plural(len(card.blockers), 'blocker')} hold the level at {card.level_title}: a "
+        "critical question that is not fully met holds the level back until it is (see "
+        "Blockers)."
+    )
+
+
 def _md_verdict(bank: Bank, card: Scorecard) -> list[str]:
-    held = ", held back by blockers" if card.capped else ""
+    held = f", {held_back(bank, card)}" if card.capped else ""
     weakest = _weakest(card)
     if weakest is None:
         decided = "no section has an applicable question"
@@ -375,11 +417,17 @@ def _md_verdict(bank: Bank, card: Scorecard) -> list[str]:
     if level is not None and level.description:
         blocks.append(_md_inline(level.description))
     if card.capped:
-        blocks.append(
-            "The score reaches the top level, but a critical question is not fully met, "
-            "and while any blocker stands the level cannot be the top one."
-        )
+        blocks.append(_md_inline(_held_note(bank, card)))
+    if card.assumed:
+        blocks.append(_md_inline(_assumed_note(card)))
     return blocks
+
+
+def _assumed_note(card: Scorecard) -> str:
+    return (
+        f"The pilot's context is not chosen yet ({', '.join(card.assumed)}): every question it "
+        "decides is asked, and counts as critical where it can."
+    )
 
 
 def _md_sections(card: Scorecard) -> list[str]:
@@ -398,7 +446,7 @@ def _md_sections(card: Scorecard) -> list[str]:
     return ["## Sections", _LEVELS_NOTE, _md_table(header, rows)]
 
 
-def _md_blockers(blockers: Sequence[Blocker], titles: Mapping[str, str]) -> list[str]:
+def _md_blockers(bank: Bank, blockers: Sequence[Blocker], titles: Mapping[str, str]) -> list[str]:
     if not blockers:
         return ["## Blockers", "None: every critical question is fully met or does not apply."]
     rows = [
@@ -406,10 +454,17 @@ def _md_blockers(blockers: Sequence[Blocker], titles: Mapping[str, str]) -> list
             f"{_md_cell(b.title)} ({_md_cell(b.question)})",
             _md_cell(titles.get(b.section, b.section)),
             _md_cell(b.reason),
+            _md_cell(_level_title(bank, b.cap)),
         ]
         for b in blockers
     ]
-    return ["## Blockers", _md_table(["Question", "Section", "Why it blocks"], rows)]
+    header = ["Question", "Section", "Why it blocks", "Holds the level at"]
+    return ["## Blockers", _md_table(header, rows)]
+
+
+def _level_title(bank: Bank, level_id: str) -> str:
+    level = bank.level(level_id)
+    return level.title if level is not None else level_id
 
 
 def _md_unknowns(unknowns: Sequence[_AnswerRow]) -> list[str]:
@@ -513,24 +568,24 @@ def _md_answers(rows: Sequence[_AnswerRow], *, with_section: bool) -> list[str]:
 
 
 def _md_appendix(bank: Bank, assessment: Assessment) -> list[str]:
-    index = bank.question_index()
     blocks = ["## Appendix: every answer"]
-    rows = _answer_rows(bank, assessment.answers, every_question=True)
+    rows = _answer_rows(bank, assessment.answers, every_question=True, context=assessment.context)
     for section in bank.sections:
         blocks.append(f"### {_md_inline(section.title)}")
         blocks += _md_answers([r for r in rows if r.section_id == section.id], with_section=False)
-    orphans = _orphan_rows(index, assessment.answers)
+    orphans = _orphan_rows(bank, assessment.answers)
     if orphans:
         blocks += [
-            "### Answers to questions this bank does not have",
-            "Kept as they are in the file; they count for nothing in the scores.",
+            "### Answers to questions this bank does not ask",
+            "Kept as they are in the file (questions of an earlier version of the bank, or of "
+            "another bank); they count for nothing in the scores.",
             *_md_answers(orphans, with_section=False),
         ]
     if assessment.participants:
         blocks.append("## Appendix: each participant's own answers")
         for participant in assessment.participants.values():
             own = _answer_rows(bank, participant.answers, every_question=False)
-            own += _orphan_rows(index, participant.answers)
+            own += _orphan_rows(bank, participant.answers)
             blocks.append(f"### {_md_inline(participant.name)}")
             blocks.append(_participant_line(participant.source, len(own), _md_inline))
             if own:
@@ -559,7 +614,7 @@ def markdown_report(
     blocks += _md_header(bank, assessment, generated)
     blocks += _md_verdict(bank, card)
     blocks += _md_sections(card)
-    blocks += _md_blockers(card.blockers, titles)
+    blocks += _md_blockers(bank, card.blockers, titles)
     blocks += _md_unknowns([row for row in team_rows if row.unknown])
     if disputes:
         blocks += _md_disputes(disputes)
@@ -671,7 +726,7 @@ def _html_header(bank: Bank, assessment: Assessment, generated: datetime) -> lis
 
 
 def _html_verdict(bank: Bank, card: Scorecard) -> list[str]:
-    held = ", held back by blockers" if card.capped else ""
+    held = f", {_h(held_back(bank, card))}" if card.capped else ""
     weakest = _weakest(card)
     if weakest is None:
         decided = "no section has an applicable question"
@@ -689,10 +744,9 @@ def _html_verdict(bank: Bank, card: Scorecard) -> list[str]:
     if level is not None and level.description:
         parts.append(f"<p>{_h(level.description)}</p>")
     if card.capped:
-        parts.append(
-            "<p>The score reaches the top level, but a critical question is not fully met, "
-            "and while any blocker stands the level cannot be the top one.</p>"
-        )
+        parts.append(f"<p>{_h(_held_note(bank, card))}</p>")
+    if card.assumed:
+        parts.append(f"<p>{_h(_assumed_note(card))}</p>")
     parts.append("</section>")
     return parts
 
@@ -766,7 +820,7 @@ def _html_sections(bank: Bank, card: Scorecard) -> list[str]:
     ]
 
 
-def _html_blockers(blockers: Sequence[Blocker], titles: Mapping[str, str]) -> list[str]:
+def _html_blockers(bank: Bank, blockers: Sequence[Blocker], titles: Mapping[str, str]) -> list[str]:
     if not blockers:
         body = "<p>None: every critical question is fully met or does not apply.</p>"
     else:
@@ -775,10 +829,12 @@ def _html_blockers(blockers: Sequence[Blocker], titles: Mapping[str, str]) -> li
                 _html_question(b.title, b.question),
                 _h(titles.get(b.section, b.section)),
                 _h(b.reason),
+                _h(_level_title(bank, b.cap)),
             ]
             for b in blockers
         ]
-        body = _html_table(["Question", "Section", "Why it blocks"], rows)
+        header = ["Question", "Section", "Why it blocks", "Holds the level at"]
+        body = _html_table(header, rows)
     return ["<section>", "<h2>Blockers</h2>", body, "</section>"]
 
 
@@ -896,18 +952,18 @@ def _html_answers(rows: Sequence[_AnswerRow], *, with_section: bool) -> str:
 
 
 def _html_appendix(bank: Bank, assessment: Assessment) -> list[str]:
-    index = bank.question_index()
-    rows = _answer_rows(bank, assessment.answers, every_question=True)
+    rows = _answer_rows(bank, assessment.answers, every_question=True, context=assessment.context)
     parts = ["<section>", "<h2>Appendix: every answer</h2>"]
     for section in bank.sections:
         parts.append(f"<h3>{_h(section.title)}</h3>")
         own = [r for r in rows if r.section_id == section.id]
         parts.append(_html_answers(own, with_section=False))
-    orphans = _orphan_rows(index, assessment.answers)
+    orphans = _orphan_rows(bank, assessment.answers)
     if orphans:
         parts += [
-            "<h3>Answers to questions this bank does not have</h3>",
-            "<p>Kept as they are in the file; they count for nothing in the scores.</p>",
+            "<h3>Answers to questions this bank does not ask</h3>",
+            "<p>Kept as they are in the file (questions of an earlier version of the bank, or "
+            "of another bank); they count for nothing in the scores.</p>",
             _html_answers(orphans, with_section=False),
         ]
     parts.append("</section>")
@@ -915,7 +971,7 @@ def _html_appendix(bank: Bank, assessment: Assessment) -> list[str]:
         parts += ["<section>", "<h2>Appendix: each participant's own answers</h2>"]
         for participant in assessment.participants.values():
             own = _answer_rows(bank, participant.answers, every_question=False)
-            own += _orphan_rows(index, participant.answers)
+            own += _orphan_rows(bank, participant.answers)
             parts.append(f"<h3>{_h(participant.name)}</h3>")
             parts.append(f"<p>{_participant_line(participant.source, len(own), _h)}</p>")
             if own:
@@ -952,7 +1008,7 @@ def html_report(
     parts.append("<main>")
     parts += _html_verdict(bank, card)
     parts += _html_sections(bank, card)
-    parts += _html_blockers(card.blockers, titles)
+    parts += _html_blockers(bank, card.blockers, titles)
     parts += _html_unknowns([row for row in team_rows if row.unknown])
     if disputes:
         parts += _html_disputes(disputes)

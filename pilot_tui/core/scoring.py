@@ -2,12 +2,25 @@
 
 The headline is the weakest section, not the average, because any one of the five causes alone
 stalls a pilot (the weakest-link rule of Google's ML Test Score). The average is shown beside it.
+
+The rules that hold a pilot back are data in the bank; this module applies them:
+
+- Only the questions that apply to the pilot's context count (a context question not answered
+  yet is taken to allow every option, so nothing drops out on a guess).
+- A critical question not fully met caps the level: each answer's cap is its choice's
+  `critical_cap` (by default the second level for "not in place" or "don't know", the level below
+  the top for a partial answer); unanswered, and not applicable where the question applies, cap
+  at the rules' levels (the second level by default). Not applicable never lets a critical
+  question drop out of the score: it scores 0 and stays a blocker, shown with its reason.
+- A choice that needs an owner and a due date (a plan) counts only with them; without, it
+  scores 0 and caps like "not in place".
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 from pilot_tui.core.assessment import Answer, Assessment, orphaned_answers
 from pilot_tui.core.bank import FULL_SCORE, Bank, Choice, Level, Question, Section
@@ -48,6 +61,8 @@ class Blocker:
     section: str
     title: str
     reason: str
+    cap: str
+    """The id of the highest level the pilot can reach while this blocker stands."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +82,12 @@ class Scorecard:
     weakest: str | None
     """The id of the section that decides the level, if any section is scored."""
     capped: bool
-    """The level was held below the top one because blockers stand."""
+    """The level was held below the one the score reaches, because blockers stand."""
+    reached: str
+    """The id of the level the headline score reaches before any cap."""
+    assumed: tuple[str, ...]
+    """Titles of the context questions not answered yet: every option of each is assumed, so
+    every question they decide counts (and is critical where it can be)."""
     sections: tuple[SectionScore, ...]
     blockers: tuple[Blocker, ...]
     orphaned: tuple[str, ...]
@@ -99,12 +119,15 @@ def answer_choice(bank: Bank, question: Question, answer: Answer | None) -> Choi
     return next((c for c in bank.choices_for(question) if c.id == answer.choice), None)
 
 
-def level_for(bank: Bank, score: float, *, blocked: bool) -> tuple[Level, bool]:
-    """The level a score reaches, and whether blockers held it below the top."""
+def level_for(bank: Bank, score: float, caps: Iterable[str] = ()) -> tuple[Level, bool]:
+    """The level a score reaches, held at the lowest of CAPS (level ids); and whether a cap held
+    it below what the score reaches."""
     reached = [level for level in bank.levels if score >= level.min] or [bank.levels[0]]
     level = reached[-1]
-    if blocked and level is bank.levels[-1] and len(bank.levels) > 1:
-        return bank.levels[-2], True
+    order = [each.id for each in bank.levels]
+    lowest = min((order.index(cap) for cap in caps if cap in order), default=len(order))
+    if lowest < order.index(level.id):
+        return bank.levels[lowest], True
     return level, False
 
 
@@ -114,58 +137,166 @@ def _status(bank: Bank, level: Level) -> Status:
     return "green" if level is bank.levels[-1] else "amber"
 
 
-def _points(choice: Choice | None) -> float:
-    """What an answer earns out of 100: nothing while unanswered."""
-    return choice.score if choice is not None and choice.score is not None else 0.0
+def context_options(bank: Bank, context: Mapping[str, Sequence[str]]) -> frozenset[str]:
+    """The context options that hold for a pilot: those chosen, and every option of a context
+    question not answered yet (caution: no question drops out on a guess)."""
+    options: set[str] = set()
+    for facet in bank.contexts:
+        chosen = context.get(facet.id)
+        options.update(chosen if chosen else (option.id for option in facet.options))
+    return frozenset(options)
 
 
-def _blocker_reason(choice: Choice | None) -> str:
+def asked(bank: Bank, context: Mapping[str, Sequence[str]]) -> list[tuple[Section, list[Question]]]:
+    """Each section with the questions that apply to a pilot of this context, in bank order."""
+    options = context_options(bank, context)
+    return [
+        (section, [question for question in section.questions if applies(question, options)])
+        for section in bank.sections
+    ]
+
+
+def applies(question: Question, options: frozenset[str]) -> bool:
+    return not question.applies_when or any(o in options for o in question.applies_when)
+
+
+def is_critical(question: Question, options: frozenset[str]) -> bool:
+    return question.critical or any(o in options for o in question.critical_when)
+
+
+def default_cap(bank: Bank, choice: Choice) -> str:
+    """The cap of a choice that names none: the second level for an answer that is not in
+    place or not known, the level below the top for a partial one."""
+    second, below_top = bank.levels[min(1, len(bank.levels) - 1)], bank.levels[-2]
+    if choice.unknown or not choice.score:
+        return second.id
+    return below_top.id
+
+
+def unanswered_cap(bank: Bank) -> str:
+    """The cap of a critical question nobody answered: the rule's, or the second level."""
+    return bank.rules.unanswered_cap or bank.levels[min(1, len(bank.levels) - 1)].id
+
+
+def not_applicable_cap(bank: Bank) -> str:
+    """The cap of a critical question answered not applicable where it applies."""
+    return bank.rules.not_applicable_cap or bank.levels[min(1, len(bank.levels) - 1)].id
+
+
+def needs_text(fields: Iterable[str]) -> str:
+    """What an answer needs, in words: "an owner and a due date"."""
+    return " and ".join(FIELD_NAMES.get(field, field) for field in fields)
+
+
+def lacking_text(fields: Iterable[str]) -> str:
+    """What an answer lacks, in words: "no owner and no due date"."""
+    return " and ".join(LACKING.get(field, f"no {field}") for field in fields)
+
+
+@dataclass(frozen=True)
+class Judged:
+    """How one applicable question counts: its points (None: left out of the score), and the
+    cap and reason when it is a blocker."""
+
+    choice: Choice | None
+    points: float | None
+    cap: str | None
+    reason: str
+    missing: tuple[str, ...]
+    """The fields the answer lacks to count as its choice ("owner", "due"), if any."""
+
+
+def judge(bank: Bank, question: Question, answer: Answer | None, *, critical: bool) -> Judged:
+    """The one place that decides what an answer to an applicable question is worth."""
+    choice = answer_choice(bank, question, answer)
     if choice is None:
-        return "critical and unanswered"
-    if choice.unknown:
-        return "critical and nobody knows whether it is in place"
-    return f"critical and answered {choice.label!r}"
+        cap = unanswered_cap(bank)
+        return Judged(None, 0.0, cap if critical else None, "critical and unanswered", ())
+    if choice.not_applicable:
+        if not critical:
+            return Judged(choice, None, None, "", ())
+        reason = answer.reason if answer is not None else ""
+        return Judged(
+            choice,
+            0.0,
+            not_applicable_cap(bank),
+            f"critical, and it applies to this pilot; answered not applicable ({reason!r})",
+            (),
+        )
+    missing = tuple(field for field in choice.needs if not _filled(answer, field))
+    if missing:
+        cap = unanswered_cap(bank)
+        return Judged(
+            choice,
+            0.0,
+            cap if critical else None,
+            f"critical and answered {choice.label!r} with {lacking_text(missing)}: it counts "
+            "as not in place",
+            missing,
+        )
+    points = choice.score or 0.0
+    if not critical or points >= FULL_SCORE:
+        return Judged(choice, points, None, "", ())
+    reason = (
+        "critical and nobody knows whether it is in place"
+        if choice.unknown
+        else f"critical and answered {choice.label!r}"
+    )
+    return Judged(choice, points, choice.critical_cap or default_cap(bank, choice), reason, ())
+
+
+FIELD_NAMES: Final = {"owner": "an owner", "due": "a due date"}
+LACKING: Final = {"owner": "no owner", "due": "no due date"}
+
+
+def _filled(answer: Answer | None, field: str) -> bool:
+    return answer is not None and bool(getattr(answer, field))
 
 
 def score_section(
-    bank: Bank, section: Section, answers: dict[str, Answer]
+    bank: Bank, section: Section, answers: Mapping[str, Answer], options: frozenset[str]
 ) -> tuple[SectionScore, list[Blocker]]:
     earned = possible = 0.0
-    answered = unknown = not_applicable = 0
+    answered = unknown = not_applicable = total = 0
     blockers: list[Blocker] = []
     for question in section.questions:
-        choice = answer_choice(bank, question, answers.get(question.id))
-        if choice is not None:
-            answered += 1
-            unknown += choice.unknown
-        if choice is not None and choice.not_applicable:
-            not_applicable += 1
+        if not applies(question, options):
             continue
-        points = _points(choice)
-        possible += question.weight
-        earned += question.weight * points
-        if question.critical and points < FULL_SCORE:
+        total += 1
+        judged = judge(
+            bank, question, answers.get(question.id), critical=is_critical(question, options)
+        )
+        if judged.choice is not None:
+            answered += 1
+            unknown += judged.choice.unknown
+            not_applicable += judged.choice.not_applicable
+        if judged.cap is not None:
             blockers.append(
                 Blocker(
                     question=question.id,
                     section=section.id,
                     title=question.title,
-                    reason=_blocker_reason(choice),
+                    reason=judged.reason,
+                    cap=judged.cap,
                 )
             )
+        if judged.points is None:
+            continue
+        possible += question.weight
+        earned += question.weight * judged.points
     score = earned / possible if possible else None
     if score is None:
         # Nothing in the section applies, so nothing in it stands in the way.
         level = bank.levels[-1]
     else:
-        level, _ = level_for(bank, score, blocked=bool(blockers))
+        level, _ = level_for(bank, score, (blocker.cap for blocker in blockers))
     result = SectionScore(
         id=section.id,
         title=section.title,
         label=section.label,
         score=score,
         answered=answered,
-        total=len(section.questions),
+        total=total,
         unknown=unknown,
         not_applicable=not_applicable,
         blockers=len(blockers),
@@ -176,17 +307,19 @@ def score_section(
 
 
 def score(bank: Bank, assessment: Assessment) -> Scorecard:
+    options = context_options(bank, assessment.context)
     sections: list[SectionScore] = []
     blockers: list[Blocker] = []
     for section in bank.sections:
-        result, section_blockers = score_section(bank, section, assessment.answers)
+        result, section_blockers = score_section(bank, section, assessment.answers, options)
         sections.append(result)
         blockers += section_blockers
     scored = [s for s in sections if s.score is not None]
     weakest = min(scored, key=lambda s: s.score or 0.0) if scored else None
     headline = (weakest.score or 0.0) if weakest is not None else 0.0
     average = sum(s.score or 0.0 for s in scored) / len(scored) if scored else 0.0
-    level, capped = level_for(bank, headline, blocked=bool(blockers))
+    reached, _ = level_for(bank, headline)
+    level, capped = level_for(bank, headline, (blocker.cap for blocker in blockers))
     answered = sum(s.answered for s in sections)
     total = sum(s.total for s in sections)
     return Scorecard(
@@ -201,6 +334,10 @@ def score(bank: Bank, assessment: Assessment) -> Scorecard:
         unknown=sum(s.unknown for s in sections),
         weakest=weakest.id if weakest is not None else None,
         capped=capped,
+        reached=reached.id,
+        assumed=tuple(
+            facet.title for facet in bank.contexts if not assessment.context.get(facet.id)
+        ),
         sections=tuple(sections),
         blockers=tuple(blockers),
         orphaned=tuple(orphaned_answers(assessment, bank)),
@@ -208,35 +345,43 @@ def score(bank: Bank, assessment: Assessment) -> Scorecard:
 
 
 def action_plan(bank: Bank, assessment: Assessment) -> list[ActionItem]:
-    """Every gap, blockers first, then by weight times gap, then in bank order."""
-    items: list[tuple[int, ActionItem]] = []
-    for order, (section, question) in enumerate(bank.iter_questions()):
+    """Every gap among the questions that apply: blockers first (those holding the level lowest
+    first), then by weight times gap, then in bank order."""
+    options = context_options(bank, assessment.context)
+    order = [level.id for level in bank.levels]
+    items: list[tuple[tuple[int, float, int], ActionItem]] = []
+    for position, (section, question) in enumerate(bank.iter_questions()):
+        if not applies(question, options):
+            continue
         answer = assessment.answers.get(question.id)
-        choice = answer_choice(bank, question, answer)
-        if choice is not None and choice.not_applicable:
+        judged = judge(bank, question, answer, critical=is_critical(question, options))
+        if judged.points is None or (judged.points >= FULL_SCORE and judged.cap is None):
             continue
-        points = _points(choice)
-        if points >= FULL_SCORE:
-            continue
-        gap = FULL_SCORE - points
+        gap = FULL_SCORE - judged.points
+        priority = question.weight * gap / FULL_SCORE
+        label = judged.choice.label if judged.choice is not None else "Unanswered"
+        if judged.missing:
+            label = f"{label} ({lacking_text(judged.missing)}: counts as not in place)"
+        blocker = judged.cap is not None
+        rank = order.index(judged.cap) if judged.cap is not None else len(order)
         items.append(
             (
-                order,
+                (rank, -priority, position),
                 ActionItem(
                     question=question.id,
                     section=section.id,
                     title=question.title,
                     text=question.text,
                     fix=question.fix,
-                    answer=choice.label if choice is not None else "Unanswered",
+                    answer=label,
                     gap=gap,
-                    priority=question.weight * gap / FULL_SCORE,
-                    blocker=question.critical,
-                    unknown=choice is not None and choice.unknown,
+                    priority=priority,
+                    blocker=blocker,
+                    unknown=judged.choice is not None and judged.choice.unknown,
                     owner=answer.owner if answer is not None else "",
                     due=answer.due.isoformat() if answer is not None and answer.due else "",
                 ),
             )
         )
-    items.sort(key=lambda pair: (not pair[1].blocker, -pair[1].priority, pair[0]))
+    items.sort(key=lambda pair: pair[0])
     return [item for _, item in items]

@@ -158,10 +158,11 @@ class PilotApp(App[None]):
         self.push_screen(InterviewScreen(self.session, position))
 
     def new_assessment(self) -> None:
-        from pilot_tui.ui.screens.dialogs import SetupForm
+        """The short form, then (for a bank with contexts) what kind of pilot it is."""
+        from pilot_tui.ui.screens.dialogs import ContextForm, SetupForm
 
-        def create(setup: Setup | None) -> None:
-            if setup is None:
+        def create(setup: Setup, context: dict[str, list[str]] | None) -> None:
+            if context is None:
                 return
             try:
                 assessment = new_assessment(
@@ -171,6 +172,7 @@ class PilotApp(App[None]):
                     facilitator=setup.facilitator,
                     stage=setup.stage,
                     respondent=setup.respondent,
+                    context=context,
                     now=now_utc(),
                 )
                 name = self.store.create(assessment)
@@ -179,7 +181,18 @@ class PilotApp(App[None]):
                 return
             self.open_assessment(name, self.store.path_for(name), assessment)
 
-        self.push_screen(SetupForm(), callback=create)
+        def set_up(setup: Setup | None) -> None:
+            if setup is None:
+                return
+            if not self.store.bank.contexts:
+                create(setup, {})
+                return
+            self.push_screen(
+                ContextForm(self.store.bank.contexts, {}, title="What kind of pilot is it?"),
+                callback=lambda context: create(setup, context),
+            )
+
+        self.push_screen(SetupForm(), callback=set_up)
 
     def export_assessment(self, name: str) -> None:
         """Ask where to write NAME's TOML; a file there is replaced only once the user says so."""
@@ -332,7 +345,7 @@ class PilotApp(App[None]):
         from pilot_tui.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.store.bank))
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
@@ -375,11 +388,14 @@ class PilotApp(App[None]):
                 lambda: self._export_current(name),
             )
         for index, section in enumerate(session.bank.sections):
+            first = session.first_open_question(index)
+            if first is None:
+                continue  # none of its questions applies to this pilot
             yield SystemCommand(
                 # Numbered, so the palette (which sorts by title) lists them in bank order.
                 f"Jump to section {index + 1}: {section.title}",
                 section.summary or "First open question of this root cause",
-                _jump(screen, session.first_open_question(index)),
+                _jump(screen, first),
             )
         for position in session.positions():
             question = session.question(position)

@@ -36,6 +36,7 @@ SAVE_CEILING: Final = 1.5
 milliseconds, so typed text is on disk within two seconds."""
 RETRY_DELAY: Final = 3.0
 """Seconds between attempts after a failure that may pass."""
+MIN_WAIT: Final = 0.01
 
 
 class Autosave:
@@ -81,7 +82,9 @@ class Autosave:
     def _start_timer(self, wait: float) -> None:
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self._app.set_timer(wait, self._fire)
+        # Never a timer of 0 seconds: Textual's timer divides by its interval and such a timer
+        # never fires (the save would wait for ever while the person types on).
+        self._timer = self._app.set_timer(max(wait, MIN_WAIT), self._fire)
 
     def _stop_timer(self) -> None:
         if self._timer is not None:
@@ -90,6 +93,8 @@ class Autosave:
 
     def _fire(self) -> None:
         self._timer = None
+        # What changes from now on waits a new spell: it is not in the snapshot being written.
+        self._pending_since = None
         self._app.run_worker(self._save_in_thread, thread=True, exit_on_error=False, group="save")
 
     def _save_in_thread(self) -> None:

@@ -15,11 +15,29 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from pilot_tui.core.assessment import Answer, Assessment, now_utc, with_answer
+from pilot_tui.core.assessment import Answer, Assessment, now_utc, with_answer, with_context
 from pilot_tui.core.bank import Bank, Question, Section
 from pilot_tui.core.merge import Disagreement, disagreements
-from pilot_tui.core.milestones import Change, add_milestone, diff_answers, sparkline, trends
-from pilot_tui.core.scoring import ActionItem, Scorecard, action_plan, score
+from pilot_tui.core.milestones import (
+    Change,
+    Replaced,
+    add_milestone,
+    diff_answers,
+    replaced_answers,
+    sparkline,
+    trends,
+)
+from pilot_tui.core.scoring import (
+    ActionItem,
+    Judged,
+    Scorecard,
+    action_plan,
+    asked,
+    context_options,
+    is_critical,
+    judge,
+    score,
+)
 from pilot_tui.store import SaveResult, Store, merge_assessments
 from pilot_tui.ui.widgets.scorecard import CardExtras
 
@@ -40,6 +58,8 @@ class Session:
         self.name = name
         """The name in the store, or None for a file opened from elsewhere."""
         self.assessment = assessment
+        self.view = asked(self.bank, assessment.context)
+        """Each section with the questions that apply to this pilot's context: what is asked."""
         self.card: Scorecard = score(self.bank, assessment)
         self.disputes: list[Disagreement] = disagreements(self.bank, assessment)
         """Where the participants differ; fixed while the app runs (participants only change
@@ -62,10 +82,31 @@ class Session:
         return self._revision != self._saved_revision
 
     def section(self, position: Position) -> Section:
-        return self.bank.sections[position.section]
+        return self.view[position.section][0]
+
+    def questions(self, section: int) -> list[Question]:
+        """The questions of a section that are asked (those that apply to the context)."""
+        return self.view[section][1]
 
     def question(self, position: Position) -> Question:
-        return self.section(position).questions[position.question]
+        return self.questions(position.section)[position.question]
+
+    def is_critical(self, question: Question) -> bool:
+        return is_critical(question, context_options(self.bank, self.assessment.context))
+
+    def judged(self, position: Position) -> Judged:
+        """How the answer on screen counts (the core's rules): its cap, what it lacks."""
+        question = self.question(position)
+        answer = self.assessment.answers.get(question.id)
+        return judge(self.bank, question, answer, critical=self.is_critical(question))
+
+    def replaced(self, question_id: str) -> list[Replaced]:
+        """Answers to retired questions that QUESTION_ID replaced: what the team said before."""
+        return [
+            item
+            for item in replaced_answers(self.bank, self.assessment.answers)
+            if any(new == question_id for new, _, _ in item.replaced_by)
+        ]
 
     def answer(self, position: Position) -> Answer:
         return self.assessment.answers.get(self.question(position).id) or Answer()
@@ -108,8 +149,8 @@ class Session:
     def positions(self) -> list[Position]:
         return [
             Position(s, q)
-            for s, section in enumerate(self.bank.sections)
-            for q in range(len(section.questions))
+            for s, (_, questions) in enumerate(self.view)
+            for q in range(len(questions))
         ]
 
     def position_of(self, question_id: str) -> Position | None:
@@ -118,14 +159,25 @@ class Session:
             None,
         )
 
-    def first_open_question(self, section: int) -> Position:
-        """The section's first unanswered question, or its first question when all are answered."""
-        questions = self.bank.sections[section].questions
+    def first_open_question(self, section: int) -> Position | None:
+        """The section's first unanswered question, its first question when all are answered,
+        or None when none of its questions applies to this pilot."""
+        questions = self.questions(section)
+        if not questions:
+            return None
         for index, question in enumerate(questions):
             answer = self.assessment.answers.get(question.id)
             if answer is None or answer.choice is None:
                 return Position(section, index)
         return Position(section, 0)
+
+    def first_position(self) -> Position:
+        """Where an interview opens: the first open question of the first section asked."""
+        for section in range(len(self.view)):
+            found = self.first_open_question(section)
+            if found is not None:
+                return found
+        raise ValueError("no question of this bank applies to this pilot")
 
     # ------------------------------------------------------------------ changing
 
@@ -146,6 +198,15 @@ class Session:
         """Snapshot the team's answers under LABEL (ValueError for an empty or used label)."""
         self.replace(add_milestone(self.assessment, label, now=now_utc()))
 
+    def set_context(self, context: dict[str, list[str]]) -> bool:
+        """Change the pilot's context (recorded in the file); False when nothing changed.
+        ValueError for a context the bank does not offer."""
+        updated = with_context(self.assessment, self.bank, context, now=now_utc())
+        if updated is self.assessment:
+            return False
+        self.replace(updated)
+        return True
+
     def _rescore(self) -> None:
         self.card = score(self.bank, self.assessment)
         # Only worth working out when there is something to show: it scores every milestone.
@@ -156,6 +217,7 @@ class Session:
     def replace(self, assessment: Assessment) -> None:
         """Take a whole new document (after a milestone, say) and rescore it."""
         self.assessment = assessment
+        self.view = asked(self.bank, assessment.context)
         self.extras = self._extras()
         self._rescore()
 
@@ -197,6 +259,7 @@ class Session:
                 return ""
             for snapshot, result in brought_back:
                 self.assessment = merge_assessments(snapshot, self.assessment, result.assessment)[0]
+            self.view = asked(self.bank, self.assessment.context)
             self.extras = self._extras()
             self._rescore()
             if self.assessment == self.base:

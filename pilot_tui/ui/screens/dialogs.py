@@ -1,4 +1,5 @@
-"""Small modal dialogs: a one-field prompt, a yes/no question, and the new-assessment form."""
+"""Small modal dialogs: a one-field prompt, a yes/no question, the new-assessment form, and the
+pilot's context."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, SelectionList, Static
 
+from pilot_tui.core.bank import ContextFacet
 from pilot_tui.core.limits import MAX_LINE, MAX_TITLE
 
 
@@ -162,6 +164,85 @@ class SetupForm(ModalScreen[Setup | None]):
                 respondent=self._value("respondent"),
             )
         )
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+CONTEXT_HINT = (
+    "Space ticks an option. Questions that do not apply are left out; a question left "
+    "unanswered counts every option."
+)
+
+
+class ContextForm(ModalScreen[dict[str, list[str]] | None]):
+    """What the pilot is, by the bank's context questions: which questions apply depends on it.
+
+    Dismissed with the chosen context (a question left without a choice is left out: every one
+    of its options then counts), or None when cancelled.
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without changing anything")]
+
+    def __init__(
+        self, facets: tuple[ContextFacet, ...], context: dict[str, list[str]], *, title: str
+    ) -> None:
+        super().__init__()
+        self._facets = facets
+        self._chosen = context
+        self._title = title
+        self._descriptions = {
+            option.id: option.description for facet in facets for option in facet.options
+        }
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog context-dialog"):
+            yield Static(Content(self._title), classes="dialog-title")
+            for facet in self._facets:
+                chosen = self._chosen.get(facet.id, [])
+                how = "choose one or more" if facet.multiple else "choose one"
+                yield Label(Content.assemble((facet.question, "bold"), (f"  ({how})", "dim")))
+                yield SelectionList[str](
+                    *((Content(o.label), o.id, o.id in chosen) for o in facet.options),
+                    id=f"context-{facet.id}",
+                    classes="context-options",
+                )
+            yield Static(Content(CONTEXT_HINT), id="context-description", classes="dialog-hint")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query(SelectionList).first().focus()
+
+    @on(SelectionList.SelectionHighlighted)
+    def _describe(self, event: SelectionList.SelectionHighlighted[str]) -> None:
+        if not event.selection_list.has_focus:
+            return  # (each list highlights its first option when it is mounted)
+        description = self._descriptions.get(event.selection.value, "") or CONTEXT_HINT
+        self.query_one("#context-description", Static).update(Content(description))
+
+    @on(SelectionList.SelectionToggled)
+    def _one_where_one(self, event: SelectionList.SelectionToggled[str]) -> None:
+        # A question with one answer keeps only the option just ticked.
+        facet = next(f for f in self._facets if f"context-{f.id}" == event.selection_list.id)
+        value = event.selection.value
+        if not facet.multiple and value in event.selection_list.selected:
+            for other in list(event.selection_list.selected):
+                if other != value:
+                    event.selection_list.deselect(other)
+
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        context: dict[str, list[str]] = {}
+        for facet in self._facets:
+            chosen = self.query_one(f"#context-{facet.id}", SelectionList).selected
+            if chosen:
+                # In the bank's order, whatever order they were ticked in.
+                order = [option.id for option in facet.options]
+                context[facet.id] = sorted(map(str, chosen), key=order.index)
+        self.dismiss(context)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -11,6 +11,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from pilot_tui.core.bank import Bank
+from pilot_tui.core.render import rules_lines
+
 Parts = list[str | tuple[str, str]]
 
 
@@ -41,6 +44,10 @@ class HelpScreen(ModalScreen[None]):
     AUTO_FOCUS = "#help-scroll"
     BINDINGS = [Binding("escape,question_mark,f1,q", "dismiss", "Close", tooltip="Close help")]
 
+    def __init__(self, bank: Bank) -> None:
+        super().__init__()
+        self._bank = bank
+
     def compose(self) -> ComposeResult:
         from pilot_tui.ui.app import PilotApp
         from pilot_tui.ui.screens.home import HomeScreen
@@ -64,6 +71,10 @@ class HelpScreen(ModalScreen[None]):
             "  Tab moves to notes, owner, due date and evidence; Escape leaves a field.\n"
             "  A click in the section list jumps to that root cause.\n"
             "  Every change is saved as you go; the top right corner says when.\n",
+            "\n",
+            ("How the verdict is worked out", "bold underline"),
+            "\n",
+            *(f"  {line}\n" for line in rules_lines(self._bank)),
         ]
         with Vertical(classes="dialog help"), VerticalScroll(id="help-scroll"):
             yield Static(Content.assemble(*parts), id="help-text")

@@ -221,8 +221,8 @@ class HomeScreen(Screen[None]):
             detail.update(
                 Content.assemble(
                     (f"{shown(entry.path.name)} cannot be read: ", "bold $text-error"),
-                    printable(entry.error or ""),
-                    ("  It is left exactly as it is; fix or move the file.", "dim"),
+                    printable(entry.error or "").rstrip("."),
+                    (". It is left exactly as it is; fix or move the file.", "dim"),
                 )
             )
         else:
@@ -321,7 +321,21 @@ class HomeScreen(Screen[None]):
         entry = self._selected()
         if entry is None:
             return
+        store = self.pilot_app.store
         label = entry.assessment.meta.title if entry.assessment else f"{entry.name}.toml"
+        try:
+            link = store.deletes_a_link(entry.name)
+        except StoreError as error:
+            self.notify(str(error), severity="error", timeout=8)
+            return
+        if link:
+            question = (
+                f"Remove the link {printable(entry.path.name)}? The file it points to stays "
+                "where it is."
+            )
+        else:
+            question = f"Delete {printable(repr(label))}? A backup copy is kept in "
+            question += f"{shown(store.root / BACKUP_DIR)}."
 
         def done(yes: bool | None) -> None:
             if not yes:
@@ -341,13 +355,7 @@ class HomeScreen(Screen[None]):
             self.reload()
 
         self.app.push_screen(
-            Confirm(
-                "Delete assessment?",
-                f"Delete {label!r}? A backup copy is kept in "
-                f"{self.pilot_app.store.root / BACKUP_DIR}.",
-                yes="Delete",
-                no="Keep",
-            ),
+            Confirm("Delete assessment?", question, yes="Delete", no="Keep"),
             callback=done,
         )
 

@@ -7,7 +7,6 @@ action, so the new numbers are drawn in the same frame as the keystroke.
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -19,10 +18,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from pilot_tui.core.assessment import Answer
+from pilot_tui.core.assessment import Answer, edit_answer
 from pilot_tui.core.bank import Choice, Question
-from pilot_tui.core.records import InvalidData, check
-from pilot_tui.core.scoring import answer_choice
+from pilot_tui.core.scoring import answer_choice, needs_text
 from pilot_tui.ui.session import Position, Session
 from pilot_tui.ui.widgets.choice_list import ChoiceList
 from pilot_tui.ui.widgets.scorecard import (
@@ -45,7 +43,7 @@ def _choice_bindings() -> list[Binding]:
             f"choose({n})",
             "Answer",
             show=n == 1,
-            key_display="1-5",
+            key_display="1-6",
             tooltip="Pick the answer with that number",
             id=f"interview.choose-{n}",
         )
@@ -101,6 +99,14 @@ class InterviewScreen(Screen[None]):
             tooltip="Save a named snapshot of the answers, to compare progress later",
             id="interview.milestone",
         ),
+        Binding(
+            "c",
+            "context",
+            "Context",
+            show=False,
+            tooltip="What kind of pilot this is: decides which questions are asked",
+            id="interview.context",
+        ),
         Binding("ctrl+s", "save", "Save", show=False, tooltip="Save now", id="interview.save"),
         Binding(
             "escape",
@@ -121,7 +127,7 @@ class InterviewScreen(Screen[None]):
             classes=next(name for edge, name in reversed(breakpoints) if width >= edge)
         )
         self.session = session
-        self.position = position or session.first_open_question(0)
+        self.position = position or session.first_position()
         self._form_error = ""
         self._form: AnswerForm | None = None
 
@@ -139,10 +145,11 @@ class InterviewScreen(Screen[None]):
             with VerticalScroll(id="question-pane"):
                 yield SummaryLine(summary_line(session.card, session.extras), id="summary-line")
                 yield Static(self._position_line(), id="position")
-                yield Static(_title_content(question), id="question-title")
+                yield Static(self._title(question), id="question-title")
                 yield Static(Content(question.text), id="question-text")
                 yield Static(_why_content(question), id="question-why")
                 yield ChoiceList(*self._choices(), id="choices")
+                yield Static(self._answer_note(), id="answer-note")
                 yield Static(self._team_answers(), id="team-answers")
                 yield Static(_fix_content(question), id="question-fix")
                 # The answer's fields are mounted just after the first frame (see on_mount).
@@ -154,6 +161,7 @@ class InterviewScreen(Screen[None]):
     def on_mount(self) -> None:
         # Who answered what is only there when several people's answers were merged.
         self.query_one("#team-answers").display = bool(self.session.assessment.participants)
+        self._show_answer_note()
         self._show_reason_field()
         self.query_one(ChoiceList).focus(scroll_visible=False)
         self.sub_title = self.session.section(self.position).title
@@ -198,9 +206,13 @@ class InterviewScreen(Screen[None]):
             ]
         return Content.assemble(*parts)
 
+    def _offered(self) -> tuple[Choice, ...]:
+        """The choices a person picks from for the question on screen (retired ones left out)."""
+        return self.session.bank.offered_choices(self.session.question(self.position))
+
     def _choices(self) -> tuple[list[str], int | None]:
         """The question's choice labels, and the index of the one answered (None if none)."""
-        choices = self.session.bank.choices_for(self.session.question(self.position))
+        choices = self._offered()
         chosen = self.session.answer(self.position).choice
         ids = [choice.id for choice in choices]
         return [choice.label for choice in choices], ids.index(chosen) if chosen in ids else None
@@ -213,11 +225,12 @@ class InterviewScreen(Screen[None]):
         question = self.session.question(position)
         answer = self.session.answer(position)
         self.query_one("#position", Static).update(self._position_line())
-        self.query_one("#question-title", Static).update(_title_content(question))
+        self.query_one("#question-title", Static).update(self._title(question))
         self.query_one("#question-text", Static).update(Content(question.text))
         self.query_one("#question-why", Static).update(_why_content(question))
         self.query_one("#question-fix", Static).update(_fix_content(question))
         self.query_one("#team-answers", Static).update(self._team_answers())
+        self._show_answer_note()
         choice_list = self.query_one(ChoiceList)
         choice_list.show(*self._choices())
         if self.focused is None:
@@ -232,11 +245,19 @@ class InterviewScreen(Screen[None]):
         self.call_after_refresh(pane.scroll_home, animate=False)
         self.sub_title = self.session.section(position).title
 
+    def _title(self, question: Question) -> Content:
+        # Critical for this pilot: some questions are critical only in some contexts.
+        return Content.assemble(
+            (question.title, "$text-accent"),
+            ("  CRITICAL", "bold $text-error") if self.session.is_critical(question) else "",
+        )
+
     def _position_line(self) -> Content:
         session = self.session
         section = session.section(self.position)
         marks: list[str | tuple[str, str]] = []
-        for index, question in enumerate(section.questions):
+        questions = session.questions(self.position.section)
+        for index, question in enumerate(questions):
             choice = answer_choice(
                 session.bank, question, session.assessment.answers.get(question.id)
             )
@@ -246,7 +267,7 @@ class InterviewScreen(Screen[None]):
         return Content.assemble(
             (f"{self.position.section + 1}. {section.label}", "bold $text-accent"),
             ("  ·  ", "dim"),
-            f"question {self.position.question + 1} of {len(section.questions)} ",
+            f"question {self.position.question + 1} of {len(questions)} ",
             *marks,
         )
 
@@ -279,6 +300,48 @@ class InterviewScreen(Screen[None]):
     def _refresh_progress(self) -> None:
         self.query_one(SectionList).show(self.session.card, self.position.section)
         self.query_one("#position", Static).update(self._position_line(), layout=False)
+        self._show_answer_note()
+
+    def _answer_note(self) -> Content:
+        """What the rules make of the answer on screen, when it is not what it seems (a plan
+        without an owner, not applicable on a critical question, an answer on an earlier
+        scale), and what the team said to the question this one replaced."""
+        session = self.session
+        judged = session.judged(self.position)
+        parts: list[str | tuple[str, str]] = []
+        if judged.choice is not None and judged.choice.retired:
+            parts += [
+                ("Answered on an earlier scale: ", "bold $text-warning"),
+                judged.choice.label,
+                ". It counts as a plan until you choose again.",
+            ]
+        elif judged.missing:
+            needed = needs_text(judged.missing)
+            parts += [
+                (f"Counts as not in place until it has {needed}", "bold $text-warning"),
+                " (Tab to the owner and due date).",
+            ]
+        elif judged.choice is not None and judged.choice.not_applicable and judged.cap:
+            parts += [
+                ("Still a blocker: ", "bold $text-error"),
+                "this question is critical for this pilot's context, so not applicable does "
+                "not take it out.",
+            ]
+        for item in session.replaced(session.question(self.position).id):
+            parts += [
+                "\n" if parts else "",
+                (f"Before (bank {item.version}): ", "dim"),
+                f"{item.text} ",
+                (item.answer, "bold"),
+                (f". {item.change}", "dim"),
+            ]
+        return Content.assemble(*parts)
+
+    def _show_answer_note(self) -> None:
+        note = self._answer_note()
+        widget = self.query_one("#answer-note", Static)
+        widget.update(note)
+        widget.display = bool(note.plain)
 
     # ------------------------------------------------------------------ answering
 
@@ -304,30 +367,44 @@ class InterviewScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "choose":
-            count = len(self.session.bank.choices_for(self.session.question(self.position)))
+            count = len(self._offered())
             return isinstance(parameters[0], int) and parameters[0] <= count
         return True
 
     def action_choose(self, number: int) -> None:
-        choices = self.session.bank.choices_for(self.session.question(self.position))
+        choices = self._offered()
         if not 1 <= number <= len(choices):
             return
         self._pick(choices[number - 1])
 
-    def _pick(self, choice: Choice) -> None:
-        answer = self._form_answer()
-        if choice.not_applicable and not answer.reason.strip():
+    def _pick(self, choice: Choice, reason: str | None = None) -> None:
+        current = self._form_answer()
+        if choice.not_applicable and not (reason or current.reason).strip():
             self._ask_reason(choice)
             return
-        reason = answer.reason if choice.not_applicable else ""
-        self._record(replace(answer, choice=choice.id, reason=reason))
+        fields = {} if reason is None else {"reason": reason}
+        try:
+            answer = edit_answer(
+                self.session.bank,
+                self.session.question(self.position).id,
+                current,
+                choice=choice.id,
+                **fields,
+            )
+        except ValueError as error:
+            self.notify(f"Not recorded: {error}", severity="error", timeout=8)
+            self._press(current.choice)
+            return
+        self._record(answer)
+        if self._form is not None and (answer.owner, answer.due) != (current.owner, current.due):
+            # Not applicable took the owner and due date away: the form shows what is kept.
+            self._form.load(answer)
         # The choices follow a frame later, like the progress marks (see _record).
         self.call_after_refresh(self._press, choice.id)
 
     def _press(self, choice_id: str | None) -> None:
         """Mark the recorded choice (after a key, or a cancelled prompt)."""
-        choices = self.session.bank.choices_for(self.session.question(self.position))
-        ids = [choice.id for choice in choices]
+        ids = [choice.id for choice in self._offered()]
         self.query_one(ChoiceList).select(ids.index(choice_id) if choice_id in ids else None)
 
     def _ask_reason(self, choice: Choice) -> None:
@@ -339,17 +416,9 @@ class InterviewScreen(Screen[None]):
             if reason is None or position != self.position:
                 self._press(self.session.answer(self.position).choice)
                 return
-            answer = replace(self._form_answer(), choice=choice.id, reason=reason)
-            try:
-                check(answer)
-            except InvalidData as error:
-                self.notify(f"Not recorded: {error}", severity="error", timeout=8)
-                self._press(self.session.answer(self.position).choice)
-                return
-            self._record(answer)
+            self._pick(choice, reason)
             if self._form is not None:
-                self._form.query_one("#reason", Input).value = reason
-            self._press(choice.id)
+                self._form.load(self.session.answer(self.position))
 
         self.app.push_screen(
             TextPrompt(
@@ -362,7 +431,7 @@ class InterviewScreen(Screen[None]):
 
     @on(ChoiceList.Picked)
     def _choice_picked(self, event: ChoiceList.Picked) -> None:
-        choices = self.session.bank.choices_for(self.session.question(self.position))
+        choices = self._offered()
         if not 0 <= event.index < len(choices):
             return
         if choices[event.index].id != self.session.answer(self.position).choice:
@@ -370,7 +439,9 @@ class InterviewScreen(Screen[None]):
 
     def _form_answer(self) -> Answer:
         """The answer as the form shows it now; fields that are not valid keep their old value."""
-        current = self.session.answer(self.position)
+        session = self.session
+        question = session.question(self.position)
+        current = session.answer(self.position)
         form = self._form
         if form is None:
             return current
@@ -384,33 +455,25 @@ class InterviewScreen(Screen[None]):
                 due = date.fromisoformat(due_text)
             except ValueError:
                 error = f"Due date {due_text!r} is not a date (YYYY-MM-DD), so it is not saved."
-        reason = form.field("reason")
-        choice = answer_choice(self.session.bank, self.session.question(self.position), current)
-        not_applicable = choice is not None and choice.not_applicable
-        if not_applicable and not reason:
-            error = "Not applicable needs a reason; the last one is kept."
-            reason = current.reason
-        values: dict[str, Any] = {
-            "choice": current.choice,
-            "notes": form.field("notes"),
-            "owner": form.field("owner"),
-            "due": due,
-            "evidence": form.field("evidence"),
-            # A reason belongs to a not-applicable answer only.
-            "reason": reason if not_applicable else "",
-        }
-        answer = replace(current, **values)
+        choice = answer_choice(session.bank, question, current)
+        fields: dict[str, Any] = {"notes": form.field("notes"), "evidence": form.field("evidence")}
+        if choice is not None and choice.not_applicable:
+            # Not applicable has a reason, and no owner or due date (their fields are hidden).
+            fields["reason"] = form.field("reason")
+            if not fields["reason"]:
+                error = "Not applicable needs a reason; the last one is kept."
+                fields["reason"] = current.reason
+        else:
+            fields.update(owner=form.field("owner"), due=due)
         try:
-            check(answer)
-        except InvalidData as problem:
+            answer = edit_answer(session.bank, question.id, current, **fields)
+        except ValueError as problem:
             error = f"Not saved: {problem}"
             # Each field that is valid on its own is still kept.
             answer = current
-            for key, value in values.items():
-                with suppress(InvalidData):
-                    candidate = replace(answer, **{key: value})
-                    check(candidate)
-                    answer = candidate
+            for key, value in fields.items():
+                with suppress(ValueError):
+                    answer = edit_answer(session.bank, question.id, answer, **{key: value})
         self._show_form_error(error)
         return answer
 
@@ -449,8 +512,13 @@ class InterviewScreen(Screen[None]):
 
     async def action_section(self, step: int) -> None:
         target = self.position.section + step
-        if 0 <= target < len(self.session.bank.sections):
-            await self.go_to(self.session.first_open_question(target))
+        # Past any section none of whose questions applies to this pilot.
+        while 0 <= target < len(self.session.view):
+            found = self.session.first_open_question(target)
+            if found is not None:
+                await self.go_to(found)
+                return
+            target += step
 
     async def go_to(self, position: Position) -> None:
         self.commit()
@@ -459,8 +527,9 @@ class InterviewScreen(Screen[None]):
 
     @on(SectionList.Picked)
     async def _section_picked(self, event: SectionList.Picked) -> None:
-        if event.index != self.position.section:
-            await self.go_to(self.session.first_open_question(event.index))
+        found = self.session.first_open_question(event.index)
+        if event.index != self.position.section and found is not None:
+            await self.go_to(found)
 
     def action_back(self) -> None:
         focused = self.focused
@@ -507,6 +576,47 @@ class InterviewScreen(Screen[None]):
             callback=done,
         )
 
+    def action_context(self) -> None:
+        from pilot_tui.ui.screens.dialogs import ContextForm
+
+        session = self.session
+        if not session.bank.contexts:
+            self.notify("This bank has no context questions: every question applies.")
+            return
+        self.commit()
+
+        def done(context: dict[str, list[str]] | None) -> None:
+            if context is None:
+                return
+            question = session.question(self.position)
+            before = len(session.positions())
+            try:
+                changed = session.set_context(context)
+            except ValueError as problem:
+                self.notify(str(problem), severity="error", timeout=8)
+                return
+            if not changed:
+                return
+            self.call_later(self._show_new_context, question.id, before)
+
+        self.app.push_screen(
+            ContextForm(session.bank.contexts, session.assessment.context, title="Context"),
+            callback=done,
+        )
+
+    async def _show_new_context(self, question_id: str, before: int) -> None:
+        session = self.session
+        # The same question if it is still asked, else the first open one.
+        position = session.position_of(question_id) or session.first_position()
+        self._refresh_scores()
+        await self._show(position)
+        self._changed()
+        after = len(session.positions())
+        self.notify(
+            f"Context changed (the change is kept in the file): {after} questions apply now, "
+            f"{before} before."
+        )
+
     def action_save(self) -> None:
         from pilot_tui.ui.app import PilotApp
 
@@ -523,13 +633,6 @@ class InterviewScreen(Screen[None]):
     def show_save_status(self, text: Content) -> None:
         # The status has a fixed width, so changing it never moves anything else.
         self.query_one("#save-status", Static).update(text, layout=False)
-
-
-def _title_content(question: Question) -> Content:
-    return Content.assemble(
-        (question.title, "$text-accent"),
-        ("  CRITICAL", "bold $text-error") if question.critical else "",
-    )
 
 
 def _why_content(question: Question) -> Content:

@@ -10,7 +10,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from pilot_tui.core.assessment import Answer
-from pilot_tui.core.render import bar, percent, plural
+from pilot_tui.core.milestones import replaced_answers
+from pilot_tui.core.render import bar, context_lines, held_back, percent, plural
 from pilot_tui.core.scoring import ActionItem, Scorecard, answer_choice
 from pilot_tui.ui.session import Session
 from pilot_tui.ui.widgets.scorecard import LEVEL_STYLE, STATUS_LABEL, STATUS_STYLE
@@ -46,10 +47,11 @@ class SummaryScreen(Screen[None]):
     def _scorecard(self) -> Content:
         card: Scorecard = self.session.card
         weakest = next((s for s in card.sections if s.id == card.weakest), None)
+        held = held_back(self.session.bank, card)
         parts: Parts = [
             ("Readiness: ", "bold"),
             (card.level_title.upper(), LEVEL_STYLE),
-            (" (held back by blockers)" if card.capped else "", "$text-warning"),
+            (f" ({held})" if held else "", "$text-warning"),
             "\n",
             f"Score {card.score:.0f}/100 (the weakest section",
             f": {weakest.label})" if weakest else ")",
@@ -78,12 +80,22 @@ class SummaryScreen(Screen[None]):
         card = session.card
         parts: Parts = [("\nBlockers", "bold underline"), "\n"]
         if not card.blockers:
-            parts.append(("None: every critical question is fully met.\n", "$text-success"))
+            parts.append(
+                ("None: every critical question that applies is fully met.\n", "$text-success")
+            )
+        bank = session.bank
         for blocker in card.blockers:
-            parts += [("• ", "$text-error"), (blocker.title, "bold"), f": {blocker.reason}\n"]
+            level = bank.level(blocker.cap)
+            parts += [
+                ("• ", "$text-error"),
+                (blocker.title, "bold"),
+                f": {blocker.reason}",
+                (f"; holds it at {level.title if level else blocker.cap}\n", "dim"),
+            ]
         unknown = [
             question
-            for _, question in session.bank.iter_questions()
+            for _, questions in session.view
+            for question in questions
             if (
                 choice := answer_choice(
                     session.bank, question, session.assessment.answers.get(question.id)
@@ -97,12 +109,22 @@ class SummaryScreen(Screen[None]):
             parts.append(('Nobody answered "don\'t know".\n', "dim"))
         for question in unknown:
             parts += [("? ", "$text-warning"), question.title, ("  find out who knows\n", "dim")]
-        if card.orphaned:
+        replaced = replaced_answers(bank, session.assessment.answers)
+        if replaced:
+            parts += [("\nAnswers to questions of an earlier bank version", "bold underline")]
+            parts.append(("  kept; the questions that replaced them are asked now\n", "dim"))
+            for item in replaced:
+                now = "; ".join(f"{title}: {answer}" for _, title, answer in item.replaced_by)
+                parts += [f"  {item.title}: ", (item.answer, "bold"), (f"  now {now}\n", "dim")]
+        others = [qid for qid in card.orphaned if bank.retired_question(qid) is None]
+        if others:
+            parts += [("\nKept from another bank: ", "bold"), ", ".join(others), "\n"]
+        if card.assumed or session.assessment.context:
             parts += [
-                ("\nKept from another bank version: ", "bold"),
-                ", ".join(card.orphaned),
-                "\n",
+                ("\nContext", "bold underline"),
+                ("  (c in the interview changes it)\n", "dim"),
             ]
+            parts += [f"  {line}\n" for line in context_lines(bank, session.assessment.context)]
         return Content.assemble(*parts)
 
     def _team(self) -> Content:
