@@ -36,6 +36,7 @@ from pathlib import Path
 
 import pilot_tui
 from pilot_tui.core.assessment import new_assessment, now_utc
+from pilot_tui.core.scoring import score
 from pilot_tui.store import Store, load_bank
 
 HERE = Path(__file__).parent
@@ -155,22 +156,29 @@ class Run:
 
 
 def measure(
-    command: list[str], env: dict[str, str], ready: bytes, keys: int, saved: bytes = b""
+    command: list[str],
+    env: dict[str, str],
+    ready: bytes,
+    keys: int,
+    saved: bytes = b"",
+    blockers: tuple[int, int] = (8, 7),
 ) -> Run:
     """Start COMMAND, wait for READY on screen, then time answer keys (then wait for SAVED).
 
-    Both apps show "8 blockers" at the start; 1 turns it into "7 blockers" and 3 back, which in
-    pilot-tui is "met" and "not met" on the first (critical) question.
+    Both apps show the same number of blockers at the start; 1 takes one away and 3 brings it
+    back, which in pilot-tui is "met" and "planned" (without an owner: still a blocker) on the
+    first (critical) question.
     """
+    start, after_1 = (f"{count} blockers".encode() for count in blockers)
     terminal = Terminal.start(command, env)
     try:
         shown = terminal.wait_for(ready)
         first_frame = (shown - terminal.started) * 1000
-        terminal.wait_for(b"8 blockers")
+        terminal.wait_for(start)
         time.sleep(0.3)  # let start-up work settle before timing keys
         latencies: list[float] = []
         for index in range(keys):
-            key, expected = (b"1", b"7 blockers") if index % 2 == 0 else (b"3", b"8 blockers")
+            key, expected = (b"1", after_1) if index % 2 == 0 else (b"3", start)
             sent, offset = terminal.press(key)
             seen = terminal.wait_for(expected, since=offset)
             latencies.append((seen - sent) * 1000)
@@ -198,7 +206,15 @@ def main() -> int:
         # The file is written as the app writes it, into the same cache of validated files.
         os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
         name = prepare(data_dir)
-        yardstick = [sys.executable, str(HERE / "minimal_app.py")]
+        store = Store(data_dir, load_bank())
+        count = len(score(store.bank, store.load(name)).blockers)
+        blockers = (count, count - 1)
+        yardstick = [
+            sys.executable,
+            str(HERE / "minimal_app.py"),
+            "--blockers",
+            f"{count},{count - 1}",
+        ]
         # What each app shows when it is up, and (pilot-tui) once its answers are on disk.
         commands = {
             "minimal app": (yardstick, b"minimal app ready", b""),
@@ -211,12 +227,12 @@ def main() -> int:
         # One untimed run of each first, so all start from a warm file cache.
         for command, ready, saved in commands.values():
             assessment_file.write_bytes(original)
-            measure(command, env, ready, 2, saved)
+            measure(command, env, ready, 2, saved, blockers)
         runs: dict[str, list[Run]] = {label: [] for label in commands}
         for _ in range(args.runs):
             for label, (command, ready, saved) in commands.items():
                 assessment_file.write_bytes(original)
-                runs[label].append(measure(command, env, ready, args.keys, saved))
+                runs[label].append(measure(command, env, ready, args.keys, saved, blockers))
 
     def median_of(label: str, metric: str) -> float:
         if metric == "key_ms":
