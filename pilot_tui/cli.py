@@ -33,10 +33,17 @@ from pilot_tui.core.milestones import (
     Replaced,
     add_milestone,
     diff_answers,
-    milestone_answers,
+    milestone_named,
     replaced_answers,
 )
-from pilot_tui.core.render import context_text, plan_text, plural, rules_lines, scorecard_text
+from pilot_tui.core.render import (
+    context_lines,
+    context_text,
+    plan_text,
+    plural,
+    rules_lines,
+    scorecard_text,
+)
 from pilot_tui.core.scoring import (
     action_plan,
     answer_choice,
@@ -142,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OPTION",
         help="context options to set, e.g. llm-tools customers decisions (`pilot-tui bank "
         "show` lists them); each replaces the answer to its context question",
+    )
+    sub.add_argument(
+        "--reason",
+        help="why the context changes (needed to change it: it changes which questions count)",
     )
 
     sub = add("list", "list the assessments in the data folder")
@@ -355,9 +366,11 @@ def cmd_context(args: argparse.Namespace) -> int:
     if args.options:
         wanted = {**assessment.context, **_parse_context(bank, args.options)}
         try:
-            updated = with_context(assessment, bank, wanted, now=now_utc())
+            updated = with_context(
+                assessment, bank, wanted, reason=args.reason or "", now=now_utc()
+            )
         except ValueError as error:
-            raise UsageError(str(error)) from None
+            raise UsageError(str(error).replace("needs a reason", "needs --reason")) from None
         if updated is not assessment:
             result = store.save(args.name, updated, base=assessment)
             if result.conflicts:
@@ -477,6 +490,17 @@ def _scorecard_json(bank: Bank, assessment: Assessment) -> dict[str, Any]:
         "level_reached_by_score": card.reached,
         "context": {facet: list(options) for facet, options in assessment.context.items()},
         "context_not_chosen": list(card.assumed),
+        "context_changes": [
+            {
+                "at": change.at.isoformat(),
+                "before": {facet: list(o) for facet, o in change.before.items()},
+                "after": {facet: list(o) for facet, o in change.after.items()},
+                "reason": change.reason,
+            }
+            for change in assessment.context_changes
+        ],
+        "answers_not_counted_in_this_context": list(card.unasked),
+        "not_applicable": sum(s.not_applicable for s in card.sections),
         "sections": [
             {
                 "id": s.id,
@@ -522,7 +546,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(_scorecard_json(bank, assessment))
     else:
-        print(scorecard_text(bank, card, title=assessment.meta.title))
+        print(scorecard_text(bank, card, assessment))
     failures: list[str] = []
     if args.fail_under is not None and round(card.score, 1) < args.fail_under:
         failures.append(f"score {card.score:.1f} is below {args.fail_under:g}")
@@ -807,14 +831,13 @@ def cmd_diff(args: argparse.Namespace) -> int:
         )
     from_label = args.from_label if args.from_label is not None else assessment.milestones[-1].label
     try:
-        before = milestone_answers(assessment, from_label)
-        after = (
-            assessment.answers
-            if args.to_label is None
-            else milestone_answers(assessment, args.to_label)
-        )
+        start = milestone_named(assessment, from_label)
+        end = None if args.to_label is None else milestone_named(assessment, args.to_label)
     except ValueError as error:
         raise UsageError(str(error)) from None
+    before = dict(start.answers)
+    after = assessment.answers if end is None else dict(end.answers)
+    contexts = (start.context, assessment.context if end is None else end.context)
     bank = store.bank
     changes = diff_answers(bank, before, after)
     # Answers the earlier point gave to questions the bank has since retired (a new version of
@@ -827,11 +850,19 @@ def cmd_diff(args: argparse.Namespace) -> int:
                 "to": args.to_label,
                 "changes": [dataclasses.asdict(change) for change in changes],
                 "replaced": [dataclasses.asdict(item) for item in replaced],
+                "context": {"from": contexts[0], "to": contexts[1]},
             }
         )
     else:
         to_text = "now" if args.to_label is None else repr(args.to_label)
         text = _changes_text(changes, f"{from_label!r}", to_text)
+        if contexts[0] != contexts[1]:
+            # The questions that count changed with it: never a silent part of a diff.
+            text += (
+                f"\n\nThe context changed: {'; '.join(context_lines(bank, contexts[0]))} -> "
+                f"{'; '.join(context_lines(bank, contexts[1]))} (`pilot-tui context` gives "
+                "the reasons)"
+            )
         if replaced:
             text += "\n\n" + _replaced_text(replaced)
         print(text)

@@ -33,6 +33,7 @@ from pilot_tui.core.assessment import (
     ASSESSMENT_SCHEMA,
     ASSESSMENT_SCHEMA_VERSION,
     Assessment,
+    BankRef,
     Meta,
     check_against_bank,
     now_utc,
@@ -172,6 +173,19 @@ def _validate_bytes(raw: bytes, path: Path, bank: Bank) -> Assessment:
     return assessment
 
 
+def as_written(assessment: Assessment, bank: Bank) -> Assessment:
+    """ASSESSMENT as this pilot-tui writes it: the current schema version, and the bank in use.
+
+    An older pilot-tui then says the file is newer than it, rather than stumbling on fields
+    it does not know; and the file says which bank its answers were last given against.
+    """
+    return replace(
+        assessment,
+        schema_version=ASSESSMENT_SCHEMA_VERSION,
+        bank=BankRef(id=bank.id, version=bank.version),
+    )
+
+
 def dumps_assessment(assessment: Assessment) -> str:
     return tomli_w.dumps(assessment.to_data(), multiline_strings=True)
 
@@ -216,7 +230,7 @@ def load_bank(path: str | os.PathLike[str] | None = None) -> Bank:
     bank_path = Path(path)
     data = read_toml(bank_path)
     try:
-        return parse_bank(data)
+        bank = parse_bank(data)
     except BankError as error:
         if len(error.problems) == 1:
             raise StoreError(f"{shown(bank_path)}: invalid bank: {error.problems[0]}") from None
@@ -224,6 +238,15 @@ def load_bank(path: str | os.PathLike[str] | None = None) -> Bank:
             f"{shown(bank_path)}: invalid bank ({len(error.problems)} problems; "
             f"`pilot-tui bank validate {shown(bank_path)}` lists them)"
         ) from None
+    shipped = load_bank()
+    if (bank.id, bank.version) == (shipped.id, shipped.version) and bank != shipped:
+        # Scores and reports name the bank by id and version: an edited copy under the
+        # built-in bank's name would pass its own rules off as the standard ones.
+        raise StoreError(
+            f"{shown(bank_path)}: has the id and version of the built-in bank "
+            f"({bank.id} {bank.version}) but different content; give your copy its own id"
+        )
+    return bank
 
 
 def default_bank_text() -> str:
@@ -581,6 +604,7 @@ class Store:
         return None if theirs == base else theirs
 
     def _write(self, path: Path, assessment: Assessment) -> SaveResult:
+        assessment = as_written(assessment, self.bank)
         raw = checked_bytes(assessment, path, self.bank)
         status = atomic_write(path, raw)
         known_valid().add(digest(raw, self.bank))

@@ -154,7 +154,7 @@ def test_list_shows_assessments_and_unreadable_files(cli: Cli, data_dir: Path) -
         == "broken             UNREADABLE: not valid TOML: Invalid value (at end of document)"
     )
     assert lines[1].startswith("claims-triage-bot  Claims triage bot  (updated ")
-    assert lines[1].endswith(", 3% answered, Demo)")  # 1 of 37
+    assert lines[1].endswith(", 3% answered, Demo)")  # 1 of 38
     assert folder_snapshot(data_dir) == before
 
     rows = json.loads(cli("list", "--json").out)
@@ -172,7 +172,7 @@ def test_list_shows_assessments_and_unreadable_files(cli: Cli, data_dir: Path) -
         "level_title": "Demo",
         "score": 0.0,
     }
-    assert good["coverage"] == round(1 / 37, 3)
+    assert good["coverage"] == round(1 / 38, 3)
     assert good["path"] == str(data_dir / "claims-triage-bot.toml")
     assert folder_snapshot(data_dir) == before
 
@@ -201,7 +201,7 @@ def test_answer_with_every_option_is_saved(cli: Cli, data_dir: Path) -> None:
     assert (result.code, result.err) == (0, "")
     assert result.out == (
         "claims-triage-bot: success-criteria-agreed = partly (Partly in place); Demo, "
-        "1/37 answered\n"
+        "1/38 answered\n"
     )
     answer = read(data_dir, name)["answers"]["success-criteria-agreed"]
     assert answer == {
@@ -344,7 +344,7 @@ def test_score_text(cli: Cli, small_name: str) -> None:
         "",
         "Readiness: Middle",
         "Score 50/100 (weakest section: Integration), average 75/100",
-        "Answered 4 of 5 (80%), 0 don't know, 0 blockers",
+        "Answered 4 of 5 (80%), 0 don't know, 1 not applicable, 0 blockers",
     ]
     assert lines[6].startswith("Operations   ████████████████████ 100  GREEN  3/3 answered")
     assert lines[7].startswith("Integration  ██████████░░░░░░░░░░  50  AMBER  1/2 answered")
@@ -541,6 +541,7 @@ def test_plan_json(cli: Cli, small_name: str) -> None:
             "unknown": False,
             "owner": "",
             "due": "",
+            "earlier": "",
         }
     ]
 

@@ -122,7 +122,7 @@ def ana(bank: Bank) -> MergeInput:
                 due=date(2026, 12, 1),
             ),
             "eval-production-data": "met",
-            "edge-cases-tested": "met",
+            "training-serving-skew": "met",
             "criteria-met": "partly",
             "operations-owner-named": Answer(choice="na", reason="the vendor runs it"),
             "runbook": "not-met",
@@ -143,7 +143,7 @@ def bo(bank: Bank) -> MergeInput:
         {
             "success-criteria-agreed": Answer(choice="met", owner="Ana"),
             "eval-production-data": Answer(choice="not-met", notes="Curated samples only."),
-            "edge-cases-tested": "met",
+            "training-serving-skew": "met",
             "criteria-met": "unknown",
             "operations-owner-named": Answer(choice="na", reason="operated by the vendor"),
             "runbook": "unknown",
@@ -167,7 +167,7 @@ def cy(bank: Bank) -> MergeInput:
                 choice="met", due=date(2026, 12, 15), evidence="https://wiki.example.com/criteria"
             ),
             "eval-production-data": "partly",
-            "edge-cases-tested": "not-met",
+            "training-serving-skew": "not-met",
             "criteria-met": Answer(notes="Not sure what counts as results."),
             "operations-owner-named": "met",
             "data-pipelines": Answer(choice="na", reason="requests come in live"),
@@ -196,7 +196,7 @@ def test_three_people_merge_into_their_consensus(bank: Bank) -> None:
             choice="met", owner="Ana", evidence="https://wiki.example.com/criteria"
         ),
         "eval-production-data": Answer(choice="not-met"),
-        "edge-cases-tested": Answer(choice="met"),
+        "training-serving-skew": Answer(choice="met"),
         "criteria-met": Answer(choice="unknown"),
         "operations-owner-named": Answer(choice="na", reason="the vendor runs it"),
         "runbook": Answer(choice="unknown"),
@@ -207,7 +207,7 @@ def test_three_people_merge_into_their_consensus(bank: Bank) -> None:
         "success-criteria-agreed",
         "eval-production-data",
         "criteria-met",
-        "edge-cases-tested",
+        "training-serving-skew",
         "operations-owner-named",
         "runbook",
         "escalation-path",
@@ -327,7 +327,7 @@ def test_disagreements_most_disputed_first(bank: Bank) -> None:
 
     assert [(d.question, d.spread, d.distinct) for d in found] == [
         ("eval-production-data", 1.0, 3),
-        ("edge-cases-tested", 1.0, 2),
+        ("training-serving-skew", 1.0, 2),
         ("data-pipelines", 0.5, 3),
         ("criteria-met", 0.5, 2),
         ("operations-owner-named", 0.0, 2),
@@ -772,7 +772,7 @@ def test_cli_disputes(cli: Cli, tmp_path: Path, files: list[Path]) -> None:
     ]
     assert rows[:3] == [
         ("eval-production-data", 1.0, 3),
-        ("edge-cases-tested", 1.0, 2),
+        ("training-serving-skew", 1.0, 2),
         ("data-pipelines", 0.5, 3),
     ]
 

@@ -2,12 +2,12 @@
 
 The default bank's section weights (each question's weight summed) used below, for an
 assessment without a context (every question applies):
-    demo (Built for the demo) 30: success-criteria-agreed 5, eval-production-data 5,
-        criteria-met 5, edge-cases-tested 4, repeatable-evaluation 3,
-        unsupported-statements 4, training-serving-skew 4
+    demo (Built for the demo) 31: success-criteria-agreed 5, eval-production-data 5,
+        criteria-met 5, repeatable-evaluation 3, unsupported-statements 4,
+        fairness-tested 5, training-serving-skew 4
     operations 33: operations-owner-named 5 (critical), rollback-rehearsed 5 (critical),
         fallback-switch 4 (critical for some contexts, so here), others 19
-    integration 32 (data-pipelines 4)
+    integration 37 (data-pipelines 4)
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ def test_diff_lists_changed_choices_in_bank_order_with_their_direction(bank: Ban
     before = {
         "success-criteria-agreed": Answer(choice="met", notes="old notes"),
         "eval-production-data": Answer(choice="not-met"),
-        "edge-cases-tested": Answer(choice="met"),
+        "training-serving-skew": Answer(choice="met"),
         "criteria-met": Answer(choice="not-met"),
         "operations-owner-named": na(),
         "runbook": Answer(choice="partly"),
@@ -171,7 +171,7 @@ def test_diff_lists_changed_choices_in_bank_order_with_their_direction(bank: Ban
             choice="met", notes="new notes", owner="Ana"
         ),  # same choice
         "eval-production-data": Answer(choice="met"),  # 0 -> 100
-        "edge-cases-tested": Answer(choice="partly"),  # 100 -> 50
+        "training-serving-skew": Answer(choice="partly"),  # 100 -> 50
         "criteria-met": Answer(choice="unknown"),  # 0 -> 0, another choice
         "operations-owner-named": Answer(choice="met"),  # from n/a
         "runbook": na(),  # to n/a
@@ -192,7 +192,7 @@ def test_diff_lists_changed_choices_in_bank_order_with_their_direction(bank: Ban
     assert [(c.question, c.before, c.after, c.direction) for c in changes] == [
         ("eval-production-data", not_met, met, "improved"),
         ("criteria-met", not_met, "Don't know", "changed"),
-        ("edge-cases-tested", met, partial, "regressed"),
+        ("training-serving-skew", met, partial, "regressed"),
         ("operations-owner-named", "Not applicable", met, "changed"),
         ("runbook", partial, "Not applicable", "changed"),
         ("escalation-path", "Unanswered", partial, "improved"),
@@ -235,7 +235,7 @@ def test_trends_score_each_milestone_then_now(bank: Bank) -> None:
     now = answered(
         bank,
         {
-            "edge-cases-tested": "met",
+            "training-serving-skew": "met",
             "eval-production-data": "met",
             "criteria-met": "met",
             "repeatable-evaluation": "met",
@@ -251,21 +251,21 @@ def test_trends_score_each_milestone_then_now(bank: Bank) -> None:
     assert found[0] == SectionTrend(
         section="demo",
         title="Built for the demo, not for production",
-        # 5*100 + 5*50 over 30; then 22 of the 30 points' weight met
-        points=(0.0, 750 / 30, 2200 / 30),
+        # 5*100 + 5*50 over 31; then 22 of the 31 points' weight met
+        points=(0.0, 750 / 31, 2200 / 31),
     )
     # Not applicable leaves the questions that are not critical out; the critical ones (the
     # owner, n/a; rollback and the switch, unanswered) still count, as 0. Then the owner met.
     assert found[1].points == (0.0, 0.0, 500 / 14)
-    assert found[2].points == (0.0, 0.0, 400 / 32)  # data-pipelines (weight 4) met
+    assert found[2].points == (0.0, 0.0, 400 / 37)  # data-pipelines (weight 4) met
     assert found[3].points == found[4].points == (0.0, 0.0, 0.0)
-    assert [sparkline(trend.points) for trend in found] == ["▁▃▆", "▁▁▃", "▁▁▂", "▁▁▁", "▁▁▁"]
+    assert [sparkline(trend.points) for trend in found] == ["▁▂▆", "▁▁▃", "▁▁▁", "▁▁▁", "▁▁▁"]
 
 
 def test_trends_without_milestones_is_now_alone(bank: Bank) -> None:
     found = trends(bank, answered(bank, {"success-criteria-agreed": "met"}))
 
-    assert found[0].points == (500 / 30,)
+    assert found[0].points == (500 / 31,)
 
 
 @pytest.mark.parametrize(
@@ -388,6 +388,7 @@ def test_cli_diff_between_two_milestones(cli: Cli, name: str) -> None:
             },
         ],
         "replaced": [],
+        "context": {"from": {}, "to": {}},
     }
 
 

@@ -8,6 +8,7 @@ reviewer's, not whatever the tool happened to say.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
@@ -168,7 +169,6 @@ def hackathon_chatbot(bank: Bank) -> Assessment:
         {
             "success-criteria-agreed": "not-met",
             "criteria-met": "unknown",
-            "edge-cases-tested": "not-met",
             "error-handling": "unknown",
             "model-versions-pinned": "unknown",
             "provider-capacity": "unknown",
@@ -244,13 +244,79 @@ def test_a_late_team_can_still_reach_the_top(bank: Bank) -> None:
 @pytest.mark.parametrize(
     ("context", "count"),
     [
-        ({"system": ["classic-ml"], "serves": ["internal"]}, 30),
-        ({"system": ["llm-app"], "serves": ["customers"]}, 35),
-        ({"system": ["llm-tools"], "serves": ["customers", "decisions"]}, 36),
+        ({"system": ["classic-ml"], "serves": ["internal"]}, 29),
+        ({"system": ["classic-ml"], "serves": ["customers", "decisions"]}, 32),
+        ({"system": ["llm-app"], "serves": ["customers"]}, 34),
+        ({"system": ["llm-tools"], "serves": ["customers", "decisions"]}, 37),
         ({"system": ["agent"], "serves": ["internal"]}, 36),
     ],
 )
-def test_a_workshop_asks_30_to_36_questions(
+def test_a_workshop_asks_about_30_to_36_questions(
     bank: Bank, context: dict[str, list[str]], count: int
 ) -> None:
     assert len(asked_ids(bank, context)) == count
+
+
+# ---------------------------------------------------------------------------- decisions
+
+DECIDING_TOOL = {"system": ["llm-tools"], "serves": ["customers", "decisions"]}
+
+
+def claims_autopayout(bank: Bank) -> Assessment:
+    """A glass-damage claims assistant: a language model reads the customer's photos and
+    invoices and pays out up to 1,500 euros on its own. Payouts cannot be undone, nobody
+    approves them, and the per-claim limit sits in the payment tool but there is no daily total.
+    The team tested prompt injection in chat messages, not in the uploaded documents. All else
+    (evaluation, operations, integration, reviews, monitoring) is in place.
+
+    Reviewer's verdict: Pilot. Irreversible money moves with no person in the loop.
+    """
+    answers: dict[str, str | Answer] = {
+        question: "met" for question in asked_ids(bank, DECIDING_TOOL)
+    }
+    answers.update(
+        {"human-review": "not-met", "tool-permissions": "partly", "prompt-injection": "partly"}
+    )
+    return answered(bank, "Glass claims payout", DECIDING_TOOL, answers)
+
+
+CREDIT_CONTEXT = {"system": ["classic-ml"], "serves": ["customers", "decisions"]}
+
+
+def credit_scoring(bank: Bank) -> Assessment:
+    """A credit-scoring model for small-business loans, run by a strong MLOps team: evaluation
+    on real applications, feature store, monitoring, rollback, reviews. Declines are automatic;
+    applicants get no reasons and cannot ask for a person; nobody has measured differences in
+    approval rates between groups.
+
+    Reviewer's verdict: Pilot. Decisions about people without fairness testing or recourse.
+    """
+    answers: dict[str, str | Answer] = {
+        question: "met" for question in asked_ids(bank, CREDIT_CONTEXT)
+    }
+    answers.update({"fairness-tested": "not-met", "human-review": "not-met"})
+    return answered(bank, "SME credit score", CREDIT_CONTEXT, answers)
+
+
+@pytest.mark.parametrize("profile", [claims_autopayout, credit_scoring])
+def test_decisions_about_people_or_money_need_review_and_fairness(
+    bank: Bank, profile: Callable[[Bank], Assessment]
+) -> None:
+    card = score(bank, profile(bank))
+
+    assert card.level == "pilot"
+    assert card.score >= 70  # strong everywhere else: the blockers, not the score, decide
+
+
+def test_partly_in_place_is_not_enough_for_an_all_or_nothing_control(bank: Bank) -> None:
+    only_limits = with_answer(
+        claims_autopayout(bank), "human-review", Answer(choice="met"), now=NOW
+    )
+
+    card = score(bank, only_limits)
+
+    # Tool limits and injection tests partly in place: still Pilot, and said why.
+    assert card.level == "pilot"
+    reasons = {blocker.question: blocker.reason for blocker in card.blockers}
+    assert "all or nothing" in reasons["tool-permissions"]
+    assert "all or nothing" in reasons["prompt-injection"]

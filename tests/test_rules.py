@@ -126,7 +126,7 @@ def test_a_context_not_chosen_counts_every_option(rules: Bank) -> None:
 
 def test_the_plan_puts_the_lowest_cap_first(rules: Bank) -> None:
     answers: dict[str, str | Answer] = {
-        "gate": Answer(choice="na", reason="by hand"),  # holds at low
+        "gate": Answer(choice="na", reason="we ship it by hand"),  # holds at low
         "alarms": "partly",  # critical for the public: holds at high
         "docs": "not-met",  # not critical, weight 1
     }
@@ -158,7 +158,9 @@ def test_the_command_line_and_its_gate_apply_the_rules(cli: Cli, data_dir: Path)
     assert gate.code == 1
     assert "level 'Middle' is below 'High'" in gate.err
     # Not applicable on the critical gate: reason kept, blocker held at the rule's level.
-    result = cli("answer", name, "gate", "na", "--reason", "by hand", "--bank", str(RULES))
+    result = cli(
+        "answer", name, "gate", "na", "--reason", "we ship it by hand", "--bank", str(RULES)
+    )
     assert result.code == 0
     assert json.loads(cli("score", name, "--json", "--bank", str(RULES)).out)["level"] == "low"
 
@@ -166,13 +168,25 @@ def test_the_command_line_and_its_gate_apply_the_rules(cli: Cli, data_dir: Path)
 def test_changing_the_context_is_recorded(cli: Cli) -> None:
     name = cli("new", "Rules pilot", "--bank", str(RULES), "--context", "batch").out.strip()
 
-    result = cli("context", name, "online,staff,public", "--bank", str(RULES))
+    refused = cli("context", name, "online,staff,public", "--bank", str(RULES))
+    assert refused.code == 2
+    assert "a change of context needs --reason" in refused.err
+    result = cli(
+        "context",
+        name,
+        "online,staff,public",
+        "--reason",
+        "it now answers the public online",
+        "--bank",
+        str(RULES),
+    )
 
     assert result.code == 0, result
     assert "Kind: Online" in result.out
     assert "Audience: Staff, The public" in result.out
     assert "5 of 5 questions apply." in result.out
     assert "Kind: Batch; Audience: not chosen yet (every option counts) -> " in result.out
+    assert "    why: it now answers the public online" in result.out
     bad = cli("context", name, "cloud", "--bank", str(RULES))
     assert bad.code == 2
     assert "'cloud' is not a context option of this bank" in bad.err
@@ -202,7 +216,7 @@ def test_a_merged_team_answer_is_held_by_the_same_rules(rules: Bank) -> None:
             now=NOW,
             respondent=who,
         )
-        answer = Answer(choice=choice, reason="by hand" if choice == "na" else "")
+        answer = Answer(choice=choice, reason="we ship it by hand" if choice == "na" else "")
         own = with_answer(own, "gate", answer, now=NOW)
         own = with_answer(own, "alarms", Answer(choice="met"), now=NOW)
         own = with_answer(own, "docs", Answer(choice="met"), now=NOW)
@@ -212,7 +226,7 @@ def test_a_merged_team_answer_is_held_by_the_same_rules(rules: Bank) -> None:
     card = score(rules, merged)
 
     # Two of three say not applicable: the team answer is n/a, and it holds the level at low.
-    assert merged.answers["gate"] == Answer(choice="na", reason="by hand")
+    assert merged.answers["gate"] == Answer(choice="na", reason="we ship it by hand")
     assert merged.context == STAFF_BATCH
     assert (card.level, card.blockers[0].cap) == ("low", "low")
 
@@ -221,7 +235,7 @@ def test_the_reports_say_what_holds_the_pilot_back(rules: Bank) -> None:
     assessment = assess(
         rules,
         STAFF_BATCH,
-        {"gate": Answer(choice="na", reason="by hand"), "alarms": "met", "docs": "met"},
+        {"gate": Answer(choice="na", reason="we ship it by hand"), "alarms": "met", "docs": "met"},
     )
 
     text = markdown_report(rules, assessment, generated=NOW)
@@ -255,7 +269,7 @@ async def test_the_interview_marks_what_is_critical_here_and_why_na_does_not_hel
         assert isinstance(title, Content) and "CRITICAL" in title.plain
         await pilot.press("6")
         await pilot.pause()
-        await pilot.press(*"quiet", "enter")
+        await pilot.press(*"quietalarms", "enter")
         await pilot.pause()
         note = screen.query_one("#answer-note", Static).content
         assert isinstance(note, Content) and "Still a blocker" in note.plain
@@ -263,6 +277,74 @@ async def test_the_interview_marks_what_is_critical_here_and_why_na_does_not_hel
         assert len(screen.session.positions()) == 3
         await pilot.press("ctrl+q")
     saved = store.load(name)
-    assert saved.answers["alarms"] == Answer(choice="na", reason="quiet")
+    assert saved.answers["alarms"] == Answer(choice="na", reason="quietalarms")
     assert score(bank, saved).blockers[0].question == "gate"
     assert (Path(data_dir) / f"{name}.toml").read_text() == dumps_assessment(saved)
+
+
+# ---------------------------------------------------------------------------- no silent gaming
+
+
+def test_a_context_change_is_never_silent(rules: Bank, store_for_rules: Store, cli: Cli) -> None:
+    """Moving a pilot to a context where a failing question does not apply needs a reason,
+    and the score, the report and the diff all say what changed and what it took out."""
+    online = {"kind": ["online"], "audience": ["staff"]}
+    assessment = assess(
+        rules, online, {"gate": "met", "alarms": "met", "docs": "met", "waf": "not-met"}
+    )
+    name = store_for_rules.create(assessment)
+    assert cli("milestone", name, "Before the move", "--bank", str(RULES)).code == 0
+    moved = cli(
+        "context", name, "batch", "--reason", "the web part is out of scope", "--bank", str(RULES)
+    )
+    assert moved.code == 0, moved
+
+    text = cli("score", name, "--bank", str(RULES)).out
+    report = cli("report", name, "--bank", str(RULES)).out
+    diff = cli("diff", name, "--bank", str(RULES)).out
+
+    assert "Context changed 1 time; the latest on " in text
+    assert "the web part is out of scope" in text
+    assert "Kept 1 answer to questions that do not apply to this context (not counted): waf" in (
+        text
+    )
+    assert "Reason given: the web part is out of scope." in report
+    assert "### Answers to questions that do not apply to this context" in report
+    assert "The context changed: Kind: Online; Audience: Staff -> Kind: Batch; Audience: Staff" in (
+        diff
+    )
+
+
+def test_not_applicable_is_counted_and_needs_a_real_reason(cli: Cli) -> None:
+    name = cli("new", "Rules pilot", "--bank", str(RULES), "--context", "batch,staff").out.strip()
+
+    short = cli("answer", name, "docs", "na", "--reason", ".", "--bank", str(RULES))
+    good = cli("answer", name, "docs", "na", "--reason", "generated docs", "--bank", str(RULES))
+
+    assert short.code == 2
+    assert "needs a reason" in short.err
+    assert good.code == 0
+    assert "1 not applicable" in cli("score", name, "--bank", str(RULES)).out
+
+
+def test_a_copy_of_the_built_in_bank_under_its_name_is_refused(cli: Cli, tmp_path: Path) -> None:
+    shipped = (Path(__file__).parent.parent / "assets" / "default-bank.toml").read_text()
+    lenient = tmp_path / "lenient.toml"
+    lenient.write_text(shipped.replace("critical = true", "critical = false"))
+
+    result = cli("--bank", str(lenient), "bank", "show")
+
+    assert result.code == 2
+    assert "has the id and version of the built-in bank" in result.err
+    renamed = tmp_path / "ours.toml"
+    renamed.write_text(
+        shipped.replace("critical = true", "critical = false").replace(
+            'id = "ai-pilot-to-production"', 'id = "our-lenient-bank"'
+        )
+    )
+    assert cli("--bank", str(renamed), "bank", "show").code == 0
+
+
+@pytest.fixture
+def store_for_rules(data_dir: Path) -> Store:
+    return Store(data_dir, load_bank(RULES))

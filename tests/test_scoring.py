@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from pilot_tui.core.assessment import Answer, Assessment, new_assessment, with_answer
+from pilot_tui.core.assessment import Answer, Assessment, new_assessment, with_answer, with_meta
 from pilot_tui.core.bank import Bank, parse_bank
 from pilot_tui.core.render import plan_text, scorecard_text
 from pilot_tui.core.scoring import (
@@ -441,13 +441,13 @@ def test_scorecard_text_shows_the_verdict_sections_and_blockers(small: Bank) -> 
     # ops: (1*50 + 4*100 + 5*25) / 10 = 57.5; integ: auth's "gone" is no choice of its, so it is
     # unanswered: (2*100 + 0) / 4 = 50. Average (57.5 + 50) / 2 = 53.75.
 
-    text = scorecard_text(small, card, title="Claims bot")
+    text = scorecard_text(small, card, with_meta(assess(small, {}), now=NOW, title="Claims bot"))
     lines = text.splitlines()
 
     assert lines[0] == "Claims bot"
     assert "Readiness: Middle" in text
     assert "Score 50/100 (weakest section: Integration), average 54/100" in text
-    assert "Answered 4 of 5 (80%), 0 don't know, 1 blocker" in text
+    assert "Answered 4 of 5 (80%), 0 don't know, 0 not applicable, 1 blocker" in text
     assert any(line.startswith("Operations ") and "1 blocker" in line for line in lines)
     assert "  - Operations owner [owner]: critical and answered 'Partly'; holds it at High" in lines
 

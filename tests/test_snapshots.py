@@ -54,7 +54,7 @@ def fill(store: Store) -> str:
         "eval-production-data": Answer(
             choice="partly", owner="Ana", due=date(2026, 12, 15), notes="Sampled 200 claims."
         ),
-        "edge-cases-tested": Answer(choice="unknown"),
+        "training-serving-skew": Answer(choice="unknown"),
         "operations-owner-named": Answer(choice="not-met", owner="Bo"),
         "runbook": Answer(choice="met"),
         "security-review": Answer(choice="met"),

@@ -284,7 +284,7 @@ async def test_app_and_cli_answer_different_questions(store: Store, name: str) -
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
         assert screen.session.assessment.answers["runbook"].owner == "Ana"
-        assert "2/37 answered" in screen.query_one(ScorecardPanel).text
+        assert "2/38 answered" in screen.query_one(ScorecardPanel).text
     on_disk = store.load(name)
     assert on_disk.answers["success-criteria-agreed"].choice == "met"
     assert on_disk.answers["runbook"] == Answer(choice="partly", owner="Ana")

@@ -15,6 +15,7 @@ from pilot_tui.core.limits import (
     MAX_NOTES,
     MAX_PARTICIPANTS,
     MAX_TITLE,
+    MIN_REASON,
 )
 from pilot_tui.core.records import FORBID_EXTRA, Check, Length, check, to_data
 from pilot_tui.core.text import check_line, check_notes
@@ -142,6 +143,8 @@ class ContextChange:
     at: Stamp
     before: Context = field(default_factory=dict)
     after: Context = field(default_factory=dict)
+    reason: Line = ""
+    """Why it changed: a change drops or adds questions, so it is never silent."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -241,18 +244,31 @@ def new_assessment(
 
 
 def with_context(
-    assessment: Assessment, bank: Bank, context: dict[str, list[str]], *, now: datetime
+    assessment: Assessment,
+    bank: Bank,
+    context: dict[str, list[str]],
+    *,
+    reason: str,
+    now: datetime,
 ) -> Assessment:
-    """A copy with the pilot's context changed, and the change recorded (ValueError for a
-    context the bank does not offer, or when it is full of recorded changes)."""
+    """A copy with the pilot's context changed, and the change recorded with its REASON
+    (ValueError for a context the bank does not offer, a reason that says nothing, or when it
+    is full of recorded changes)."""
     problems = context_problems(bank, context)
     if problems:
         raise ValueError(problems[0])
     if context == assessment.context:
         return assessment
+    reason = reason.strip()
+    if len(reason) < MIN_REASON:
+        raise ValueError(
+            "a change of context needs a reason (it changes which questions count): say why, "
+            f"in {MIN_REASON} characters or more"
+        )
     if len(assessment.context_changes) >= MAX_CONTEXT_CHANGES:
         raise ValueError(f"the context has been changed {MAX_CONTEXT_CHANGES} times, the limit")
-    change = ContextChange(at=now, before=assessment.context, after=dict(context))
+    change = ContextChange(at=now, before=assessment.context, after=dict(context), reason=reason)
+    check(change)
     return replace(
         assessment,
         context=dict(context),
@@ -340,8 +356,11 @@ def edit_answer(
         changes["reason"] = ""
     answer = replace(base, **changes)
     check(answer)
-    if not_applicable and not answer.reason.strip():
-        raise ValueError(f"{label!r} needs a reason: why does the question not apply?")
+    if not_applicable and len(answer.reason.strip()) < MIN_REASON:
+        raise ValueError(
+            f"{label!r} needs a reason: why does the question not apply? (in {MIN_REASON} "
+            "characters or more)"
+        )
     return answer
 
 

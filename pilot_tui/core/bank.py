@@ -94,6 +94,10 @@ class Question:
     """While not fully met, the question is a blocker and holds the level back (see Rules)."""
     critical_when: tuple[_Id, ...] = ()
     """Context options (ids) that make the question critical where it is not always."""
+    all_or_nothing: _Flag = False
+    """Where it is critical, anything short of fully met holds the pilot at the second level:
+    a control that is partly in place (some tools limited, some injections tested) is one an
+    attacker goes around."""
     applies_when: tuple[_Id, ...] = ()
     """Context options (ids) the question applies to; empty: to every pilot."""
     choices: tuple[Choice, ...] | None = None

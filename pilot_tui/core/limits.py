@@ -18,3 +18,6 @@ MAX_PARTICIPANTS: Final = 200
 MAX_MILESTONES: Final = 100
 MAX_CONTEXT_CHANGES: Final = 100
 """Recorded changes of a pilot's context."""
+MIN_REASON: Final = 10
+"""Characters a not-applicable answer's reason, or a context change's, needs at least: a
+reason says why ("fixed-price contract"), it is not a formality (".")."""

@@ -73,9 +73,14 @@ def add_milestone(assessment: Assessment, label: str, *, now: datetime) -> Asses
 
 def milestone_answers(assessment: Assessment, label: str) -> dict[str, Answer]:
     """The team's answers as saved in milestone LABEL."""
+    return dict(milestone_named(assessment, label).answers)
+
+
+def milestone_named(assessment: Assessment, label: str) -> Milestone:
+    """Milestone LABEL, or ValueError naming the milestones there are."""
     for milestone in assessment.milestones:
         if milestone.label == label:
-            return dict(milestone.answers)
+            return milestone
     labels = ", ".join(milestone.label for milestone in assessment.milestones)
     known = f"milestones: {labels}" if labels else "there are no milestones yet"
     raise ValueError(f"no milestone {label!r} ({known})")

@@ -37,6 +37,8 @@ def bar(score: float | None, width: int = BAR_WIDTH) -> str:
 
 def section_line(section: SectionScore, title_width: int) -> str:
     extra = f"  {section.unknown} don't know" if section.unknown else ""
+    if section.not_applicable:
+        extra += f"  {section.not_applicable} n/a"
     if section.blockers:
         extra += f"  {plural(section.blockers, 'blocker')}"
     return (
@@ -54,10 +56,10 @@ def held_back(bank: Bank, card: Scorecard) -> str:
     return f"held back by {count}; the score alone reaches {reached.title if reached else '?'}"
 
 
-def scorecard_text(bank: Bank, card: Scorecard, *, title: str = "") -> str:
+def scorecard_text(bank: Bank, card: Scorecard, assessment: Assessment | None = None) -> str:
     lines: list[str] = []
-    if title:
-        lines += [title, ""]
+    if assessment is not None:
+        lines += [assessment.meta.title, ""]
     weakest = next((s for s in card.sections if s.id == card.weakest), None)
     held = held_back(bank, card)
     lines.append(f"Readiness: {card.level_title}" + (f" ({held})" if held else ""))
@@ -66,9 +68,11 @@ def scorecard_text(bank: Bank, card: Scorecard, *, title: str = "") -> str:
         + (f": {weakest.title}" if weakest else "")
         + f"), average {card.average:.0f}/100"
     )
+    not_applicable = sum(s.not_applicable for s in card.sections)
     lines.append(
         f"Answered {card.answered} of {card.total} ({card.coverage:.0%}), "
-        f"{card.unknown} don't know, {plural(len(card.blockers), 'blocker')}"
+        f"{card.unknown} don't know, {not_applicable} not applicable, "
+        f"{plural(len(card.blockers), 'blocker')}"
     )
     lines.append("")
     width = max((len(s.title) for s in card.sections), default=0)
@@ -84,6 +88,20 @@ def scorecard_text(bank: Bank, card: Scorecard, *, title: str = "") -> str:
             "",
             f"Context not chosen yet ({', '.join(card.assumed)}): every question it decides "
             "is asked, and counts as critical where it can (`pilot-tui context`).",
+        ]
+    if assessment is not None and assessment.context_changes:
+        last = assessment.context_changes[-1]
+        lines += [
+            "",
+            f"Context changed {plural(len(assessment.context_changes), 'time')}; the latest "
+            f"on {last.at:%Y-%m-%d}: {last.reason or '(no reason given)'} "
+            "(`pilot-tui context` shows every change).",
+        ]
+    if card.unasked:
+        lines += [
+            "",
+            f"Kept {plural(len(card.unasked), 'answer')} to questions that do not apply to "
+            "this context (not counted): " + ", ".join(card.unasked),
         ]
     if card.orphaned:
         lines += [
@@ -103,6 +121,8 @@ def plan_text(items: list[ActionItem]) -> str:
         tags += " UNKNOWN" if item.unknown else ""
         lines.append(f"{number}. {item.title} [{item.question}]{tags}")
         lines.append(f"   Now: {item.answer}. Fix: {item.fix}")
+        if item.earlier:
+            lines.append(f"   Answered before: {item.earlier}")
         who = [f"owner {item.owner}"] if item.owner else []
         who += [f"due {item.due}"] if item.due else []
         if who:
@@ -185,4 +205,5 @@ def context_text(bank: Bank, assessment: Assessment) -> str:
             before = "; ".join(context_lines(bank, change.before))
             after = "; ".join(context_lines(bank, change.after))
             lines.append(f"  {change.at:%Y-%m-%d %H:%M} UTC: {before} -> {after}")
+            lines.append(f"    why: {change.reason or '(no reason given)'}")
     return "\n".join(lines)

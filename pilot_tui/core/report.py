@@ -218,6 +218,17 @@ def _orphan_rows(bank: Bank, answers: Mapping[str, Answer]) -> list[_AnswerRow]:
     return rows
 
 
+def _unasked_rows(bank: Bank, assessment: Assessment) -> list[_AnswerRow]:
+    """The answers to the bank's questions that do not apply to the pilot's context."""
+    options = context_options(bank, assessment.context)
+    kept = {
+        question.id: assessment.answers[question.id]
+        for _, question in bank.iter_questions()
+        if question.id in assessment.answers and not applies(question, options)
+    }
+    return _answer_rows(bank, kept, every_question=False)
+
+
 def _replacements(bank: Bank, question_ids: Sequence[str]) -> str:
     index = bank.question_index()
     titles = [index[qid][1].title for qid in question_ids if qid in index]
@@ -230,6 +241,11 @@ def _section_titles(bank: Bank) -> dict[str, str]:
 
 def _weakest(card: Scorecard) -> SectionScore | None:
     return next((s for s in card.sections if s.id == card.weakest), None)
+
+
+def _now(item: ActionItem) -> str:
+    """The answer now, and what was answered to the earlier question it replaced."""
+    return f"{item.answer} (answered before: {item.earlier})" if item.earlier else item.answer
 
 
 def _flags(item: ActionItem) -> str:
@@ -275,9 +291,11 @@ def _meta_fields(bank: Bank, assessment: Assessment, generated: datetime) -> lis
 
 
 def _coverage_line(card: Scorecard) -> str:
+    not_applicable = sum(s.not_applicable for s in card.sections)
     return (
         f"Answered {card.answered} of {card.total} questions ({card.coverage:.0%}); "
-        f"{card.unknown} don't know; {plural(len(card.blockers), 'blocker')}."
+        f"{card.unknown} don't know; {not_applicable} not applicable; "
+        f"{plural(len(card.blockers), 'blocker')}."
     )
 
 
@@ -399,7 +417,7 @@ def _held_note(bank: Bank, card: Scorecard) -> str:
     )
 
 
-def _md_verdict(bank: Bank, card: Scorecard) -> list[str]:
+def _md_verdict(bank: Bank, card: Scorecard, assessment: Assessment) -> list[str]:
     held = f", {held_back(bank, card)}" if card.capped else ""
     weakest = _weakest(card)
     if weakest is None:
@@ -420,7 +438,28 @@ def _md_verdict(bank: Bank, card: Scorecard) -> list[str]:
         blocks.append(_md_inline(_held_note(bank, card)))
     if card.assumed:
         blocks.append(_md_inline(_assumed_note(card)))
+    blocks += [_md_inline(note) for note in _context_notes(bank, assessment, card)]
     return blocks
+
+
+def _context_notes(bank: Bank, assessment: Assessment, card: Scorecard) -> list[str]:
+    """Every change of context, with its reason, and what it took out of the verdict."""
+    notes = [
+        f"The context was changed on {_stamp(change.at)}, from "
+        f"{'; '.join(context_lines(bank, change.before))} to "
+        f"{'; '.join(context_lines(bank, change.after))}. Reason given: "
+        f"{change.reason or '(none)'}."
+        for change in assessment.context_changes
+    ]
+    if card.unasked:
+        index = bank.question_index()
+        titles = ", ".join(index[question][1].title for question in card.unasked)
+        notes.append(
+            f"{plural(len(card.unasked), 'answer')} to questions that do not apply to this "
+            f"context {'is' if len(card.unasked) == 1 else 'are'} kept and not counted: {titles} "
+            "(see the appendix)."
+        )
+    return notes
 
 
 def _assumed_note(card: Scorecard) -> str:
@@ -431,7 +470,7 @@ def _assumed_note(card: Scorecard) -> str:
 
 
 def _md_sections(card: Scorecard) -> list[str]:
-    header = ["Section", "Score", "Status", "Answered", "Don't know", "Blockers"]
+    header = ["Section", "Score", "Status", "Answered", "Don't know", "Not applicable", "Blockers"]
     rows = [
         [
             _md_cell(s.title),
@@ -439,6 +478,7 @@ def _md_sections(card: Scorecard) -> list[str]:
             s.status.upper(),
             f"{s.answered}/{s.total}",
             str(s.unknown),
+            str(s.not_applicable),
             str(s.blockers),
         ]
         for s in card.sections
@@ -513,7 +553,7 @@ def _md_plan(plan: Sequence[ActionItem], titles: Mapping[str, str]) -> list[str]
             f"{_md_cell(item.title)} ({_md_cell(item.question)})",
             _md_cell(titles.get(item.section, item.section)),
             _flags(item),
-            _md_cell(item.answer),
+            _md_cell(_now(item)),
             _md_cell(item.fix),
             _md_cell(item.owner, empty=NONE_GIVEN),
             _md_cell(item.due, empty=NONE_GIVEN),
@@ -573,6 +613,13 @@ def _md_appendix(bank: Bank, assessment: Assessment) -> list[str]:
     for section in bank.sections:
         blocks.append(f"### {_md_inline(section.title)}")
         blocks += _md_answers([r for r in rows if r.section_id == section.id], with_section=False)
+    unasked = _unasked_rows(bank, assessment)
+    if unasked:
+        blocks += [
+            "### Answers to questions that do not apply to this context",
+            "Kept as they are in the file; they count for nothing in the scores.",
+            *_md_answers(unasked, with_section=True),
+        ]
     orphans = _orphan_rows(bank, assessment.answers)
     if orphans:
         blocks += [
@@ -612,7 +659,7 @@ def markdown_report(
     team_rows = _answer_rows(bank, assessment.answers, every_question=False)
     blocks: list[str] = []
     blocks += _md_header(bank, assessment, generated)
-    blocks += _md_verdict(bank, card)
+    blocks += _md_verdict(bank, card, assessment)
     blocks += _md_sections(card)
     blocks += _md_blockers(bank, card.blockers, titles)
     blocks += _md_unknowns([row for row in team_rows if row.unknown])
@@ -725,7 +772,7 @@ def _html_header(bank: Bank, assessment: Assessment, generated: datetime) -> lis
     ]
 
 
-def _html_verdict(bank: Bank, card: Scorecard) -> list[str]:
+def _html_verdict(bank: Bank, card: Scorecard, assessment: Assessment) -> list[str]:
     held = f", {_h(held_back(bank, card))}" if card.capped else ""
     weakest = _weakest(card)
     if weakest is None:
@@ -747,6 +794,7 @@ def _html_verdict(bank: Bank, card: Scorecard) -> list[str]:
         parts.append(f"<p>{_h(_held_note(bank, card))}</p>")
     if card.assumed:
         parts.append(f"<p>{_h(_assumed_note(card))}</p>")
+    parts += [f"<p>{_h(note)}</p>" for note in _context_notes(bank, assessment, card)]
     parts.append("</section>")
     return parts
 
@@ -801,11 +849,12 @@ def _html_sections(bank: Bank, card: Scorecard) -> list[str]:
             _html_status(s.status),
             f"{s.answered}/{s.total}",
             str(s.unknown),
+            str(s.not_applicable),
             str(s.blockers),
         ]
         for s in card.sections
     ]
-    header = ["Section", "Score", "Status", "Answered", "Don't know", "Blockers"]
+    header = ["Section", "Score", "Status", "Answered", "Don't know", "Not applicable", "Blockers"]
     return [
         "<section>",
         "<h2>Sections</h2>",
@@ -889,7 +938,7 @@ def _html_plan(plan: Sequence[ActionItem], titles: Mapping[str, str]) -> list[st
                 _html_question(item.title, item.question),
                 _h(titles.get(item.section, item.section)),
                 _flags(item),
-                _h(item.answer),
+                _h(_now(item)),
                 _h(item.fix),
                 _or_none(item.owner),
                 _or_none(item.due),
@@ -958,6 +1007,13 @@ def _html_appendix(bank: Bank, assessment: Assessment) -> list[str]:
         parts.append(f"<h3>{_h(section.title)}</h3>")
         own = [r for r in rows if r.section_id == section.id]
         parts.append(_html_answers(own, with_section=False))
+    unasked = _unasked_rows(bank, assessment)
+    if unasked:
+        parts += [
+            "<h3>Answers to questions that do not apply to this context</h3>",
+            "<p>Kept as they are in the file; they count for nothing in the scores.</p>",
+            _html_answers(unasked, with_section=True),
+        ]
     orphans = _orphan_rows(bank, assessment.answers)
     if orphans:
         parts += [
@@ -1006,7 +1062,7 @@ def html_report(
     ]
     parts += _html_header(bank, assessment, generated)
     parts.append("<main>")
-    parts += _html_verdict(bank, card)
+    parts += _html_verdict(bank, card, assessment)
     parts += _html_sections(bank, card)
     parts += _html_blockers(bank, card.blockers, titles)
     parts += _html_unknowns([row for row in team_rows if row.unknown])

@@ -91,6 +91,9 @@ class Scorecard:
     sections: tuple[SectionScore, ...]
     blockers: tuple[Blocker, ...]
     orphaned: tuple[str, ...]
+    unasked: tuple[str, ...] = ()
+    """Questions answered in the file that do not apply to the pilot's context (kept, not
+    counted): after a change of context they show what was taken out of the verdict."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,9 @@ class ActionItem:
     unknown: bool
     owner: str
     due: str
+    earlier: str = ""
+    """What the team answered to the question of an earlier bank this one replaced, if any:
+    "Operations owner assigned (bank 1.0.0): In place and evidenced"."""
 
 
 def answer_choice(bank: Bank, question: Question, answer: Answer | None) -> Choice | None:
@@ -167,20 +173,19 @@ def is_critical(question: Question, options: frozenset[str]) -> bool:
 def default_cap(bank: Bank, choice: Choice) -> str:
     """The cap of a choice that names none: the second level for an answer that is not in
     place or not known, the level below the top for a partial one."""
-    second, below_top = bank.levels[min(1, len(bank.levels) - 1)], bank.levels[-2]
     if choice.unknown or not choice.score:
-        return second.id
-    return below_top.id
+        return second_level(bank)
+    return bank.levels[-2].id
 
 
 def unanswered_cap(bank: Bank) -> str:
     """The cap of a critical question nobody answered: the rule's, or the second level."""
-    return bank.rules.unanswered_cap or bank.levels[min(1, len(bank.levels) - 1)].id
+    return bank.rules.unanswered_cap or second_level(bank)
 
 
 def not_applicable_cap(bank: Bank) -> str:
     """The cap of a critical question answered not applicable where it applies."""
-    return bank.rules.not_applicable_cap or bank.levels[min(1, len(bank.levels) - 1)].id
+    return bank.rules.not_applicable_cap or second_level(bank)
 
 
 def needs_text(fields: Iterable[str]) -> str:
@@ -242,7 +247,20 @@ def judge(bank: Bank, question: Question, answer: Answer | None, *, critical: bo
         if choice.unknown
         else f"critical and answered {choice.label!r}"
     )
-    return Judged(choice, points, choice.critical_cap or default_cap(bank, choice), reason, ())
+    cap = choice.critical_cap or default_cap(bank, choice)
+    if question.all_or_nothing and _lower(bank, cap, second_level(bank)) != cap:
+        cap = second_level(bank)
+        reason += " (all or nothing: a control partly in place is one an attacker goes around)"
+    return Judged(choice, points, cap, reason, ())
+
+
+def _lower(bank: Bank, one: str, other: str) -> str:
+    order = [level.id for level in bank.levels]
+    return one if order.index(one) <= order.index(other) else other
+
+
+def second_level(bank: Bank) -> str:
+    return bank.levels[min(1, len(bank.levels) - 1)].id
 
 
 FIELD_NAMES: Final = {"owner": "an owner", "due": "a due date"}
@@ -341,15 +359,20 @@ def score(bank: Bank, assessment: Assessment) -> Scorecard:
         sections=tuple(sections),
         blockers=tuple(blockers),
         orphaned=tuple(orphaned_answers(assessment, bank)),
+        unasked=tuple(
+            question.id
+            for _, question in bank.iter_questions()
+            if not applies(question, options) and question.id in assessment.answers
+        ),
     )
 
 
 def action_plan(bank: Bank, assessment: Assessment) -> list[ActionItem]:
-    """Every gap among the questions that apply: blockers first (those holding the level lowest
-    first), then by weight times gap, then in bank order."""
+    """Every gap among the questions that apply: blockers first, then by weight times gap (how
+    much closing it moves its section), then in bank order."""
     options = context_options(bank, assessment.context)
-    order = [level.id for level in bank.levels]
-    items: list[tuple[tuple[int, float, int], ActionItem]] = []
+    earlier_answers = _earlier_answers(bank, assessment.answers)
+    items: list[tuple[tuple[bool, float, int], ActionItem]] = []
     for position, (section, question) in enumerate(bank.iter_questions()):
         if not applies(question, options):
             continue
@@ -363,10 +386,10 @@ def action_plan(bank: Bank, assessment: Assessment) -> list[ActionItem]:
         if judged.missing:
             label = f"{label} ({lacking_text(judged.missing)}: counts as not in place)"
         blocker = judged.cap is not None
-        rank = order.index(judged.cap) if judged.cap is not None else len(order)
+        earlier = earlier_answers.get(question.id, "")
         items.append(
             (
-                (rank, -priority, position),
+                (not blocker, -priority, position),
                 ActionItem(
                     question=question.id,
                     section=section.id,
@@ -380,8 +403,23 @@ def action_plan(bank: Bank, assessment: Assessment) -> list[ActionItem]:
                     unknown=judged.choice is not None and judged.choice.unknown,
                     owner=answer.owner if answer is not None else "",
                     due=answer.due.isoformat() if answer is not None and answer.due else "",
+                    earlier=earlier,
                 ),
             )
         )
     items.sort(key=lambda pair: pair[0])
     return [item for _, item in items]
+
+
+def _earlier_answers(bank: Bank, answers: Mapping[str, Answer]) -> dict[str, str]:
+    """For each current question, what was answered to the earlier questions it replaced."""
+    labels = {choice.id: choice.label for choice in bank.choices}
+    found: dict[str, list[str]] = {}
+    for old in bank.retired:
+        answer = answers.get(old.id)
+        if answer is None or answer.choice is None:
+            continue
+        said = f"{old.title} (bank {old.version}): {labels.get(answer.choice, answer.choice)}"
+        for new in old.replaced_by:
+            found.setdefault(new, []).append(said)
+    return {question: "; ".join(said) for question, said in found.items()}

@@ -162,8 +162,9 @@ class PilotApp(App[None]):
         from pilot_tui.ui.screens.dialogs import ContextForm, SetupForm
 
         def create(setup: Setup, context: dict[str, list[str]] | None) -> None:
-            if context is None:
-                return
+            # Escape or "Decide later" keeps the title typed: the context stays open (every
+            # question is asked) until it is chosen with k in the interview.
+            context = context or {}
             try:
                 assessment = new_assessment(
                     self.store.bank,
@@ -188,7 +189,12 @@ class PilotApp(App[None]):
                 create(setup, {})
                 return
             self.push_screen(
-                ContextForm(self.store.bank.contexts, {}, title="What kind of pilot is it?"),
+                ContextForm(
+                    self.store.bank.contexts,
+                    {},
+                    title="What kind of pilot is it?",
+                    cancel="Decide later",
+                ),
                 callback=lambda context: create(setup, context),
             )
 

@@ -198,10 +198,11 @@ class Session:
         """Snapshot the team's answers under LABEL (ValueError for an empty or used label)."""
         self.replace(add_milestone(self.assessment, label, now=now_utc()))
 
-    def set_context(self, context: dict[str, list[str]]) -> bool:
-        """Change the pilot's context (recorded in the file); False when nothing changed.
-        ValueError for a context the bank does not offer."""
-        updated = with_context(self.assessment, self.bank, context, now=now_utc())
+    def set_context(self, context: dict[str, list[str]], reason: str) -> bool:
+        """Change the pilot's context (recorded in the file with REASON); False when nothing
+        changed. ValueError for a context the bank does not offer, or a reason that says
+        nothing."""
+        updated = with_context(self.assessment, self.bank, context, reason=reason, now=now_utc())
         if updated is self.assessment:
             return False
         self.replace(updated)

@@ -186,9 +186,15 @@ class ContextForm(ModalScreen[dict[str, list[str]] | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without changing anything")]
 
     def __init__(
-        self, facets: tuple[ContextFacet, ...], context: dict[str, list[str]], *, title: str
+        self,
+        facets: tuple[ContextFacet, ...],
+        context: dict[str, list[str]],
+        *,
+        title: str,
+        cancel: str = "Cancel",
     ) -> None:
         super().__init__()
+        self._cancel = cancel
         self._facets = facets
         self._chosen = context
         self._title = title
@@ -211,7 +217,7 @@ class ContextForm(ModalScreen[dict[str, list[str]] | None]):
             yield Static(Content(CONTEXT_HINT), id="context-description", classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Button(self._cancel, id="cancel")
 
     def on_mount(self) -> None:
         self.query(SelectionList).first().focus()

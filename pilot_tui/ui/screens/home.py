@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import os
 import shlex
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,8 @@ from pilot_tui.ui.widgets.scorecard import STATUS_STYLE
 if TYPE_CHECKING:
     from pilot_tui.ui.app import PilotApp
 
+NOW_SAMPLE = datetime(2026, 11, 2, 9, 30)
+"""Any moment: stamps are as wide whatever the date."""
 EMPTY_STATE = (
     "No assessments here yet.\n\n"
     "Press n to start one: give it a title, then answer one question at a time.\n"
@@ -169,10 +172,16 @@ class HomeScreen(Screen[None]):
         # Long titles are cut to what the other columns leave, so those stay on screen.
         cards = {e.name: score(bank, e.assessment) for e in self.entries if e.assessment}
         readable = [e.assessment for e in self.entries if e.assessment is not None]
-        team_width = max((min(len(a.meta.team), 16) for a in readable), default=4)
+        # The level is the verdict: it is never cut. On narrow terminals the time of the last
+        # update gives way (the date stays) and teams are cut shorter, before the title is.
+        narrow = self.app.size.width < 100
+        team_limit = 10 if narrow else 16
+        team_width = max((min(len(a.meta.team), team_limit) for a in readable), default=4)
         level_width = max((len(card.level_title) for card in cards.values()), default=10)
-        others = max(team_width, 4) + len("2026-11-02 09:30") + len("31/31 (100%)") + level_width
-        title_width = max(16, self.app.size.width - others - 2 * 5)
+        stamp = "%Y-%m-%d" if narrow else "%Y-%m-%d %H:%M"
+        others = max(team_width, 4) + len(NOW_SAMPLE.strftime(stamp)) + len("38/38 (100%)")
+        others += level_width
+        title_width = max(12, self.app.size.width - others - 2 * 5)
         for entry in self.entries:
             if entry.assessment is None:
                 error_style = colours.get("text-error", "red")
@@ -191,8 +200,8 @@ class HomeScreen(Screen[None]):
             status_style = colours.get(STATUS_STYLE[card.status].removeprefix("$"), "")
             table.add_row(
                 Text(_clip(meta.title, title_width)),
-                Text(_clip(meta.team, 16)),
-                Text(meta.updated.astimezone().strftime("%Y-%m-%d %H:%M")),
+                Text(_clip(meta.team, team_limit)),
+                Text(meta.updated.astimezone().strftime(stamp)),
                 Text(f"{card.answered}/{card.total} ({percent(card.coverage * 100)}%)"),
                 Text(card.level_title, style=status_style),
                 key=entry.name,

@@ -100,7 +100,7 @@ class InterviewScreen(Screen[None]):
             id="interview.milestone",
         ),
         Binding(
-            "c",
+            "k",
             "context",
             "Context",
             show=False,
@@ -130,6 +130,7 @@ class InterviewScreen(Screen[None]):
         self.position = position or session.first_position()
         self._form_error = ""
         self._form: AnswerForm | None = None
+        self._note = Content("")
 
     # ------------------------------------------------------------------ layout
 
@@ -149,7 +150,7 @@ class InterviewScreen(Screen[None]):
                 yield Static(Content(question.text), id="question-text")
                 yield Static(_why_content(question), id="question-why")
                 yield ChoiceList(*self._choices(), id="choices")
-                yield Static(self._answer_note(), id="answer-note")
+                yield Static("", id="answer-note")
                 yield Static(self._team_answers(), id="team-answers")
                 yield Static(_fix_content(question), id="question-fix")
                 # The answer's fields are mounted just after the first frame (see on_mount).
@@ -324,24 +325,25 @@ class InterviewScreen(Screen[None]):
         elif judged.choice is not None and judged.choice.not_applicable and judged.cap:
             parts += [
                 ("Still a blocker: ", "bold $text-error"),
-                "this question is critical for this pilot's context, so not applicable does "
-                "not take it out.",
+                "critical here, so not applicable does not take it out. If it is settled (in "
+                "writing), answer 1 with that as the evidence.",
             ]
         for item in session.replaced(session.question(self.position).id):
             parts += [
                 "\n" if parts else "",
-                (f"Before (bank {item.version}): ", "dim"),
-                f"{item.text} ",
+                (f"Answered before (bank {item.version}): ", "dim"),
+                f"{item.title}: ",
                 (item.answer, "bold"),
-                (f". {item.change}", "dim"),
             ]
         return Content.assemble(*parts)
 
     def _show_answer_note(self) -> None:
+        # Two lines kept for it whether it has something to say or not: a note coming and
+        # going must not lay the whole screen out again on every answer key.
         note = self._answer_note()
-        widget = self.query_one("#answer-note", Static)
-        widget.update(note)
-        widget.display = bool(note.plain)
+        if note != self._note:
+            self._note = note
+            self.query_one("#answer-note", Static).update(note, layout=False)
 
     # ------------------------------------------------------------------ answering
 
@@ -577,7 +579,7 @@ class InterviewScreen(Screen[None]):
         )
 
     def action_context(self) -> None:
-        from pilot_tui.ui.screens.dialogs import ContextForm
+        from pilot_tui.ui.screens.dialogs import ContextForm, TextPrompt
 
         session = self.session
         if not session.bank.contexts:
@@ -585,23 +587,35 @@ class InterviewScreen(Screen[None]):
             return
         self.commit()
 
-        def done(context: dict[str, list[str]] | None) -> None:
-            if context is None:
+        def with_reason(context: dict[str, list[str]], reason: str | None) -> None:
+            if reason is None:
                 return
             question = session.question(self.position)
             before = len(session.positions())
             try:
-                changed = session.set_context(context)
+                changed = session.set_context(context, reason)
             except ValueError as problem:
                 self.notify(str(problem), severity="error", timeout=8)
                 return
-            if not changed:
+            if changed:
+                self.call_later(self._show_new_context, question.id, before)
+
+        def chosen(context: dict[str, list[str]] | None) -> None:
+            if context is None or context == session.assessment.context:
                 return
-            self.call_later(self._show_new_context, question.id, before)
+            # A change drops or adds questions: it is kept in the file with its reason.
+            self.app.push_screen(
+                TextPrompt(
+                    "Why does the context change?",
+                    label="Kept in the file and shown in the reports",
+                    accept="Change",
+                ),
+                callback=lambda reason: with_reason(context, reason),
+            )
 
         self.app.push_screen(
             ContextForm(session.bank.contexts, session.assessment.context, title="Context"),
-            callback=done,
+            callback=chosen,
         )
 
     async def _show_new_context(self, question_id: str, before: int) -> None:
@@ -612,9 +626,11 @@ class InterviewScreen(Screen[None]):
         await self._show(position)
         self._changed()
         after = len(session.positions())
+        dropped = len(session.card.unasked)
+        kept = f"; {dropped} answered questions no longer count (kept)" if dropped else ""
         self.notify(
-            f"Context changed (the change is kept in the file): {after} questions apply now, "
-            f"{before} before."
+            f"Context changed (kept in the file with its reason): {after} questions apply now, "
+            f"{before} before{kept}."
         )
 
     def action_save(self) -> None:

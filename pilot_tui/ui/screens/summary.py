@@ -122,7 +122,7 @@ class SummaryScreen(Screen[None]):
         if card.assumed or session.assessment.context:
             parts += [
                 ("\nContext", "bold underline"),
-                ("  (c in the interview changes it)\n", "dim"),
+                ("  (k in the interview changes it)\n", "dim"),
             ]
             parts += [f"  {line}\n" for line in context_lines(bank, session.assessment.context)]
         return Content.assemble(*parts)
