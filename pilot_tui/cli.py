@@ -500,7 +500,7 @@ def _scorecard_json(bank: Bank, assessment: Assessment) -> dict[str, Any]:
             for change in assessment.context_changes
         ],
         "answers_not_counted_in_this_context": list(card.unasked),
-        "not_applicable": sum(s.not_applicable for s in card.sections),
+        "not_applicable": card.not_applicable,
         "sections": [
             {
                 "id": s.id,

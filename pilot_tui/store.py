@@ -18,14 +18,13 @@ import os
 import re
 import stat
 import tomllib
-import unicodedata
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 import tomli_w
 
@@ -34,7 +33,6 @@ from pilot_tui.core.assessment import (
     ASSESSMENT_SCHEMA_VERSION,
     Assessment,
     BankRef,
-    Meta,
     check_against_bank,
     now_utc,
     with_meta,
@@ -43,6 +41,8 @@ from pilot_tui.core.bank import Bank, BankError, parse_bank
 from pilot_tui.core.limits import MAX_FILE_BYTES, MAX_TITLE
 from pilot_tui.core.problems import and_more
 from pilot_tui.core.records import InvalidData, build, check, validate
+from pilot_tui.core.text import slug
+from pilot_tui.core.writers import merge_assessments
 from pilot_tui.files import (
     RefusedSave,
     StoreError,
@@ -300,90 +300,6 @@ class SaveResult:
         return self.path if self.conflicts else None
 
 
-_T = TypeVar("_T")
-_META_FIELDS: Final = ("title", "team", "facilitator", "stage", "respondent", "created")
-
-
-def _pick(base: _T | None, ours: _T | None, theirs: _T | None) -> tuple[_T | None, str]:
-    """A three-way choice: "" when ours stands, "theirs" when theirs is taken, "clash" when both
-    changed it differently (ours is returned then, for the caller to decide)."""
-    if ours == theirs or theirs == base:
-        return ours, ""
-    if ours == base:
-        return theirs, "theirs"
-    return ours, "clash"
-
-
-def merge_assessments(
-    base: Assessment, ours: Assessment, theirs: Assessment
-) -> tuple[Assessment, list[str], list[str]]:
-    """Three-way merge of two writers' versions of one assessment, both started from BASE.
-
-    Each answer (by question id), each metadata field, each participant (by id) and each
-    milestone (by label) is taken from the side that changed it; removed on one side only means
-    removed. Returns (merged, taken from theirs, clashes); a clash keeps ours in merged.
-    `updated` is the later of the two: every change touches it, so it never clashes.
-    """
-    taken: list[str] = []
-    clashes: list[str] = []
-
-    def note(outcome: str, what: str) -> None:
-        if outcome == "theirs":
-            taken.append(what)
-        elif outcome == "clash":
-            clashes.append(what)
-
-    def keyed(
-        kind: str, b: Mapping[str, _T], o: Mapping[str, _T], t: Mapping[str, _T]
-    ) -> dict[str, _T]:
-        result: dict[str, _T] = {}
-        # Ours first, in its order, then what only theirs has: a merge does not reshuffle a file.
-        for key in dict.fromkeys([*o, *t, *b]):
-            value, outcome = _pick(b.get(key), o.get(key), t.get(key))
-            note(outcome, f"{kind} {key}")
-            if value is not None:
-                result[key] = value
-        return result
-
-    meta: dict[str, Any] = {}
-    for field in _META_FIELDS:
-        value, outcome = _pick(
-            getattr(base.meta, field), getattr(ours.meta, field), getattr(theirs.meta, field)
-        )
-        note(outcome, field)
-        meta[field] = value
-    meta["updated"] = max(ours.meta.updated, theirs.meta.updated)
-    bank, outcome = _pick(base.bank, ours.bank, theirs.bank)
-    note(outcome, "bank")
-    version, outcome = _pick(base.schema_version, ours.schema_version, theirs.schema_version)
-    note(outcome, "schema version")
-    milestones = keyed(
-        "milestone",
-        {m.label: m for m in base.milestones},
-        {m.label: m for m in ours.milestones},
-        {m.label: m for m in theirs.milestones},
-    )
-    merged = Assessment(
-        schema=ours.schema,
-        # (Neither is ever missing from all three versions.)
-        schema_version=ours.schema_version if version is None else version,
-        bank=ours.bank if bank is None else bank,
-        meta=Meta(**meta),
-        answers=keyed("answer", base.answers, ours.answers, theirs.answers),
-        participants=keyed(
-            "participant", base.participants, ours.participants, theirs.participants
-        ),
-        # Oldest first, as in every file; sorted() is stable, so equal stamps keep their order.
-        milestones=sorted(milestones.values(), key=lambda m: m.created),
-    )
-    try:
-        check(merged)
-    except InvalidData as error:
-        # Together the two versions break a limit (too many answers, say): they cannot be one.
-        return ours, [], [f"together: {error}"]
-    return merged, taken, clashes
-
-
 def _conflict_stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dt%H%M%Sz")
 
@@ -393,11 +309,10 @@ def _conflict_stamp() -> str:
 
 def slugify(title: str) -> str:
     """A safe file name from a title: lowercase ASCII letters, digits and dashes only."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:_SLUG_MAX].strip("-")
-    if not slug:
+    name = slug(title, _SLUG_MAX)
+    if not name:
         return "assessment"
-    return f"{slug}-assessment" if slug in _RESERVED else slug
+    return f"{name}-assessment" if name in _RESERVED else name
 
 
 def check_name(name: str) -> str:

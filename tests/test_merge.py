@@ -64,6 +64,7 @@ from pilot_tui.core.assessment import (
     Meta,
     Participant,
     check_against_bank,
+    edit_answer,
     new_assessment,
     with_answer,
     with_meta,
@@ -76,7 +77,6 @@ from pilot_tui.core.merge import (
     disagreements,
     merge,
     participant_id,
-    set_consensus,
 )
 from pilot_tui.files import atomic_write
 from pilot_tui.store import dumps_assessment, load_assessment_file, parse_assessment
@@ -555,7 +555,8 @@ def test_nothing_to_merge_is_refused(bank: Bank) -> None:
 def test_a_merged_file_brings_its_people_not_its_consensus(bank: Bank) -> None:
     pair = merge(bank, [ana(bank), bo(bank)], now=NOW)
     # The facilitator settled a question in the pair's file; the new merge works it out again.
-    settled = set_consensus(pair, "runbook", "met", now=day(6))
+    runbook = edit_answer(bank, "runbook", pair.answers.get("runbook"), choice="met")
+    settled = with_answer(pair, "runbook", runbook, now=day(6))
 
     merged = merge(bank, [cy(bank), MergeInput("pair.toml", settled)], now=NOW)
 
@@ -580,47 +581,6 @@ def test_a_merged_participant_without_a_source_takes_the_files(bank: Bank) -> No
     merged = merge(bank, [MergeInput("pair.toml", pair), cy(bank)], now=NOW)
 
     assert [p.source for p in merged.participants.values()] == ["pair.toml", "pair.toml", "cy.toml"]
-
-
-# ---------------------------------------------------------------------------- set_consensus
-
-
-def test_set_consensus_changes_the_choice_and_keeps_the_rest(bank: Bank) -> None:
-    merged = merge(bank, three(bank), now=NOW)
-    later = NOW + timedelta(hours=1)
-
-    settled = set_consensus(merged, "success-criteria-agreed", "partly", now=later)
-
-    assert settled.answers["success-criteria-agreed"] == Answer(
-        choice="partly", owner="Ana", evidence="https://wiki.example.com/criteria"
-    )
-    assert settled.meta.updated == later
-    assert settled.participants == merged.participants
-    assert merged.answers["success-criteria-agreed"].choice == "met"  # the original is unchanged
-
-
-def test_set_consensus_reason_follows_not_applicable(bank: Bank) -> None:
-    merged = merge(bank, three(bank), now=NOW)
-
-    to_met = set_consensus(merged, "operations-owner-named", "met", now=NOW)
-    to_na = set_consensus(merged, "runbook", "na", now=NOW, reason="the vendor's runbook")
-    same = set_consensus(merged, "operations-owner-named", "na", now=NOW)
-    new_question = set_consensus(merged, "on-call", "not-met", now=NOW)
-
-    assert to_met.answers["operations-owner-named"] == Answer(choice="met")
-    assert to_na.answers["runbook"] == Answer(choice="na", reason="the vendor's runbook")
-    assert same.answers["operations-owner-named"] == Answer(
-        choice="na", reason="the vendor runs it"
-    )
-    assert new_question.answers["on-call"] == Answer(choice="not-met")
-    assert check_against_bank(to_na, bank) == []
-
-
-def test_set_consensus_refuses_a_reason_that_would_not_load(bank: Bank) -> None:
-    merged = merge(bank, three(bank), now=NOW)
-
-    with pytest.raises(ValueError, match="must be one line"):
-        set_consensus(merged, "runbook", "na", now=NOW, reason="two\nlines")
 
 
 # ---------------------------------------------------------------------------- the command line

@@ -24,12 +24,14 @@ from pilot_tui.core.assessment import (
     new_assessment,
     now_utc,
     with_answer,
+    with_context,
     with_meta,
 )
 from pilot_tui.core.bank import Bank
 from pilot_tui.core.milestones import add_milestone
+from pilot_tui.core.writers import merge_assessments
 from pilot_tui.files import RefusedSave, StoreError, atomic_write
-from pilot_tui.store import Store, load_assessment_file, merge_assessments
+from pilot_tui.store import Store, load_assessment_file
 from pilot_tui.ui.screens.interview import InterviewScreen
 from pilot_tui.ui.session import Position, Session
 from pilot_tui.ui.widgets.scorecard import ScorecardPanel
@@ -395,3 +397,24 @@ def test_a_serializer_fault_never_reaches_the_disk(
     with pytest.raises(RefusedSave, match="would not read back as it is"):
         store.save(name, changed, base=base)
     assert store.path_for(name).read_bytes() == before
+
+
+def test_a_change_of_context_survives_a_save_from_another_writer(store: Store, name: str) -> None:
+    """One writer sets the context while another answers a question: both are kept."""
+    first, second = store, other_store(store)
+    base_a, base_b = first.load(name), second.load(name)
+    bank = store.bank
+    context = {"system": ["llm-app"], "serves": ["internal"]}
+    first.save(
+        name,
+        with_context(base_a, bank, context, reason="an internal helper, no tools", now=NOW),
+        base=base_a,
+    )
+
+    result = second.save(name, answered(base_b, "runbook", "met"), base=base_b)
+
+    assert result.conflicts == ()
+    saved = store.load(name)
+    assert saved.context == context
+    assert [c.reason for c in saved.context_changes] == ["an internal helper, no tools"]
+    assert saved.answers["runbook"].choice == "met"

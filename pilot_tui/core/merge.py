@@ -24,11 +24,9 @@ so it stays with its participant.
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
 from typing import Final, TypeVar
@@ -45,6 +43,7 @@ from pilot_tui.core.bank import FULL_SCORE, Bank, Question
 from pilot_tui.core.limits import MAX_PARTICIPANTS
 from pilot_tui.core.problems import and_more
 from pilot_tui.core.records import InvalidData, check
+from pilot_tui.core.text import slug
 
 _SUFFIX: Final = ".toml"
 _ID_MAX: Final = 64
@@ -79,10 +78,9 @@ def participant_id(name: str) -> str:
 
     "Ana" and "ana" get the same id on purpose: they are the same person answering twice.
     """
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:_ID_MAX].strip("-")
-    if slug:
-        return slug
+    found = slug(name, _ID_MAX)
+    if found:
+        return found
     # A name with no ASCII letters or digits (李明) would slug to nothing; a digest of the name
     # keeps such people apart from each other and gives the same person the same id every time.
     return "p-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
@@ -298,26 +296,3 @@ def disagreements(bank: Bank, assessment: Assessment) -> list[Disagreement]:
         )
     found.sort(key=lambda pair: (-pair[1].spread, -pair[1].distinct, pair[0]))
     return [disagreement for _, disagreement in found]
-
-
-def set_consensus(
-    assessment: Assessment,
-    question_id: str,
-    choice_id: str,
-    *,
-    now: datetime,
-    reason: str = "",
-) -> Assessment:
-    """A copy with the team's choice for one question set, its owner, due date and notes kept.
-
-    A REASON replaces the old one. Without one, the old reason is kept while the choice stays the
-    same, and dropped when it changes: a reason explains a not-applicable answer only.
-    """
-    current = assessment.answers.get(question_id) or Answer()
-    kept_reason = current.reason if current.choice == choice_id else ""
-    # Checked: a reason typed into the app must load next time.
-    answer = replace(current, choice=choice_id, reason=reason or kept_reason)
-    check(answer)
-    meta = replace(assessment.meta, updated=now)
-    answers = {**assessment.answers, question_id: answer}
-    return replace(assessment, answers=answers, meta=meta)

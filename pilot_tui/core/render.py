@@ -60,7 +60,7 @@ def scorecard_text(bank: Bank, card: Scorecard, assessment: Assessment | None = 
     lines: list[str] = []
     if assessment is not None:
         lines += [assessment.meta.title, ""]
-    weakest = next((s for s in card.sections if s.id == card.weakest), None)
+    weakest = card.weakest_section
     held = held_back(bank, card)
     lines.append(f"Readiness: {card.level_title}" + (f" ({held})" if held else ""))
     lines.append(
@@ -68,7 +68,7 @@ def scorecard_text(bank: Bank, card: Scorecard, assessment: Assessment | None = 
         + (f": {weakest.title}" if weakest else "")
         + f"), average {card.average:.0f}/100"
     )
-    not_applicable = sum(s.not_applicable for s in card.sections)
+    not_applicable = card.not_applicable
     lines.append(
         f"Answered {card.answered} of {card.total} ({card.coverage:.0%}), "
         f"{card.unknown} don't know, {not_applicable} not applicable, "

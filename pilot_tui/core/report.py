@@ -28,7 +28,6 @@ from pilot_tui.core.scoring import (
     ActionItem,
     Blocker,
     Scorecard,
-    SectionScore,
     Status,
     action_plan,
     answer_choice,
@@ -239,10 +238,6 @@ def _section_titles(bank: Bank) -> dict[str, str]:
     return {section.id: section.title for section in bank.sections}
 
 
-def _weakest(card: Scorecard) -> SectionScore | None:
-    return next((s for s in card.sections if s.id == card.weakest), None)
-
-
 def _now(item: ActionItem) -> str:
     """The answer now, and what was answered to the earlier question it replaced."""
     return f"{item.answer} (answered before: {item.earlier})" if item.earlier else item.answer
@@ -291,7 +286,7 @@ def _meta_fields(bank: Bank, assessment: Assessment, generated: datetime) -> lis
 
 
 def _coverage_line(card: Scorecard) -> str:
-    not_applicable = sum(s.not_applicable for s in card.sections)
+    not_applicable = card.not_applicable
     return (
         f"Answered {card.answered} of {card.total} questions ({card.coverage:.0%}); "
         f"{card.unknown} don't know; {not_applicable} not applicable; "
@@ -419,7 +414,7 @@ def _held_note(bank: Bank, card: Scorecard) -> str:
 
 def _md_verdict(bank: Bank, card: Scorecard, assessment: Assessment) -> list[str]:
     held = f", {held_back(bank, card)}" if card.capped else ""
-    weakest = _weakest(card)
+    weakest = card.weakest_section
     if weakest is None:
         decided = "no section has an applicable question"
     else:
@@ -774,7 +769,7 @@ def _html_header(bank: Bank, assessment: Assessment, generated: datetime) -> lis
 
 def _html_verdict(bank: Bank, card: Scorecard, assessment: Assessment) -> list[str]:
     held = f", {_h(held_back(bank, card))}" if card.capped else ""
-    weakest = _weakest(card)
+    weakest = card.weakest_section
     if weakest is None:
         decided = "no section has an applicable question"
     else:

@@ -95,6 +95,16 @@ class Scorecard:
     """Questions answered in the file that do not apply to the pilot's context (kept, not
     counted): after a change of context they show what was taken out of the verdict."""
 
+    @property
+    def weakest_section(self) -> SectionScore | None:
+        """The section that decides the headline, if any section is scored."""
+        return next((s for s in self.sections if s.id == self.weakest), None)
+
+    @property
+    def not_applicable(self) -> int:
+        """Answers "not applicable" among the questions that apply."""
+        return sum(section.not_applicable for section in self.sections)
+
 
 @dataclass(frozen=True)
 class ActionItem:

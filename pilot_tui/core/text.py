@@ -136,3 +136,14 @@ def is_utf8(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def slug(text: str, max_length: int) -> str:
+    """TEXT as lowercase ASCII letters, digits and single dashes, at most MAX_LENGTH long:
+    "Claims Triage Bot!" -> "claims-triage-bot". Empty when TEXT has no ASCII letter or digit
+    (accents are dropped first: "Café" -> "cafe")."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")[:max_length].strip("-")
+
+
+_NOT_SLUG: Final = re.compile(r"[^a-z0-9]+")

@@ -38,7 +38,8 @@ from pilot_tui.core.scoring import (
     judge,
     score,
 )
-from pilot_tui.store import SaveResult, Store, merge_assessments
+from pilot_tui.core.writers import merge_assessments
+from pilot_tui.store import SaveResult, Store
 from pilot_tui.ui.widgets.scorecard import CardExtras
 
 

@@ -46,7 +46,7 @@ class SummaryScreen(Screen[None]):
 
     def _scorecard(self) -> Content:
         card: Scorecard = self.session.card
-        weakest = next((s for s in card.sections if s.id == card.weakest), None)
+        weakest = card.weakest_section
         held = held_back(self.session.bank, card)
         parts: Parts = [
             ("Readiness: ", "bold"),

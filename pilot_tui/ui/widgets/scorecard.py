@@ -66,7 +66,7 @@ TREND_POINTS = 4
 
 
 def headline_content(card: Scorecard, extras: CardExtras = NO_EXTRAS) -> Content:
-    weakest = next((s for s in card.sections if s.id == card.weakest), None)
+    weakest = card.weakest_section
     parts: Parts = [("Readiness  ", "dim"), (card.level_title.upper(), LEVEL_STYLE)]
     if card.capped:
         parts.append((" (held back by blockers)", "$text-warning"))
@@ -139,7 +139,7 @@ def blockers_content(card: Scorecard) -> Content:
 def summary_line(card: Scorecard, extras: CardExtras = NO_EXTRAS) -> Content:
     """For narrow terminals: level, headline and weakest section; coverage and risks."""
     # Two lines (the widget's fixed height): where the pilot stands, then what is left to do.
-    weakest = next((s for s in card.sections if s.id == card.weakest), None)
+    weakest = card.weakest_section
     parts: Parts = [(card.level_title.upper(), LEVEL_STYLE), f" {card.score:.0f}/100"]
     if weakest is not None:
         parts += [("  weakest ", "dim"), (weakest.label, STATUS_STYLE[weakest.status])]
