@@ -19,8 +19,8 @@ from pathlib import Path
 from pilot_tui.core.assessment import Answer, new_assessment, with_answer, with_meta
 from pilot_tui.core.merge import MergeInput, merge
 from pilot_tui.core.report import html_report, markdown_report, report_rows
-from pilot_tui.files import atomic_write
 from pilot_tui.store import dumps_assessment, load_assessment_file, load_bank
+from pilot_tui.store.files import atomic_write
 
 MERGE_TARGET_S = 1.0
 REPORT_TARGET_S = 0.5

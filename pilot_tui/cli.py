@@ -53,7 +53,6 @@ from pilot_tui.core.scoring import (
     unanswered_cap,
 )
 from pilot_tui.core.text import is_utf8, printable
-from pilot_tui.files import StoreError, reason, shown, write_output
 from pilot_tui.startup import resume_collection
 from pilot_tui.store import (
     Store,
@@ -64,6 +63,7 @@ from pilot_tui.store import (
     read_toml,
     resolve_data_dir,
 )
+from pilot_tui.store.files import StoreError, reason, shown, write_output
 
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
 EXIT_OK = 0

@@ -1,7 +1,8 @@
 """Files validated once are built without pydantic afterwards; anything else is validated.
 
-See pilot_tui/known_valid.py: the cache is keyed by the exact bytes (and the version and bank),
-so a change of one byte, another bank or a hand-written file is validated like any other.
+See pilot_tui/store/known_valid.py: the cache is keyed by the exact bytes (and the versions, the
+rules and the bank), so a change of one byte, another bank or a hand-written file is validated
+like any other.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from typing import Any
 
 import pytest
 
-from pilot_tui import known_valid as known_valid_module
-from pilot_tui import store as store_module
 from pilot_tui.core import records
 from pilot_tui.core.assessment import (
     Answer,
@@ -29,9 +28,11 @@ from pilot_tui.core.assessment import (
     with_answer,
 )
 from pilot_tui.core.bank import Bank
-from pilot_tui.files import StoreError
-from pilot_tui.known_valid import FILE_NAME, KnownValid, cache_dir, digest
 from pilot_tui.store import Store, dumps_assessment
+from pilot_tui.store import format as store_module
+from pilot_tui.store import known_valid as known_valid_module
+from pilot_tui.store.files import StoreError
+from pilot_tui.store.known_valid import FILE_NAME, KnownValid, cache_dir, digest
 
 NOW = datetime(2026, 5, 4, 3, 2, 1, tzinfo=UTC)
 
@@ -136,6 +137,7 @@ def test_a_known_digest_over_a_file_of_another_shape_is_validated(
     store: Store, validations: list[object]
 ) -> None:
     name = saved(store)
+    validations.clear()  # the write itself checks what it writes
     path = store.path_for(name)
     text = path.read_text(encoding="utf-8") + "\n[milestones]\nx = 1\n"
     path.write_text(text, encoding="utf-8")
@@ -168,7 +170,7 @@ def test_a_time_without_a_zone_is_not_written(store: Store) -> None:
     current = store.load(name)
     naive = dataclasses.replace(current.meta, updated=datetime(2026, 5, 4, 3, 2, 1))
 
-    with pytest.raises(StoreError, match="meta, updated: not in its normal form"):
+    with pytest.raises(StoreError, match="not saved: it would not read back as it is"):
         store.save(name, dataclasses.replace(current, meta=naive), base=current)
 
 
@@ -231,15 +233,15 @@ def test_a_record_that_would_not_read_back_the_same_is_never_written(store: Stor
     # None has no TOML form: the field would be left out and read back as "".
     odd = with_answer(current, "runbook", Answer(choice="met", owner=None), now=NOW)  # type: ignore[arg-type]
 
-    with pytest.raises(StoreError, match="owner: should be text"):
+    with pytest.raises(StoreError, match="not saved: it would not read back as it is"):
         store.save(name, odd, base=current)
     assert store.path_for(name).read_bytes() == before
 
 
-def test_an_interview_session_never_imports_pydantic(store: Store, tmp_path: Path) -> None:
+def test_pydantic_loads_after_the_first_frame_not_before(store: Store, tmp_path: Path) -> None:
     # pydantic takes about a quarter of a second and 10 MiB to load: the interview's first
-    # frame must not wait for it, and answering, typing notes, saving and a milestone must not
-    # load it either (benchmarks/interview.py measures start-up and memory).
+    # frame must not wait for it. What a person types is validated by it, so a worker loads
+    # it just after the first frame (benchmarks/interview.py measures start-up and memory).
     name = saved(store, ("runbook", "met"))
     script = textwrap.dedent(
         f"""
@@ -249,6 +251,17 @@ def test_an_interview_session_never_imports_pydantic(store: Store, tmp_path: Pat
         from pilot_tui.ui.app import PilotApp
         from pilot_tui.ui.screens.interview import InterviewScreen
 
+        import pilot_tui.ui.app as app_module
+
+        # What was loaded when the first frame was drawn: the warm-up runs right after it.
+        at_first_frame = []
+        warm_up = app_module._prepare_validation
+
+        def spy():
+            at_first_frame.append("pydantic" in sys.modules)
+            warm_up()
+
+        app_module._prepare_validation = spy
         store = Store(Path({str(store.root)!r}), load_bank())
         name = {name!r}
         app = PilotApp(store, open_name=name, open_path=store.path_for(name),
@@ -258,7 +271,8 @@ def test_an_interview_session_never_imports_pydantic(store: Store, tmp_path: Pat
             async with app.run_test(size=(120, 40)) as pilot:
                 await pilot.pause()
                 assert isinstance(app.screen, InterviewScreen), app.screen
-                first_frame = "pydantic" in sys.modules
+                await app.workers.wait_for_complete()
+                first_frame = at_first_frame[0]
                 await pilot.press("2", "tab", "N", "o", "t", "e", "escape", "n", "4")
                 await pilot.press("m", *"Workshop 1", "enter")
                 await pilot.pause()
@@ -280,4 +294,38 @@ def test_an_interview_session_never_imports_pydantic(store: Store, tmp_path: Pat
         check=False,
     )
 
-    assert (result.returncode, result.stdout.strip()) == (0, "False False"), result.stderr
+    assert (result.returncode, result.stdout.strip()) == (0, "False True"), result.stderr
+
+
+def test_the_rules_cover_every_module_of_the_core_and_the_store() -> None:
+    import pkgutil
+
+    import pilot_tui.core
+    import pilot_tui.store
+
+    found = {path.resolve() for path in known_valid_module.rule_sources()}
+    for package in (pilot_tui.core, pilot_tui.store):
+        for module in pkgutil.iter_modules(package.__path__):
+            assert Path(package.__path__[0], f"{module.name}.py").resolve() in found, module.name
+    assert any(name.startswith("pydantic-") for name in known_valid_module.validator_versions())
+
+
+def test_a_changed_rule_or_validator_validates_again(tmp_path: Path) -> None:
+    sources = []
+    for path in known_valid_module.rule_sources():
+        copy = tmp_path / path.parent.name / path.name
+        copy.parent.mkdir(exist_ok=True)
+        copy.write_bytes(path.read_bytes())
+        sources.append(copy)
+    versions = known_valid_module.validator_versions()
+    before = known_valid_module.rules_digest(sources, versions)
+
+    text = tmp_path / "core" / "text.py"
+    text.write_bytes(text.read_bytes().replace(b"_REFUSED_IN_LINES", b"_REFUSED_IN_LINE5", 1))
+
+    assert known_valid_module.rules_digest(sources, versions) != before
+    assert known_valid_module.rules_digest(sources[:0], versions) != before
+    newer = ["pydantic-99.0.0.dist-info"]
+    assert known_valid_module.rules_digest(sources, newer) != known_valid_module.rules_digest(
+        sources, versions
+    )

@@ -78,8 +78,8 @@ from pilot_tui.core.merge import (
     merge,
     participant_id,
 )
-from pilot_tui.files import atomic_write
 from pilot_tui.store import dumps_assessment, load_assessment_file, parse_assessment
+from pilot_tui.store.files import atomic_write
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 NOW = datetime(2026, 3, 20, 17, 0, tzinfo=UTC)

@@ -20,8 +20,8 @@ from test_bank import question, tiny_bank
 from pilot_tui.core.assessment import Answer, new_assessment, now_utc, with_answer
 from pilot_tui.core.limits import MAX_ANSWERS
 from pilot_tui.core.text import check_line, check_notes, printable
-from pilot_tui.files import RefusedSave, StoreError
 from pilot_tui.store import Store
+from pilot_tui.store.files import RefusedSave, StoreError
 
 
 def finishes(work: Callable[[], Any], timeout: float = 5.0) -> Any:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from helpers import Cli, assert_one_error_line, folder_snapshot
 
-from pilot_tui.files import OutputExists, StoreError, write_new_file, write_output
+from pilot_tui.store.files import OutputExists, StoreError, write_new_file, write_output
 
 
 @pytest.fixture

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -29,7 +27,7 @@ from pilot_tui.core.assessment import (
 )
 from pilot_tui.core.bank import ID_PATTERN, Bank, Choice, Question
 from pilot_tui.core.merge import MergeError, MergeInput, merge, participant_id
-from pilot_tui.core.records import InvalidData, build, check, validate
+from pilot_tui.core.records import build, validate
 from pilot_tui.core.scoring import score
 from pilot_tui.core.text import DIRECTION_OVERRIDES
 from pilot_tui.store import Store, dumps_assessment, load_bank, parse_assessment
@@ -177,40 +175,6 @@ def test_building_a_written_file_gives_what_validating_it_gives(assessment: Asse
     data = tomllib.loads(dumps_assessment(assessment))
 
     assert build(Assessment, data) == validate(Assessment, data) == assessment
-
-
-# Any text, control characters and text-direction marks included, sometimes past the limits.
-any_text = st.one_of(
-    st.text(max_size=12),
-    st.builds(
-        lambda piece, count: piece * count, st.text(min_size=1, max_size=3), st.integers(600, 7000)
-    ),
-)
-
-
-@PROPERTY_SETTINGS
-@given(
-    fields=st.fixed_dictionaries(
-        {"choice": st.none() | any_text, "notes": any_text, "owner": any_text, "reason": any_text}
-    ),
-    title=any_text,
-    team=any_text,
-)
-def test_checking_a_record_agrees_with_validating_its_data(
-    fields: dict[str, Any], title: str, team: str
-) -> None:
-    # The interview checks what is typed with records.check (no pydantic); files go through
-    # pydantic. Both must accept and refuse the same values, naming the same fields.
-    def outcome(make: Callable[[], object]) -> list[str]:
-        try:
-            make()
-        except InvalidData as error:
-            return [problem.split(":")[0] for problem in error.problems]
-        return []
-
-    assert outcome(lambda: check(Answer(**fields))) == outcome(lambda: validate(Answer, fields))
-    meta: dict[str, Any] = {"title": title, "team": team, "created": NOW, "updated": NOW}
-    assert outcome(lambda: check(Meta(**meta))) == outcome(lambda: validate(Meta, meta))
 
 
 # ---------------------------------------------------------------------------- merging

@@ -20,9 +20,7 @@ from pilot_tui.core.assessment import Answer, Assessment, new_assessment, with_a
 from pilot_tui.core.bank import Bank
 from pilot_tui.core.limits import MAX_FILE_BYTES
 from pilot_tui.core.text import DIRECTION_OVERRIDES
-from pilot_tui.files import StoreError, atomic_write
 from pilot_tui.store import (
-    NAME_PATTERN,
     Store,
     check_name,
     dumps_assessment,
@@ -32,6 +30,8 @@ from pilot_tui.store import (
     resolve_data_dir,
     slugify,
 )
+from pilot_tui.store.files import StoreError, atomic_write
+from pilot_tui.store.names import NAME_PATTERN
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 LATER = datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC)

@@ -16,7 +16,6 @@ import pytest
 from helpers import Cli, app_for, folder_snapshot
 from textual.widgets import Static
 
-from pilot_tui import store as store_module
 from pilot_tui.cli import main
 from pilot_tui.core.assessment import (
     Answer,
@@ -30,8 +29,9 @@ from pilot_tui.core.assessment import (
 from pilot_tui.core.bank import Bank
 from pilot_tui.core.milestones import add_milestone
 from pilot_tui.core.writers import merge_assessments
-from pilot_tui.files import RefusedSave, StoreError, atomic_write
 from pilot_tui.store import Store, load_assessment_file
+from pilot_tui.store import format as store_module
+from pilot_tui.store.files import RefusedSave, StoreError, atomic_write
 from pilot_tui.ui.screens.interview import InterviewScreen
 from pilot_tui.ui.session import Position, Session
 from pilot_tui.ui.widgets.scorecard import ScorecardPanel

@@ -17,7 +17,7 @@ from pilot_tui.core.limits import (
     MAX_TITLE,
     MIN_REASON,
 )
-from pilot_tui.core.records import FORBID_EXTRA, Check, Length, check, to_data
+from pilot_tui.core.records import FORBID_EXTRA, Check, Length, to_data, validated
 from pilot_tui.core.text import check_line, check_notes
 
 ASSESSMENT_SCHEMA: Final = "pilot-tui/assessment"
@@ -234,7 +234,7 @@ def new_assessment(
         created=now,
         updated=now,
     )
-    check(meta)
+    validated(meta)
     chosen = dict(context or {})
     problems = context_problems(bank, chosen)
     if problems:
@@ -268,7 +268,7 @@ def with_context(
     if len(assessment.context_changes) >= MAX_CONTEXT_CHANGES:
         raise ValueError(f"the context has been changed {MAX_CONTEXT_CHANGES} times, the limit")
     change = ContextChange(at=now, before=assessment.context, after=dict(context), reason=reason)
-    check(change)
+    validated(change)
     return replace(
         assessment,
         context=dict(context),
@@ -355,7 +355,7 @@ def edit_answer(
     else:
         changes["reason"] = ""
     answer = replace(base, **changes)
-    check(answer)
+    validated(answer)
     if not_applicable and len(answer.reason.strip()) < MIN_REASON:
         raise ValueError(
             f"{label!r} needs a reason: why does the question not apply? (in {MIN_REASON} "
@@ -367,7 +367,7 @@ def edit_answer(
 def with_meta(assessment: Assessment, *, now: datetime, **changes: str) -> Assessment:
     """A copy with metadata fields changed (title, team, facilitator, stage), checked."""
     meta = replace(assessment.meta, **changes, updated=now)  # type: ignore[arg-type]
-    check(meta)
+    validated(meta)
     return replace(assessment, meta=meta)
 
 

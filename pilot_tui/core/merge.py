@@ -42,7 +42,7 @@ from pilot_tui.core.assessment import (
 from pilot_tui.core.bank import FULL_SCORE, Bank, Question
 from pilot_tui.core.limits import MAX_PARTICIPANTS
 from pilot_tui.core.problems import and_more
-from pilot_tui.core.records import InvalidData, check
+from pilot_tui.core.records import InvalidData, validated
 from pilot_tui.core.text import slug
 
 _SUFFIX: Final = ".toml"
@@ -168,7 +168,7 @@ def _participant(
 ) -> Participant:
     try:
         person = Participant(name=name, source=source, answers=dict(answers))
-        check(person)
+        validated(person)
         return person
     except InvalidData as error:
         raise MergeError(f"{item.source}: participant {error}") from None
@@ -185,7 +185,7 @@ def _merged_meta(ordered: list[Assessment], title: str | None) -> Meta:
             created=min(a.meta.created for a in ordered),
             updated=max(a.meta.updated for a in ordered),
         )
-        check(meta)
+        validated(meta)
         return meta
     except InvalidData as error:
         raise MergeError(f"merged assessment: {error}") from None

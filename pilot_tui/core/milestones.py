@@ -14,7 +14,7 @@ from typing import Final, Literal
 from pilot_tui.core.assessment import Answer, Assessment, Milestone
 from pilot_tui.core.bank import FULL_SCORE, Bank, Choice
 from pilot_tui.core.limits import MAX_MILESTONES
-from pilot_tui.core.records import InvalidData, check
+from pilot_tui.core.records import InvalidData, validated
 from pilot_tui.core.scoring import answer_choice, score
 
 UNANSWERED: Final = "Unanswered"
@@ -63,7 +63,7 @@ def add_milestone(assessment: Assessment, label: str, *, now: datetime) -> Asses
             context=dict(assessment.context),
             bank_version=assessment.bank.version,
         )
-        check(milestone)
+        validated(milestone)
     except InvalidData as error:
         raise ValueError(f"milestone {error}") from None
     meta = replace(assessment.meta, updated=now)

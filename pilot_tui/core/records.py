@@ -1,17 +1,21 @@
 """Records (the bank, the assessment) as plain dataclasses, checked by pydantic at the edges.
 
 The records are standard frozen dataclasses, so code that only reads them (scoring, rendering,
-the interview) never imports pydantic: importing it and building its validators takes about a
-quarter of a second and 10 MiB, more than all the rest of the app's start-up. Three ways in:
+the interview's first frame) never imports pydantic: importing it and building its validators
+takes about a quarter of a second and 10 MiB, more than all the rest of the app's start-up.
+One validator, two ways in, and one way around it:
 
 - `validate`: raw data from outside (a TOML file) becomes records, through the pydantic
   validator of the record type, built the first time it is needed;
-- `check`: a record made in code from values of the right types (what a person typed, a label
-  from the command line, a copy with one field changed) is checked against the same
-  annotations without pydantic; a test checks it accepts and refuses what `validate` does;
+- `validated`: a record made in code from what a person typed, a command-line argument or a
+  merge is checked by the same validator, as the data it will be written as: it must come back
+  unchanged (a time without a zone would come back in UTC, so it is refused);
 - `build`: data already known to be valid (the bank shipped with pilot-tui, a file whose exact
   bytes were validated before) becomes records with no checks; tests check it gives what
   `validate` gives.
+
+The app warms the validators up in a worker just after its first frame (`prepare`), so the
+first key a person presses does not wait for pydantic.
 
 Constraints are annotations that pydantic reads through `__get_pydantic_core_schema__`:
 `Length` (of text or of a collection), `Strict` (no conversion between types) and `Check`
@@ -114,108 +118,21 @@ def validate(kind: type[T], data: Any) -> T:
     return record
 
 
-def check(record: Any) -> None:
-    """Raise InvalidData if a record made in code breaks a constraint of its annotations.
-
-    `validate` makes records from outside data and needs pydantic; a record built from values
-    of the right types (what a person typed, a label, a copy with one field changed) is checked
-    here against the same Length and Check annotations without it. The interview uses this, so
-    a whole session never loads pydantic (its import and validators take about 10 MiB).
-    Records inside records, dicts and lists are checked too.
-    """
-    problems: list[str] = []
-    _check_record(record, [], problems)
-    if problems:
-        raise InvalidData(problems)
+def validated(record: T) -> T:
+    """RECORD, checked by pydantic as the data it will be written as; InvalidData when it
+    breaks a rule, or when validation would change it (so it would not read back as it is)."""
+    kind: type[T] = type(record)
+    checked = validate(kind, to_data(record))
+    if checked != record:
+        raise InvalidData(["not in its normal form (it would not read back as it is)"])
+    return record
 
 
-def _check_record(record: Any, where: list[str], problems: list[str]) -> None:
-    record_type: object = type(record)  # (hashable, as the cache needs; mypy cannot tell)
-    for name, (kind, markers) in _field_rules(record_type).items():
-        _check_value(getattr(record, name), kind, markers, [*where, name], problems)
-
-
-def _check_value(
-    value: Any, kind: Any, markers: tuple[Any, ...], where: list[str], problems: list[str]
-) -> None:
-    place = ", ".join(where)
-    origin, arguments = typing.get_origin(kind), typing.get_args(kind)
-    if origin in (typing.Union, types.UnionType):
-        if value is None:
-            return
-        (optional,) = (argument for argument in arguments if argument is not type(None))
-        kind, inner_markers = _split(optional)
-        markers = (*markers, *inner_markers)
-        origin, arguments = typing.get_origin(kind), typing.get_args(kind)
-    if not _has_type(value, origin or kind):
-        problems.append(f"{place}: should be {_type_name(origin or kind)}")
-        return
-    for marker in markers:
-        if isinstance(marker, Length):
-            message = _length_problem(value, marker)
-            if message:
-                problems.append(f"{place}: {message}")
-                return
-        elif isinstance(marker, Check):
-            try:
-                normal = marker.function(value)
-            except ValueError as error:
-                problems.append(f"{place}: {error}")
-                return
-            if normal != value:
-                # E.g. a time without a zone: validation would turn it into UTC, so what is
-                # written would not read back as it is.
-                problems.append(f"{place}: not in its normal form ({normal!r})")
-                return
-    if isinstance(value, dict):
-        inner, inner_markers = _split(arguments[1])
-        for key, item in value.items():
-            _check_value(item, inner, inner_markers, [*where, str(key)], problems)
-    elif isinstance(value, list | tuple):
-        inner, inner_markers = _split(arguments[0])
-        for index, item in enumerate(value):
-            _check_value(item, inner, inner_markers, [*where, f"#{index + 1}"], problems)
-    elif dataclasses.is_dataclass(value):
-        _check_record(value, where, problems)
-
-
-def _has_type(value: Any, kind: Any) -> bool:
-    if kind is float:
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if kind is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind is date:
-        return isinstance(value, date) and not isinstance(value, datetime)
-    return isinstance(value, kind)
-
-
-def _type_name(kind: Any) -> str:
-    names = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
-    return names.get(kind, f"a {getattr(kind, '__name__', kind)}")
-
-
-def _length_problem(value: Any, length: Length) -> str:
-    # Worded as pydantic words the same limits in files.
-    noun, unit = ("String", "character") if isinstance(value, str) else ("Collection", "item")
-    if length.min is not None and len(value) < length.min:
-        return f"{noun} should have at least {length.min} {unit}{'' if length.min == 1 else 's'}"
-    if length.max is not None and len(value) > length.max:
-        return f"{noun} should have at most {length.max} {unit}{'' if length.max == 1 else 's'}"
-    return ""
-
-
-def _split(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
-    """The type of an annotation, and its Length and Check markers."""
-    if typing.get_origin(annotation) is typing.Annotated:
-        kind, *markers = typing.get_args(annotation)
-        return kind, tuple(markers)
-    return annotation, ()
-
-
-@cache
-def _field_rules(kind: Any) -> dict[str, tuple[Any, tuple[Any, ...]]]:
-    hints = typing.get_type_hints(kind, include_extras=True)
-    return {field.name: _split(hints[field.name]) for field in dataclasses.fields(kind)}
+def prepare(*kinds: type[Any]) -> None:
+    """Build the validators of KINDS now (pydantic loaded with them): done in a worker thread
+    after the app's first frame, so that the first key that checks an answer does not wait."""
+    for kind in kinds:
+        _adapter(kind)
 
 
 def to_data(record: Any) -> Any:

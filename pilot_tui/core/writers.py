@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any, Final, TypeVar
 
 from pilot_tui.core.assessment import Assessment, Meta
-from pilot_tui.core.records import InvalidData, check
+from pilot_tui.core.records import InvalidData, validated
 
 _T = TypeVar("_T")
 _META_FIELDS: Final = ("title", "team", "facilitator", "stage", "respondent", "created")
@@ -103,7 +103,7 @@ def merge_assessments(
         context_changes=sorted(changes.values(), key=lambda c: c.at),
     )
     try:
-        check(merged)
+        validated(merged)
     except InvalidData as error:
         # Together the two versions break a limit (too many answers, say): they cannot be one.
         return ours, [], [f"together: {error}"]

@@ -27,9 +27,9 @@ from textual.screen import Screen
 
 from pilot_tui.core.assessment import Assessment, new_assessment, now_utc
 from pilot_tui.core.text import printable
-from pilot_tui.files import OutputExists, StoreError, shown, write_new_file, write_output
 from pilot_tui.startup import resume_collection
 from pilot_tui.store import Store, dumps_assessment, load_settings, save_settings
+from pilot_tui.store.files import OutputExists, StoreError, shown, write_new_file, write_output
 from pilot_tui.ui.autosave import Autosave
 from pilot_tui.ui.screens.interview import InterviewScreen
 from pilot_tui.ui.session import Position, Session
@@ -135,6 +135,11 @@ class PilotApp(App[None]):
             self._catch_ending_signals()
         # Paused by the `pilot-tui` command while the app loads (see pilot_tui/startup.py).
         self.call_after_refresh(resume_collection)
+        # What a person types is validated by pydantic; loading it takes a quarter of a second,
+        # so a worker does it just after the first frame rather than the first key.
+        self.call_after_refresh(
+            self.run_worker, _prepare_validation, thread=True, exit_on_error=False, group="warm"
+        )
 
     def leave_interview(self) -> None:
         """Back to the list: written first, so the list shows the latest answers."""
@@ -459,6 +464,13 @@ class PilotApp(App[None]):
     def _export_current(self, name: str) -> None:
         self.flush_save()
         self.export_assessment(name)
+
+
+def _prepare_validation() -> None:
+    from pilot_tui.core.assessment import Answer, Assessment, ContextChange, Meta, Milestone
+    from pilot_tui.core.records import prepare
+
+    prepare(Answer, Meta, Milestone, ContextChange, Assessment)
 
 
 def _jump(screen: InterviewScreen, position: Position) -> Callable[[], Awaitable[None]]:

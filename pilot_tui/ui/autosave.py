@@ -26,7 +26,7 @@ from textual.app import App
 from textual.content import Content
 from textual.timer import Timer
 
-from pilot_tui.files import RefusedSave, StoreError
+from pilot_tui.store.files import RefusedSave, StoreError
 from pilot_tui.ui.session import Session
 
 SAVE_DELAY: Final = 0.4

@@ -23,8 +23,8 @@ from pilot_tui.core.merge import MergeError, MergeInput, disagreements, merge
 from pilot_tui.core.render import percent
 from pilot_tui.core.scoring import score
 from pilot_tui.core.text import printable
-from pilot_tui.files import StoreError, shown
 from pilot_tui.store import BACKUP_DIR, Entry, load_assessment_file
+from pilot_tui.store.files import StoreError, shown
 from pilot_tui.ui.screens.dialogs import Confirm, TextPrompt
 from pilot_tui.ui.widgets.scorecard import STATUS_STYLE
 

@@ -4,11 +4,12 @@ Validating a file means importing pydantic and building its validators, about a 
 second, which would more than double the app's start-up. After a file has been validated (or
 written: the store checks a record and reads its text back before writing it), the digest of
 its exact bytes is kept here; the next load of those same bytes builds the records directly.
-A digest also covers the bank and the rules themselves (the code of the modules that say what
-a valid file is), so another bank, or a pilot-tui whose rules changed in any way, validates
-again. Only files in the canonical form
-the store writes are recorded: for them, building the records directly gives exactly what
-validating gives (tested).
+A digest also covers the bank, and the rules themselves: pilot-tui's version, the versions of
+pydantic and pydantic-core that validate, and the code of every module of the core and of the
+store (all of them, found in the package, not a list someone must keep). So another bank, or
+a pilot-tui or a validator whose rules changed in any way, validates again. Only files in the
+canonical form the store writes are recorded: for them, building the records directly gives
+exactly what validating gives (tested).
 
 This is a cache in the user's cache folder: losing it, or losing a line of it to two processes
 writing at once, only costs time.
@@ -17,7 +18,8 @@ writing at once, only costs time.
 from __future__ import annotations
 
 import hashlib
-import importlib
+import importlib.util
+import os
 from contextlib import suppress
 from functools import cache
 from pathlib import Path
@@ -40,29 +42,51 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("pilot-tui", appauthor=False))
 
 
-RULE_MODULES: Final = (
-    "pilot_tui.core.records",
-    "pilot_tui.core.assessment",
-    "pilot_tui.core.bank",
-    "pilot_tui.core.limits",
-    "pilot_tui.core.text",
-    "pilot_tui.store",
-)
-"""The modules whose code decides whether a file is valid."""
+RULE_PACKAGES: Final = ("core", "store")
+"""The packages of pilot_tui whose code decides whether a file is valid: every module in them."""
+VALIDATORS: Final = ("pydantic-", "pydantic_core-")
+"""The installed distributions whose versions decide it too (their dist-info folder names)."""
+
+
+def rule_sources() -> list[Path]:
+    """Every module of the packages that decide what a valid file is, in a stable order."""
+    root = Path(__file__).resolve().parent.parent
+    return sorted(path for package in RULE_PACKAGES for path in (root / package).glob("*.py"))
+
+
+def validator_versions() -> list[str]:
+    """The dist-info names of pydantic and pydantic-core ("pydantic-2.14.4.dist-info"), read
+    without importing them (that would cost the quarter of a second this cache saves)."""
+    spec = importlib.util.find_spec("pydantic")
+    if spec is None or spec.origin is None:
+        return []
+    folder = Path(spec.origin).parent.parent
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return sorted(n for n in names if n.startswith(VALIDATORS) and n.endswith(".dist-info"))
+
+
+def rules_digest(sources: list[Path], versions: list[str]) -> bytes:
+    """The digest of the rules: pilot-tui's version, the validators' versions, the sources."""
+    rules = hashlib.sha256(__version__.encode("utf-8"))
+    for version in versions:
+        rules.update(version.encode("utf-8"))
+    for source in sources:
+        rules.update(source.name.encode("utf-8"))
+        try:
+            rules.update(source.read_bytes())
+        except OSError:
+            rules.update(b"unreadable")
+    return rules.digest()
 
 
 @cache
 def _rules_digest() -> bytes:
     # The source itself rather than a version number someone must remember to raise: a rule
     # made stricter without a new release must not let files through on an old digest.
-    rules = hashlib.sha256(__version__.encode("utf-8"))
-    for name in RULE_MODULES:
-        source = getattr(importlib.import_module(name), "__file__", None)
-        try:
-            rules.update(Path(source).read_bytes() if source else name.encode("utf-8"))
-        except OSError:
-            rules.update(name.encode("utf-8"))
-    return rules.digest()
+    return rules_digest(rule_sources(), validator_versions())
 
 
 @cache
@@ -88,7 +112,7 @@ class KnownValid:
 
     def _loaded(self) -> set[str]:
         if self._digests is None:
-            from pilot_tui.files import StoreError, read_bytes
+            from pilot_tui.store.files import StoreError, read_bytes
 
             try:
                 # Never blocking, whatever has the cache's name (a named pipe, say).
@@ -120,7 +144,7 @@ class KnownValid:
             return
 
     def _prune(self) -> None:
-        from pilot_tui.files import StoreError, atomic_write
+        from pilot_tui.store.files import StoreError, atomic_write
 
         lines = self.path.read_text(encoding="ascii", errors="replace").split()
         with suppress(StoreError):  # only a cache: left as it is, it is merely longer

@@ -1,4 +1,4 @@
-"""Where assessments live on disk: reading, atomic writing, naming, import and export.
+"""The assessments in one data folder: listing, loading, saving, naming, import, backup.
 
 Every write goes to a temporary file in the same folder, is flushed to disk, then renamed over
 the old file, so a crash leaves either the old or the new file, never half of one. A file that
@@ -6,44 +6,30 @@ cannot be read is never overwritten: the user has to see it and decide.
 
 Two writers (two app windows, or the app and `pilot-tui answer`) may hold the same assessment.
 A save that is given the version its writer last read (its base) first checks whether the file
-changed since: if so, the two sets of changes are merged when they touch different things, and
-when they clash the file is left as it is and the writer's version goes to a conflicting copy
-beside it. Nothing is overwritten silently.
+changed since: if so, the two sets of changes are merged when they touch different things
+(core/writers.py), and when they clash the file is left as it is and the writer's version goes
+to a conflicting copy beside it. Nothing is overwritten silently.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import stat
-import tomllib
-from collections.abc import Mapping
-from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
-from typing import Any, Final
-
-import tomli_w
+from typing import Final
 
 from pilot_tui.core.assessment import (
-    ASSESSMENT_SCHEMA,
-    ASSESSMENT_SCHEMA_VERSION,
     Assessment,
-    BankRef,
     check_against_bank,
     now_utc,
     with_meta,
 )
-from pilot_tui.core.bank import Bank, BankError, parse_bank
-from pilot_tui.core.limits import MAX_FILE_BYTES, MAX_TITLE
-from pilot_tui.core.problems import and_more
-from pilot_tui.core.records import InvalidData, build, check, validate
-from pilot_tui.core.text import slug
+from pilot_tui.core.bank import Bank
+from pilot_tui.core.limits import MAX_TITLE
 from pilot_tui.core.writers import merge_assessments
-from pilot_tui.files import (
+from pilot_tui.store.files import (
     RefusedSave,
     StoreError,
     atomic_write,
@@ -53,230 +39,28 @@ from pilot_tui.files import (
     reason,
     shown,
 )
-from pilot_tui.known_valid import digest, known_valid
-
-APP_NAME: Final = "pilot-tui"
-DATA_DIR_ENV: Final = "PILOT_TUI_DATA_DIR"
-SUFFIX: Final = ".toml"
-BACKUP_DIR: Final = ".backup"
-DEFAULT_BANK_FILE: Final = "default-bank.toml"
-MAX_BACKUP_BYTES: Final = 256 * 1024 * 1024
-"""A file with an assessment's name that is too large to read is still backed up when deleted."""
-
-NAME_PATTERN: Final = r"^[a-z0-9][a-z0-9-]{0,63}$"
-_NAME_RE: Final = re.compile(NAME_PATTERN)
-_SLUG_MAX: Final = 48
-# Names Windows will not open as files, whatever the extension.
-_RESERVED: Final = frozenset(
-    {"con", "prn", "aux", "nul"} | {f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)}
+from pilot_tui.store.format import (
+    Fingerprint,
+    as_written,
+    checked_bytes,
+    dumps_assessment,
+    load_assessment_file,
+    load_fingerprinted,
+    read_assessment_bytes,
+    validate_bytes,
+)
+from pilot_tui.store.known_valid import digest, known_valid
+from pilot_tui.store.names import (
+    NAME_RE,
+    SUFFIX,
+    check_name,
+    looks_like_path,
+    slugify,
 )
 
-
-# ---------------------------------------------------------------------------- locations
-
-
-def resolve_data_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """--data-dir, then $PILOT_TUI_DATA_DIR, then the platform's per-user data folder."""
-    if override:
-        return Path(override).expanduser()
-    from_env = os.environ.get(DATA_DIR_ENV)
-    if from_env:
-        return Path(from_env).expanduser()
-    # platformdirs is only needed here; importing it lazily keeps it off every other path.
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir(APP_NAME, appauthor=False))
-
-
-# ---------------------------------------------------------------------------- reading
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file within the size limit, or raise StoreError naming the file."""
-    return parse_toml_bytes(_read_bytes(path)[0], path)
-
-
-def _read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
-    """The file's bytes within the size limit, and the status of the very file they came from."""
-    return read_bytes(path, MAX_FILE_BYTES)
-
-
-def parse_toml_bytes(raw: bytes, path: Path) -> dict[str, Any]:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise StoreError(
-            f"{shown(path)}: not UTF-8 text (bad byte at offset {error.start})"
-        ) from None
-    # Some editors on Windows start UTF-8 files with a byte order mark; TOML itself does not.
-    text = text.removeprefix("\ufeff")
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise StoreError(f"{shown(path)}: not valid TOML: {error}") from None
-    except RecursionError:
-        raise StoreError(f"{shown(path)}: not valid TOML: nested too deeply") from None
-    except ValueError as error:
-        # tomllib lets Python's limit on integer digits (4300) through as a plain ValueError.
-        raise StoreError(
-            f"{shown(path)}: not valid TOML: {' '.join(str(error).split())[:200]}"
-        ) from None
-
-
-def parse_assessment(data: Mapping[str, Any], path: Path) -> Assessment:
-    schema = data.get("schema")
-    version = data.get("schema_version")
-    if schema != ASSESSMENT_SCHEMA:
-        found = "it has no schema line" if schema is None else f"its schema is {schema!r}"
-        raise StoreError(
-            f"{shown(path)}: not a pilot-tui assessment ({found}; "
-            f"expected schema = {ASSESSMENT_SCHEMA!r})"
-        )
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise StoreError(f"{shown(path)}: schema_version {version!r} is not a version number")
-    if version > ASSESSMENT_SCHEMA_VERSION:
-        raise StoreError(
-            f"{shown(path)}: written by a newer pilot-tui (schema version {version}; "
-            f"this one reads up to {ASSESSMENT_SCHEMA_VERSION}); upgrade pilot-tui to open it"
-        )
-    try:
-        return validate(Assessment, data)
-    except InvalidData as error:
-        raise StoreError(f"{shown(path)}: {error}") from None
-
-
-def load_assessment_file(path: Path, bank: Bank) -> Assessment:
-    """Read and fully validate an assessment file against the bank in use."""
-    return _load_fingerprinted(path, bank)[0]
-
-
-def _load_fingerprinted(path: Path, bank: Bank) -> tuple[Assessment, Fingerprint]:
-    raw, status = _read_bytes(path)
-    return _validate_bytes(raw, path, bank), Fingerprint.of(raw, status)
-
-
-def _validate_bytes(raw: bytes, path: Path, bank: Bank) -> Assessment:
-    data = parse_toml_bytes(raw, path)
-    known, key = known_valid(), digest(raw, bank)
-    if key in known:
-        # A file of another shape under a known digest (a damaged cache, say) is validated.
-        with suppress(Exception):
-            return build(Assessment, data)
-    assessment = parse_assessment(data, path)
-    problems = check_against_bank(assessment, bank)
-    if problems:
-        raise StoreError(f"{shown(path)}: {and_more(problems)}")
-    # Only the canonical form is recorded: building records straight from it gives exactly
-    # what validating it gives (a local time, say, is turned into UTC by validation only).
-    if dumps_assessment(assessment).encode("utf-8") == raw:
-        known.add(key)
-    return assessment
-
-
-def as_written(assessment: Assessment, bank: Bank) -> Assessment:
-    """ASSESSMENT as this pilot-tui writes it: the current schema version, and the bank in use.
-
-    An older pilot-tui then says the file is newer than it, rather than stumbling on fields
-    it does not know; and the file says which bank its answers were last given against.
-    """
-    return replace(
-        assessment,
-        schema_version=ASSESSMENT_SCHEMA_VERSION,
-        bank=BankRef(id=bank.id, version=bank.version),
-    )
-
-
-def dumps_assessment(assessment: Assessment) -> str:
-    return tomli_w.dumps(assessment.to_data(), multiline_strings=True)
-
-
-def checked_bytes(assessment: Assessment, path: Path, bank: Bank) -> bytes:
-    """The file for ASSESSMENT, checked and read back before it is written: it always loads.
-
-    Without pydantic (see core/records.py): the record is checked against its annotations,
-    and the text must read back as the very same record.
-    """
-    try:
-        check(assessment)
-        problems = check_against_bank(assessment, bank)
-    except InvalidData as error:
-        problems = error.problems
-    if problems:
-        raise RefusedSave(f"{shown(path)}: not saved: {and_more(problems)}")
-    raw = dumps_assessment(assessment).encode("utf-8")
-    if len(raw) > MAX_FILE_BYTES:
-        raise RefusedSave(
-            f"{shown(path)}: not saved: {len(raw) / (1024 * 1024):.1f} MiB is more than the "
-            f"{MAX_FILE_BYTES // (1024 * 1024)} MiB a file may have"
-        )
-    try:
-        same = build(Assessment, tomllib.loads(raw.decode("utf-8"))) == assessment
-    except Exception:
-        same = False
-    if not same:
-        raise RefusedSave(f"{shown(path)}: not saved: it would not read back as it is")
-    return raw
-
-
-# ---------------------------------------------------------------------------- banks
-
-
-def load_bank(path: str | os.PathLike[str] | None = None) -> Bank:
-    """The bank at PATH, or the default bank shipped with pilot-tui."""
-    if path is None:
-        # Validated by the tests (and `pilot-tui bank validate`), not at every start: that
-        # would import pydantic before the first frame (see core/records.py).
-        return build(Bank, tomllib.loads(default_bank_text()))
-    bank_path = Path(path)
-    data = read_toml(bank_path)
-    try:
-        bank = parse_bank(data)
-    except BankError as error:
-        if len(error.problems) == 1:
-            raise StoreError(f"{shown(bank_path)}: invalid bank: {error.problems[0]}") from None
-        raise StoreError(
-            f"{shown(bank_path)}: invalid bank ({len(error.problems)} problems; "
-            f"`pilot-tui bank validate {shown(bank_path)}` lists them)"
-        ) from None
-    shipped = load_bank()
-    if (bank.id, bank.version) == (shipped.id, shipped.version) and bank != shipped:
-        # Scores and reports name the bank by id and version: an edited copy under the
-        # built-in bank's name would pass its own rules off as the standard ones.
-        raise StoreError(
-            f"{shown(bank_path)}: has the id and version of the built-in bank "
-            f"({bank.id} {bank.version}) but different content; give your copy its own id"
-        )
-    return bank
-
-
-def default_bank_text() -> str:
-    packaged = resources.files("pilot_tui").joinpath("assets", DEFAULT_BANK_FILE)
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    # In a source checkout the assets sit beside the package rather than inside it.
-    return (Path(__file__).parent.parent / "assets" / DEFAULT_BANK_FILE).read_text(encoding="utf-8")
-
-
-# ---------------------------------------------------------------------------- two writers
-
-
-@dataclass(frozen=True)
-class Fingerprint:
-    """What a file on disk looked like when this writer last read or wrote it.
-
-    Size and mtime alone miss a same-size rewrite within one mtime tick (a whole second or two
-    on some file systems); the hash of the bytes does not.
-    """
-
-    size: int
-    mtime_ns: int
-    digest: bytes
-
-    @classmethod
-    def of(cls, raw: bytes, status: os.stat_result) -> Fingerprint:
-        return cls(
-            status.st_size, status.st_mtime_ns, hashlib.blake2b(raw, digest_size=16).digest()
-        )
+BACKUP_DIR: Final = ".backup"
+MAX_BACKUP_BYTES: Final = 256 * 1024 * 1024
+"""A file with an assessment's name that is too large to read is still backed up when deleted."""
 
 
 @dataclass(frozen=True)
@@ -302,30 +86,6 @@ class SaveResult:
 
 def _conflict_stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dt%H%M%Sz")
-
-
-# ---------------------------------------------------------------------------- names
-
-
-def slugify(title: str) -> str:
-    """A safe file name from a title: lowercase ASCII letters, digits and dashes only."""
-    name = slug(title, _SLUG_MAX)
-    if not name:
-        return "assessment"
-    return f"{name}-assessment" if name in _RESERVED else name
-
-
-def check_name(name: str) -> str:
-    if not _NAME_RE.fullmatch(name) or name in _RESERVED:
-        raise StoreError(
-            f"{name[:80]!r} is not a valid assessment name: use 1 to 64 lowercase letters, "
-            "digits and dashes, starting with a letter or digit"
-        )
-    return name
-
-
-def looks_like_path(reference: str) -> bool:
-    return reference.endswith(SUFFIX) or "/" in reference or os.sep in reference
 
 
 # ---------------------------------------------------------------------------- the store
@@ -413,13 +173,13 @@ class Store:
 
     def names(self) -> list[str]:
         """The names of the files that can be addressed by name."""
-        return [p.stem for p in self._visible_files() if _NAME_RE.fullmatch(p.stem)]
+        return [p.stem for p in self._visible_files() if NAME_RE.fullmatch(p.stem)]
 
     def entries(self) -> list[Entry]:
         """Every file, readable or not; none is hidden from the user."""
         result: list[Entry] = []
         for path in self._visible_files():
-            if not _NAME_RE.fullmatch(path.stem):
+            if not NAME_RE.fullmatch(path.stem):
                 reason = (
                     "the file name is not an assessment name (lowercase letters, digits and "
                     "dashes); rename the file to open it"
@@ -448,7 +208,7 @@ class Store:
         return self._load_path(path)
 
     def _load_path(self, path: Path) -> Assessment:
-        assessment, fingerprint = _load_fingerprinted(path, self.bank)
+        assessment, fingerprint = load_fingerprinted(path, self.bank)
         self._seen[path.absolute()] = (fingerprint, assessment)
         return assessment
 
@@ -503,7 +263,7 @@ class Store:
             # Deleted (to the backup folder) meanwhile: writing brings the answers back.
             return None
         try:
-            raw, status = _read_bytes(path)
+            raw, status = read_assessment_bytes(path)
             seen = self._seen.get(path.absolute())
             if (
                 base is not None
@@ -513,7 +273,7 @@ class Store:
             ):
                 # Untouched since our own read or write, which parsed: no need to parse again.
                 return None
-            theirs = _validate_bytes(raw, path, self.bank)
+            theirs = validate_bytes(raw, path, self.bank)
         except StoreError as error:
             raise RefusedSave(f"{error}; not overwritten (move or fix the file first)") from None
         return None if theirs == base else theirs
@@ -663,34 +423,3 @@ class Store:
         renamed = with_meta(assessment, now=now_utc(), title=title)
         # Against the version shown in the list: an app saving answers to it meanwhile keeps them.
         return self.save(name, renamed, base=assessment).assessment
-
-
-# ---------------------------------------------------------------------------- settings
-
-SETTINGS_FILE: Final = "settings.toml"
-
-
-def settings_path() -> Path:
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir(APP_NAME, appauthor=False)) / SETTINGS_FILE
-
-
-def load_settings(path: Path | None = None) -> dict[str, str]:
-    """The user's preferences (the theme); an unreadable file gives the defaults, not an error."""
-    try:
-        data = read_toml(path or settings_path())
-    except StoreError:
-        return {}
-    return {key: value for key, value in data.items() if isinstance(value, str)}
-
-
-def save_settings(settings: Mapping[str, str], path: Path | None = None) -> None:
-    target = path or settings_path()
-    if target.exists():
-        read_toml(target)  # an unreadable settings file is the user's to fix, not ours to replace
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise StoreError(f"{shown(target.parent)}: cannot create: {error.strerror}") from None
-    atomic_write(target, tomli_w.dumps(dict(settings)))
