@@ -890,7 +890,7 @@ def test_bank_validate_checks_the_built_in_bank_in_full(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The app trusts the shipped bank at start-up; this command is where it is checked.
-    from pilot_tui import cli as cli_module
+    from pilot_tui.cli import banks as cli_module
 
     broken = default_bank_text().replace("weight = 3", "weight = true", 1)
     monkeypatch.setattr(cli_module, "default_bank_text", lambda: broken)

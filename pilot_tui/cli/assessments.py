@@ -1,0 +1,217 @@
+"""Commands that create and change assessments: new, context, list, answer, export, import,
+merge, milestone."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from pilot_tui.cli.common import (
+    EXIT_OK,
+    UsageError,
+    bank_of,
+    parse_context,
+    parse_due,
+    print_json,
+    send_output,
+    store_of,
+)
+from pilot_tui.cli.shapes import list_json
+from pilot_tui.core.assessment import (
+    edit_answer,
+    new_assessment,
+    now_utc,
+    with_answer,
+    with_context,
+)
+from pilot_tui.core.merge import MergeError, MergeInput, disagreements, merge
+from pilot_tui.core.milestones import (
+    add_milestone,
+)
+from pilot_tui.core.render import (
+    context_text,
+    plural,
+)
+from pilot_tui.core.scoring import (
+    answer_choice,
+    score,
+)
+from pilot_tui.core.text import printable
+from pilot_tui.store import (
+    dumps_assessment,
+    load_assessment_file,
+)
+from pilot_tui.store.files import StoreError, shown
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    store = store_of(args)
+    context = parse_context(store.bank, args.context)
+    try:
+        assessment = new_assessment(
+            store.bank,
+            args.title,
+            team=args.team,
+            facilitator=args.facilitator,
+            stage=args.stage,
+            respondent=args.respondent,
+            context=context,
+            now=now_utc(),
+        )
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    print(store.create(assessment))
+    return EXIT_OK
+
+
+def cmd_context(args: argparse.Namespace) -> int:
+    store = store_of(args)
+    bank = store.bank
+    assessment = store.load(args.name)
+    if args.options:
+        wanted = {**assessment.context, **parse_context(bank, args.options)}
+        try:
+            updated = with_context(
+                assessment, bank, wanted, reason=args.reason or "", now=now_utc()
+            )
+        except ValueError as error:
+            raise UsageError(str(error).replace("needs a reason", "needs --reason")) from None
+        if updated is not assessment:
+            result = store.save(args.name, updated, base=assessment)
+            if result.conflicts:
+                raise StoreError(
+                    f"{args.name} was changed elsewhere at the same time "
+                    f"({result.conflicts[0]}); it is left as it was saved there, and the new "
+                    f"context is in {shown(result.path)}"
+                )
+            assessment = result.assessment
+    print(context_text(bank, assessment))
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    store = store_of(args)
+    rows = list_json(store.bank, store.entries())
+    if args.json:
+        print_json(rows)
+        return EXIT_OK
+    if not rows:
+        print(f'No assessments in {shown(store.root)} yet. Create one: pilot-tui new "Title"')
+        return EXIT_OK
+    # Names of files that are not assessments are anything the folder holds: shown escaped.
+    names = {row["name"]: printable(row["name"]) for row in rows}
+    width = max(len(name) for name in names.values())
+    for row in rows:
+        name = names[row["name"]]
+        if "error" in row:
+            print(f"{name:<{width}}  UNREADABLE: {printable(row['error'])}")
+        else:
+            print(
+                f"{name:<{width}}  {row['title']}  (updated {row['updated'][:10]}, "
+                f"{row['coverage']:.0%} answered, {row['level_title']})"
+            )
+    return EXIT_OK
+
+
+def cmd_answer(args: argparse.Namespace) -> int:
+    store = store_of(args)
+    bank = store.bank
+    assessment = store.load(args.name)
+    found = bank.question_index().get(args.question)
+    if found is None:
+        raise UsageError(
+            f"no question {args.question!r} in bank {bank.id!r} (`pilot-tui bank show` lists them)"
+        )
+    question = found[1]
+    current = assessment.answers.get(question.id)
+    fields: dict[str, Any] = {
+        option: getattr(args, option)
+        for option in ("notes", "owner", "evidence", "reason")
+        if getattr(args, option) is not None
+    }
+    if args.due is not None:
+        fields["due"] = parse_due(args.due) if args.due else None
+    try:
+        answer = edit_answer(bank, question.id, current, choice=args.choice, **fields)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    choice = answer_choice(bank, question, answer)
+    assert choice is not None  # edit_answer accepted it
+    cleared = ""
+    if current is not None and (current.owner or current.due) and choice.not_applicable:
+        cleared = "; its owner and due date are cleared"
+    updated = with_answer(assessment, question.id, answer, now=now_utc())
+    # Against the version loaded above: an app saving the same assessment meanwhile keeps its
+    # answers (merged in), and a clash on this question leaves the file as the other writer
+    # saved it and puts this answer in a conflicting copy, which the error names.
+    result = store.save(args.name, updated, base=assessment)
+    if result.conflicts:
+        raise StoreError(
+            f"{args.name} was changed elsewhere at the same time ({result.conflicts[0]}); it is "
+            f"left as it was saved there, and this answer is in {result.path}"
+        )
+    card = score(bank, result.assessment)
+    print(
+        f"{args.name}: {question.id} = {choice.id} ({choice.label}){cleared}; "
+        f"{card.level_title}, {card.answered}/{card.total} answered"
+    )
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = store_of(args)
+    text = store.export_text(args.name)
+    send_output(args, text, args.output, reads=[store.path_for(args.name)])
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    store = store_of(args)
+    print(store.import_file(Path(args.file), name=args.as_name, force=args.force))
+    return EXIT_OK
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    bank = bank_of(args)
+    paths = [Path(file) for file in args.files]
+    inputs = [MergeInput(path.name, load_assessment_file(path, bank)) for path in paths]
+    try:
+        merged = merge(bank, inputs, title=args.title, now=now_utc())
+    except MergeError as error:
+        raise UsageError(str(error)) from None
+    # Replacing an input, even with --force, would lose a person's own answers: refused there.
+    send_output(args, dumps_assessment(merged), args.output, reads=paths)
+    disputed = len(disagreements(bank, merged))
+    where = "standard output" if args.output == "-" else printable(args.output)
+    print(
+        f"merged {plural(len(merged.participants), 'participant')} into {where}; "
+        f"the team disagrees on {plural(disputed, 'question')}",
+        # The merged file itself may be on standard output.
+        file=sys.stderr if args.output == "-" else sys.stdout,
+    )
+    return EXIT_OK
+
+
+def cmd_milestone(args: argparse.Namespace) -> int:
+    store = store_of(args)
+    assessment = store.load(args.name)
+    try:
+        updated = add_milestone(assessment, args.label, now=now_utc())
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    # As in cmd_answer: merged with a concurrent save, or a conflicting copy and an error.
+    result = store.save(args.name, updated, base=assessment)
+    if result.conflicts:
+        raise StoreError(
+            f"{args.name} was changed elsewhere at the same time ({result.conflicts[0]}); it is "
+            f"left as it was saved there, and the milestone is in {result.path}"
+        )
+    milestone = updated.milestones[-1]
+    print(
+        f"{args.name}: milestone {milestone.label!r} saved with "
+        f"{plural(len(milestone.answers), 'answer')}; "
+        f"`pilot-tui diff {args.name}` shows what changes from here"
+    )
+    return EXIT_OK

@@ -1,0 +1,147 @@
+"""Commands that read the verdict: score (and its gate), plan, disputes, diff, report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pilot_tui.cli.common import (
+    EXIT_GATE,
+    EXIT_OK,
+    UsageError,
+    print_json,
+    send_output,
+    store_of,
+)
+from pilot_tui.cli.present import changes_text, disputes_text, replaced_text
+from pilot_tui.cli.shapes import diff_json, dispute_json, plan_json, scorecard_json
+from pilot_tui.core.assessment import (
+    now_utc,
+)
+from pilot_tui.core.merge import disagreements
+from pilot_tui.core.milestones import (
+    diff_answers,
+    milestone_named,
+    replaced_answers,
+)
+from pilot_tui.core.render import (
+    context_lines,
+    plan_text,
+    scorecard_text,
+)
+from pilot_tui.core.scoring import (
+    action_plan,
+    score,
+)
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    store = store_of(args)
+    bank = store.bank
+    required = None
+    if args.require is not None:
+        required = bank.level(args.require)
+        if required is None:
+            known = ", ".join(level.id for level in bank.levels)
+            raise UsageError(f"--require {args.require!r} is not a level of this bank ({known})")
+    if args.fail_under is not None and not 0 <= args.fail_under <= 100:
+        raise UsageError("--fail-under takes a score from 0 to 100")
+    assessment, _ = store.load_reference(args.reference)
+    card = score(bank, assessment)
+    if args.json:
+        print_json(scorecard_json(bank, assessment))
+    else:
+        print(scorecard_text(bank, card, assessment))
+    failures: list[str] = []
+    if args.fail_under is not None and round(card.score, 1) < args.fail_under:
+        failures.append(f"score {card.score:.1f} is below {args.fail_under:g}")
+    if required is not None:
+        order = [level.id for level in bank.levels]
+        if order.index(card.level) < order.index(required.id):
+            failures.append(f"level {card.level_title!r} is below {required.title!r}")
+    for failure in failures:
+        print(f"pilot-tui: gate failed: {failure}", file=sys.stderr)
+    return EXIT_GATE if failures else EXIT_OK
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    store = store_of(args)
+    assessment, _ = store.load_reference(args.reference)
+    items = action_plan(store.bank, assessment)
+    if args.json:
+        print_json(plan_json(items))
+    else:
+        print(plan_text(items))
+    return EXIT_OK
+
+
+def cmd_disputes(args: argparse.Namespace) -> int:
+    store = store_of(args)
+    assessment, _ = store.load_reference(args.reference)
+    found = disagreements(store.bank, assessment)
+    if args.json:
+        print_json([dispute_json(item) for item in found])
+        return EXIT_OK
+    count = len(assessment.participants)
+    if count < 2:
+        print(
+            f"No disputes: {'no participants' if count == 0 else 'one participant'} to compare. "
+            "Merge people's own files with `pilot-tui merge`."
+        )
+    elif not found:
+        print(f"No disputes: the {count} participants agree on every question they answered.")
+    else:
+        print(disputes_text(store.bank, found, count))
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    store = store_of(args)
+    assessment, _ = store.load_reference(args.reference)
+    if not assessment.milestones:
+        raise UsageError(
+            f"{args.reference} has no milestones yet; save one with "
+            "`pilot-tui milestone NAME LABEL`"
+        )
+    from_label = args.from_label if args.from_label is not None else assessment.milestones[-1].label
+    try:
+        start = milestone_named(assessment, from_label)
+        end = None if args.to_label is None else milestone_named(assessment, args.to_label)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    before = dict(start.answers)
+    after = assessment.answers if end is None else dict(end.answers)
+    contexts = (start.context, assessment.context if end is None else end.context)
+    bank = store.bank
+    changes = diff_answers(bank, before, after)
+    # Answers the earlier point gave to questions the bank has since retired (a new version of
+    # the bank): shown with the questions that replaced them, so nothing silently disappears.
+    replaced = replaced_answers(bank, before, after)
+    if args.json:
+        print_json(diff_json(from_label, args.to_label, changes, replaced, contexts))
+    else:
+        to_text = "now" if args.to_label is None else repr(args.to_label)
+        text = changes_text(changes, f"{from_label!r}", to_text)
+        if contexts[0] != contexts[1]:
+            # The questions that count changed with it: never a silent part of a diff.
+            text += (
+                f"\n\nThe context changed: {'; '.join(context_lines(bank, contexts[0]))} -> "
+                f"{'; '.join(context_lines(bank, contexts[1]))} (`pilot-tui context` gives "
+                "the reasons)"
+            )
+        if replaced:
+            text += "\n\n" + replaced_text(replaced)
+        print(text)
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pilot_tui.core.report import html_report, markdown_report, report_rows
+
+    store = store_of(args)
+    assessment, path = store.load_reference(args.reference)
+    disputes, trend = report_rows(store.bank, assessment)
+    render = markdown_report if args.format == "md" else html_report
+    text = render(store.bank, assessment, disputes=disputes, trend=trend, generated=now_utc())
+    send_output(args, text, args.output, reads=[path])
+    return EXIT_OK
