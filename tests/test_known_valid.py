@@ -298,6 +298,7 @@ def test_pydantic_loads_after_the_first_frame_not_before(store: Store, tmp_path:
 
 
 def test_the_rules_cover_every_module_of_the_core_and_the_store() -> None:
+    import importlib.util
     import pkgutil
 
     import pilot_tui.core
@@ -305,8 +306,11 @@ def test_the_rules_cover_every_module_of_the_core_and_the_store() -> None:
 
     found = {path.resolve() for path in known_valid_module.rule_sources()}
     for package in (pilot_tui.core, pilot_tui.store):
-        for module in pkgutil.iter_modules(package.__path__):
-            assert Path(package.__path__[0], f"{module.name}.py").resolve() in found, module.name
+        # Modules of sub-packages too (the report is one).
+        for module in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+            spec = importlib.util.find_spec(module.name)
+            assert spec is not None and spec.origin is not None, module.name
+            assert Path(spec.origin).resolve() in found, module.name
     assert any(name.startswith("pydantic-") for name in known_valid_module.validator_versions())
 
 

@@ -51,7 +51,7 @@ VALIDATORS: Final = ("pydantic-", "pydantic_core-")
 def rule_sources() -> list[Path]:
     """Every module of the packages that decide what a valid file is, in a stable order."""
     root = Path(__file__).resolve().parent.parent
-    return sorted(path for package in RULE_PACKAGES for path in (root / package).glob("*.py"))
+    return sorted(path for package in RULE_PACKAGES for path in (root / package).rglob("*.py"))
 
 
 def validator_versions() -> list[str]:

@@ -13,13 +13,12 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Awaitable, Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events, work
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
 from textual.content import Content
 from textual.notifications import SeverityLevel
@@ -31,6 +30,16 @@ from pilot_tui.startup import resume_collection
 from pilot_tui.store import Store, dumps_assessment, load_settings, save_settings
 from pilot_tui.store.files import OutputExists, StoreError, shown, write_new_file, write_output
 from pilot_tui.ui.autosave import Autosave
+from pilot_tui.ui.messages import (
+    AnswersChanged,
+    ExportAssessment,
+    LeaveInterview,
+    NewAssessment,
+    OpenAssessment,
+    ReportFormat,
+    ReportRequested,
+    SaveRequested,
+)
 from pilot_tui.ui.screens.interview import InterviewScreen
 from pilot_tui.ui.session import Position, Session
 
@@ -95,6 +104,10 @@ class PilotApp(App[None]):
         self.autosave = Autosave(
             self, lambda: self.session, show_status=self._show_save_status, adopted=self._adopted
         )
+        # Started straight in an interview, the list is a mode of its own to switch to, since
+        # Textual cannot replace the first screen of a stack. Declared here rather than in MODES
+        # because the list is given the store.
+        self.add_mode(HOME_MODE, self._home_screen)
         self._remember_theme = remember_theme
         self._theme_ready = False
         if remember_theme:
@@ -124,9 +137,12 @@ class PilotApp(App[None]):
         if path is not None and assessment is not None:
             self.session = Session(self.store, path, assessment, name)
             return InterviewScreen(self.session)
+        return self._home_screen()
+
+    def _home_screen(self) -> Screen[Any]:
         from pilot_tui.ui.screens.home import HomeScreen
 
-        return HomeScreen()
+        return HomeScreen(self.store)
 
     def on_mount(self) -> None:
         # From here on a theme change is the user's choice, and is remembered.
@@ -147,11 +163,32 @@ class PilotApp(App[None]):
         if len(self.screen_stack) > 1:
             self.pop_screen()
             return
-        # Started straight in an interview: the list lives in a mode of its own, since Textual
-        # cannot replace the first screen of a stack.
-        if HOME_MODE not in self._modes:
-            self.add_mode(HOME_MODE, _home_screen)
         self.switch_mode(HOME_MODE)
+
+    # ------------------------------------------------------------------ what the screens ask
+
+    def on_open_assessment(self, message: OpenAssessment) -> None:
+        self.open_assessment(message.name, message.path, message.assessment, message.position)
+
+    def on_new_assessment(self, message: NewAssessment) -> None:
+        self.new_assessment()
+
+    def on_export_assessment(self, message: ExportAssessment) -> None:
+        # The file written is the one on disk: what the screen shows goes there first.
+        self.flush_save()
+        self.export_assessment(message.name)
+
+    def on_answers_changed(self, message: AnswersChanged) -> None:
+        self.autosave.changed()
+
+    def on_save_requested(self, message: SaveRequested) -> None:
+        self.save_now()
+
+    def on_leave_interview(self, message: LeaveInterview) -> None:
+        self.leave_interview()
+
+    def on_report_requested(self, message: ReportRequested) -> None:
+        self.deliver_report(message.format)
 
     # ------------------------------------------------------------------ assessments
 
@@ -268,9 +305,6 @@ class PilotApp(App[None]):
 
     # ------------------------------------------------------------------ saving
 
-    def schedule_save(self) -> None:
-        self.autosave.changed()
-
     def save_now(self) -> None:
         if self.flush_save():
             self.notify("Saved.", timeout=2)
@@ -354,9 +388,19 @@ class PilotApp(App[None]):
 
     def action_help(self) -> None:
         from pilot_tui.ui.screens.help import HelpScreen
+        from pilot_tui.ui.screens.home import HomeScreen
+        from pilot_tui.ui.screens.summary import SummaryScreen
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.store.bank))
+        if isinstance(self.screen, HelpScreen):
+            return
+        # Read from the bindings themselves, so the help cannot drift from the keys.
+        keys = (
+            ("Everywhere", self.BINDINGS),
+            ("Assessments list", HomeScreen.BINDINGS),
+            ("Interview", InterviewScreen.BINDINGS),
+            ("Summary", SummaryScreen.BINDINGS),
+        )
+        self.push_screen(HelpScreen(self.store.bank, keys))
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
@@ -369,55 +413,7 @@ class PilotApp(App[None]):
         except StoreError as error:
             self.notify(f"Theme not remembered: {_one_line(error)}", severity="warning")
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        from pilot_tui.ui.screens.home import HomeScreen
-
-        yield from super().get_system_commands(screen)
-        if isinstance(screen, HomeScreen):
-            yield SystemCommand("New assessment", "Start a new assessment", self.new_assessment)
-            return
-        if not isinstance(screen, InterviewScreen):
-            return
-        session = screen.session
-        yield SystemCommand(
-            "Summary", "The full scorecard and the action plan", screen.action_summary
-        )
-        for fmt, label in (
-            ("md", "Markdown, for a wiki or a pull request"),
-            ("html", "HTML, for stakeholders"),
-        ):
-            yield SystemCommand(
-                f"Report: {label.split(',')[0]}",
-                f"Save the full report as {label}",
-                _report(self, fmt),
-            )
-        if session.name is not None:
-            name = session.name
-            yield SystemCommand(
-                "Export assessment",
-                "Write this assessment's TOML to a file",
-                lambda: self._export_current(name),
-            )
-        for index, section in enumerate(session.bank.sections):
-            first = session.first_open_question(index)
-            if first is None:
-                continue  # none of its questions applies to this pilot
-            yield SystemCommand(
-                # Numbered, so the palette (which sorts by title) lists them in bank order.
-                f"Jump to section {index + 1}: {section.title}",
-                section.summary or "First open question of this root cause",
-                _jump(screen, first),
-            )
-        for position in session.positions():
-            question = session.question(position)
-            yield SystemCommand(
-                f"Jump to question: {question.title}",
-                question.text,
-                _jump(screen, position),
-                discover=False,
-            )
-
-    def deliver_report(self, fmt: str) -> None:
+    def deliver_report(self, fmt: ReportFormat) -> None:
         """Write the open assessment's report (md or html) where the user's downloads go.
 
         In a browser (textual-serve) the browser downloads it. In a terminal it is written to the
@@ -461,33 +457,12 @@ class PilotApp(App[None]):
     def on_delivery_failed(self, event: events.DeliveryFailed) -> None:
         self._tell_failure("Report not saved", event.exception)
 
-    def _export_current(self, name: str) -> None:
-        self.flush_save()
-        self.export_assessment(name)
-
 
 def _prepare_validation() -> None:
     from pilot_tui.core.assessment import Answer, Assessment, ContextChange, Meta, Milestone
     from pilot_tui.core.records import prepare
 
     prepare(Answer, Meta, Milestone, ContextChange, Assessment)
-
-
-def _jump(screen: InterviewScreen, position: Position) -> Callable[[], Awaitable[None]]:
-    async def jump() -> None:
-        await screen.go_to(position)
-
-    return jump
-
-
-def _home_screen() -> Screen[Any]:
-    from pilot_tui.ui.screens.home import HomeScreen
-
-    return HomeScreen()
-
-
-def _report(app: PilotApp, fmt: str) -> Callable[[], None]:
-    return lambda: app.deliver_report(fmt)
 
 
 def _one_line(error: Exception) -> str:

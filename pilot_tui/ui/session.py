@@ -40,7 +40,23 @@ from pilot_tui.core.scoring import (
 )
 from pilot_tui.core.writers import merge_assessments
 from pilot_tui.store import SaveResult, Store
-from pilot_tui.ui.widgets.scorecard import CardExtras
+
+
+@dataclass(frozen=True)
+class CardExtras:
+    """What the card shows beyond the scores, all worked out by the core (see Session._extras)."""
+
+    disputed: int = 0
+    """Questions the participants answered differently (0 without participants)."""
+    since: str = ""
+    """The latest milestone's label, when there is one."""
+    improved: int = 0
+    regressed: int = 0
+    trends: tuple[tuple[str, str], ...] = ()
+    """(section id, sparkline over the milestones and now)."""
+
+
+NO_EXTRAS = CardExtras()
 
 
 @dataclass(frozen=True)

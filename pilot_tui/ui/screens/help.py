@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -44,23 +44,15 @@ class HelpScreen(ModalScreen[None]):
     AUTO_FOCUS = "#help-scroll"
     BINDINGS = [Binding("escape,question_mark,f1,q", "dismiss", "Close", tooltip="Close help")]
 
-    def __init__(self, bank: Bank) -> None:
+    def __init__(self, bank: Bank, keys: Sequence[tuple[str, Iterable[BindingType]]]) -> None:
+        """KEYS: the bindings of each place in the app, under the place's name."""
         super().__init__()
         self._bank = bank
+        self._keys = keys
 
     def compose(self) -> ComposeResult:
-        from pilot_tui.ui.app import PilotApp
-        from pilot_tui.ui.screens.home import HomeScreen
-        from pilot_tui.ui.screens.interview import InterviewScreen
-        from pilot_tui.ui.screens.summary import SummaryScreen
-
         parts: Parts = [("Keys", "bold"), ("   (Escape closes this)\n", "dim")]
-        for title, bindings in (
-            ("Everywhere", PilotApp.BINDINGS),
-            ("Assessments list", HomeScreen.BINDINGS),
-            ("Interview", InterviewScreen.BINDINGS),
-            ("Summary", SummaryScreen.BINDINGS),
-        ):
+        for title, bindings in self._keys:
             parts += ["\n", (title, "bold underline"), "\n", *_rows(bindings)]
         parts += [
             ("  ctrl+p      ", "bold $text-accent"),

@@ -7,7 +7,6 @@ import os
 import shlex
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -23,13 +22,12 @@ from pilot_tui.core.merge import MergeError, MergeInput, disagreements, merge
 from pilot_tui.core.render import percent
 from pilot_tui.core.scoring import score
 from pilot_tui.core.text import printable
-from pilot_tui.store import BACKUP_DIR, Entry, load_assessment_file
+from pilot_tui.store import BACKUP_DIR, Entry, Store, load_assessment_file
 from pilot_tui.store.files import StoreError, shown
+from pilot_tui.ui.commands import HomeCommands
+from pilot_tui.ui.messages import ExportAssessment, NewAssessment, OpenAssessment
 from pilot_tui.ui.screens.dialogs import Confirm, TextPrompt
 from pilot_tui.ui.widgets.scorecard import STATUS_STYLE
-
-if TYPE_CHECKING:
-    from pilot_tui.ui.app import PilotApp
 
 NOW_SAMPLE = datetime(2026, 11, 2, 9, 30)
 """Any moment: stamps are as wide whatever the date."""
@@ -43,6 +41,7 @@ EMPTY_STATE = (
 
 class HomeScreen(Screen[None]):
     AUTO_FOCUS = "#assessments"
+    COMMANDS = {HomeCommands}
     BINDINGS = [
         Binding("n", "new", "New", tooltip="Start a new assessment", id="home.new"),
         Binding(
@@ -97,16 +96,10 @@ class HomeScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, store: Store) -> None:
         super().__init__()
+        self.store = store
         self.entries: list[Entry] = []
-
-    @property
-    def pilot_app(self) -> PilotApp:
-        from pilot_tui.ui.app import PilotApp
-
-        assert isinstance(self.app, PilotApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static("pilot-tui · is your AI pilot ready for production?", id="home-title")
@@ -133,7 +126,7 @@ class HomeScreen(Screen[None]):
     def _load_entries(self, select: str | None) -> None:
         # Reading and validating every file is I/O; it stays off the UI thread.
         try:
-            entries = self.pilot_app.store.entries()
+            entries = self.store.entries()
         except Exception as error:  # any failure is shown in the list's place; the app goes on
             if not get_current_worker().is_cancelled:
                 self.app.call_from_thread(self._show_failure, error)
@@ -155,7 +148,7 @@ class HomeScreen(Screen[None]):
         self.notify(f"Cannot list the assessments: {words}", severity="error", timeout=10)
 
     def _show_entries(self, entries: list[Entry], select: str | None) -> None:
-        bank = self.pilot_app.store.bank
+        bank = self.store.bank
         self.entries = sorted(
             entries,
             key=lambda e: (
@@ -209,7 +202,7 @@ class HomeScreen(Screen[None]):
         empty = not self.entries
         self.set_class(empty, "-empty")
         self.query_one("#empty-state", Static).update(
-            Content(EMPTY_STATE.format(folder=self.pilot_app.store.root)) if empty else ""
+            Content(EMPTY_STATE.format(folder=self.store.root)) if empty else ""
         )
         if select is not None:
             names = [e.name for e in self.entries]
@@ -269,13 +262,13 @@ class HomeScreen(Screen[None]):
     # ------------------------------------------------------------------ actions
 
     def action_new(self) -> None:
-        self.pilot_app.new_assessment()
+        self.post_message(NewAssessment())
 
     @on(DataTable.RowSelected, "#assessments")
     def action_open(self) -> None:
         entry = self._selected_readable("open")
         if entry is not None and entry.assessment is not None:
-            self.pilot_app.open_assessment(entry.name, entry.path, entry.assessment)
+            self.post_message(OpenAssessment(entry.name, entry.path, entry.assessment))
 
     def action_rename(self) -> None:
         entry = self._selected_readable("rename")
@@ -287,7 +280,7 @@ class HomeScreen(Screen[None]):
             if title is None or title == assessment.meta.title:
                 return
             try:
-                self.pilot_app.store.retitle(entry.name, assessment, title)
+                self.store.retitle(entry.name, assessment, title)
             except (StoreError, ValueError) as error:
                 self.notify(_one_line(error), severity="error", timeout=8)
                 return
@@ -309,7 +302,7 @@ class HomeScreen(Screen[None]):
             if title is None:
                 return
             try:
-                name = self.pilot_app.store.duplicate(entry.name, assessment, title)
+                name = self.store.duplicate(entry.name, assessment, title)
             except (StoreError, ValueError) as error:
                 self.notify(_one_line(error), severity="error", timeout=8)
                 return
@@ -330,7 +323,7 @@ class HomeScreen(Screen[None]):
         entry = self._selected()
         if entry is None:
             return
-        store = self.pilot_app.store
+        store = self.store
         label = entry.assessment.meta.title if entry.assessment else f"{entry.name}.toml"
         try:
             link = store.deletes_a_link(entry.name)
@@ -350,7 +343,7 @@ class HomeScreen(Screen[None]):
             if not yes:
                 return
             try:
-                backup = self.pilot_app.store.delete(entry.name)
+                backup = self.store.delete(entry.name)
             except StoreError as error:
                 self.notify(str(error), severity="error", timeout=8)
                 return
@@ -373,7 +366,7 @@ class HomeScreen(Screen[None]):
             if path is None:
                 return
             try:
-                name = self.pilot_app.store.import_file(Path(path).expanduser(), keep_both=True)
+                name = self.store.import_file(Path(path).expanduser(), keep_both=True)
             except StoreError as error:
                 self.notify(str(error), severity="error", timeout=10)
                 return
@@ -417,7 +410,7 @@ class HomeScreen(Screen[None]):
         )
 
     def _merge(self, text: str) -> tuple[str, int, int]:
-        store = self.pilot_app.store
+        store = self.store
         paths = _expand_paths(text)
         if len(paths) < 2:
             raise ValueError(f"found {len(paths)} file(s) in {text!r}: a merge needs two or more")
@@ -429,7 +422,7 @@ class HomeScreen(Screen[None]):
     def action_export(self) -> None:
         entry = self._selected_readable("export")
         if entry is not None:
-            self.pilot_app.export_assessment(entry.name)
+            self.post_message(ExportAssessment(entry.name))
 
 
 def _one_line(error: object) -> str:

@@ -21,6 +21,8 @@ from textual.widgets import Footer, Input, Static
 from pilot_tui.core.assessment import Answer, edit_answer
 from pilot_tui.core.bank import Choice, Question
 from pilot_tui.core.scoring import answer_choice, needs_text
+from pilot_tui.ui.commands import InterviewCommands
+from pilot_tui.ui.messages import AnswersChanged, JumpTo, LeaveInterview, SaveRequested
 from pilot_tui.ui.session import Position, Session
 from pilot_tui.ui.widgets.choice_list import ChoiceList
 from pilot_tui.ui.widgets.scorecard import (
@@ -54,6 +56,7 @@ def _choice_bindings() -> list[Binding]:
 
 class InterviewScreen(Screen[None]):
     AUTO_FOCUS = None
+    COMMANDS = {InterviewCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     BINDINGS = [
@@ -361,11 +364,7 @@ class InterviewScreen(Screen[None]):
             self.call_after_refresh(self._changed)
 
     def _changed(self) -> None:
-        from pilot_tui.ui.app import PilotApp
-
-        app = self.app
-        if isinstance(app, PilotApp):
-            app.schedule_save()
+        self.post_message(AnswersChanged())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "choose":
@@ -527,6 +526,10 @@ class InterviewScreen(Screen[None]):
         await self._show(position)
         self.query_one(ChoiceList).focus(scroll_visible=False)
 
+    async def on_jump_to(self, message: JumpTo) -> None:
+        message.stop()
+        await self.go_to(message.position)
+
     @on(SectionList.Picked)
     async def _section_picked(self, event: SectionList.Picked) -> None:
         found = self.session.first_open_question(event.index)
@@ -539,10 +542,7 @@ class InterviewScreen(Screen[None]):
             self.query_one(ChoiceList).focus()
             return
         self.commit()
-        from pilot_tui.ui.app import PilotApp
-
-        if isinstance(self.app, PilotApp):
-            self.app.leave_interview()
+        self.post_message(LeaveInterview())
 
     def action_summary(self) -> None:
         from pilot_tui.ui.screens.summary import SummaryScreen
@@ -634,11 +634,8 @@ class InterviewScreen(Screen[None]):
         )
 
     def action_save(self) -> None:
-        from pilot_tui.ui.app import PilotApp
-
         self.commit()
-        if isinstance(self.app, PilotApp):
-            self.app.save_now()
+        self.post_message(SaveRequested())
 
     def _show_form_error(self, error: str) -> None:
         # Every keystroke in a field passes here; an unchanged message must not cost a layout.

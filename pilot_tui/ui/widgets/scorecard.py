@@ -11,8 +11,6 @@ every widget costs start-up time and a share of each redraw.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -24,6 +22,7 @@ from textual.widgets import Static
 
 from pilot_tui.core.render import bar, percent, plural
 from pilot_tui.core.scoring import Scorecard, SectionScore, Status
+from pilot_tui.ui.session import NO_EXTRAS, CardExtras
 
 STATUS_STYLE: dict[Status, str] = {
     "red": "$text-error",
@@ -37,23 +36,6 @@ MAX_BLOCKERS = 6
 BLOCKER_WIDTH = 32
 
 Parts = list[str | tuple[str, str]]
-
-
-@dataclass(frozen=True)
-class CardExtras:
-    """What the card shows beyond the scores, all worked out by the core (see Session)."""
-
-    disputed: int = 0
-    """Questions the participants answered differently (0 without participants)."""
-    since: str = ""
-    """The latest milestone's label, when there is one."""
-    improved: int = 0
-    regressed: int = 0
-    trends: tuple[tuple[str, str], ...] = ()
-    """(section id, sparkline over the milestones and now)."""
-
-
-NO_EXTRAS = CardExtras()
 
 
 def extra_lines(extras: CardExtras) -> int:

@@ -1,0 +1,64 @@
+"""What the screens ask of the app. A screen posts one of these; it bubbles up to the app, which
+owns the store, the open session and saving. The screens never import the app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from textual.message import Message
+
+from pilot_tui.core.assessment import Assessment
+from pilot_tui.ui.session import Position
+
+ReportFormat = Literal["md", "html"]
+
+
+@dataclass
+class OpenAssessment(Message):
+    """Open an assessment's interview, at POSITION or at its first open question."""
+
+    name: str | None
+    """Its name in the data folder; None for a file elsewhere."""
+    path: Path
+    assessment: Assessment
+    position: Position | None = None
+
+
+class NewAssessment(Message):
+    """Ask for a title (and the pilot's context), create the assessment and open it."""
+
+
+@dataclass
+class ExportAssessment(Message):
+    """Ask where to write the named assessment's TOML, and write it there."""
+
+    name: str
+
+
+class AnswersChanged(Message):
+    """The open session has unsaved changes: save them soon."""
+
+
+class SaveRequested(Message):
+    """Save the open session now, and say so."""
+
+
+class LeaveInterview(Message):
+    """Back to the list of assessments, the session saved first."""
+
+
+@dataclass
+class ReportRequested(Message):
+    """Write the open session's report where the user's downloads go."""
+
+    format: ReportFormat
+
+
+@dataclass
+class JumpTo(Message):
+    """Show the interview's question at POSITION (from the command palette)."""
+
+    position: Position
