@@ -8,7 +8,6 @@ what is typed in the answer's fields included, and then restore the terminal.
 from __future__ import annotations
 
 import asyncio
-import io
 import os
 import signal
 import sys
@@ -17,9 +16,8 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import events, work
+from textual import events
 from textual.app import App
-from textual.binding import Binding
 from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -27,8 +25,9 @@ from textual.screen import Screen
 from pilot_tui.core.assessment import Assessment, new_assessment, now_utc
 from pilot_tui.core.text import printable
 from pilot_tui.startup import resume_collection
-from pilot_tui.store import Store, dumps_assessment, load_settings, save_settings
-from pilot_tui.store.files import OutputExists, StoreError, shown, write_new_file, write_output
+from pilot_tui.store import Store, load_settings, save_settings
+from pilot_tui.store.files import StoreError, shown
+from pilot_tui.ui import keys
 from pilot_tui.ui.autosave import Autosave
 from pilot_tui.ui.messages import (
     AnswersChanged,
@@ -40,6 +39,7 @@ from pilot_tui.ui.messages import (
     ReportRequested,
     SaveRequested,
 )
+from pilot_tui.ui.outputs import Outputs, tell_failure
 from pilot_tui.ui.screens.interview import InterviewScreen
 from pilot_tui.ui.session import Position, Session
 
@@ -61,32 +61,7 @@ class PilotApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "pilot-tui"
     AUTO_FOCUS = None
-    BINDINGS = [
-        Binding(
-            "question_mark,f1",
-            "help",
-            "Help",
-            key_display="?",
-            tooltip="Every key, explained",
-            id="app.help",
-        ),
-        Binding(
-            "ctrl+q",
-            "quit",
-            "Quit",
-            priority=True,
-            tooltip="Save anything pending and quit",
-            id="app.quit",
-        ),
-        Binding(
-            "ctrl+t",
-            "toggle_theme",
-            "Theme",
-            show=False,
-            tooltip="Switch between the light and the dark theme",
-            id="app.theme",
-        ),
-    ]
+    BINDINGS = keys.APP
 
     def __init__(
         self,
@@ -101,6 +76,7 @@ class PilotApp(App[None]):
         self.store = store
         self.session: Session | None = None
         self._open = (open_name, open_path, open_assessment)
+        self.outputs = Outputs(self, store)
         self.autosave = Autosave(
             self, lambda: self.session, show_status=self._show_save_status, adopted=self._adopted
         )
@@ -244,64 +220,7 @@ class PilotApp(App[None]):
 
     def export_assessment(self, name: str) -> None:
         """Ask where to write NAME's TOML; a file there is replaced only once the user says so."""
-        from pilot_tui.ui.screens.dialogs import TextPrompt
-
-        def chosen(target: str | None) -> None:
-            if target is None:
-                return
-            path = Path(target).expanduser()
-            # os.path.isdir: Path.is_dir raises for a name the system refuses (too long, say).
-            if os.path.isdir(path):
-                path = path / f"{name}.toml"
-            self._export_worker(name, path, force=False)
-
-        self.push_screen(
-            TextPrompt(
-                "Export",
-                label="Write the assessment's TOML to",
-                value=str(Path.cwd() / f"{name}.toml"),
-                accept="Export",
-            ),
-            callback=chosen,
-        )
-
-    @work(thread=True, exit_on_error=False, group="export")
-    def _export_worker(self, name: str, path: Path, *, force: bool) -> None:
-        # A thread: the path may be a named pipe whose reader takes its time.
-        try:
-            write_output(
-                path,
-                dumps_assessment(self.store.load(name)),
-                force=force,
-                protected=[self.store.root],
-            )
-        except OutputExists:
-            self.call_from_thread(self._confirm_replace, name, path)
-            return
-        except Exception as error:  # any failure is told; the app goes on
-            self.call_from_thread(self._tell_failure, "Not exported", error)
-            return
-        self.call_from_thread(self.notify, f"Exported to {shown(path)}", timeout=5)
-
-    def _confirm_replace(self, name: str, path: Path) -> None:
-        from pilot_tui.ui.screens.dialogs import Confirm
-
-        def decide(yes: bool | None) -> None:
-            if yes:
-                self._export_worker(name, path, force=True)
-
-        self.push_screen(
-            Confirm(
-                "Replace file?", f"{shown(path)} exists. Replace it?", yes="Replace", no="Cancel"
-            ),
-            callback=decide,
-        )
-
-    def _tell_failure(self, what: str, error: BaseException) -> None:
-        """A worker's failure, in one line: expected ones in their words, others by their type."""
-        expected = isinstance(error, StoreError | ValueError)  # (a MergeError is a ValueError)
-        words = str(error) if expected else f"unexpected {type(error).__name__}: {error}"
-        self.notify(f"{what}: {' '.join(words.split())}", severity="error", timeout=10)
+        self.outputs.export(name)
 
     # ------------------------------------------------------------------ saving
 
@@ -388,19 +307,9 @@ class PilotApp(App[None]):
 
     def action_help(self) -> None:
         from pilot_tui.ui.screens.help import HelpScreen
-        from pilot_tui.ui.screens.home import HomeScreen
-        from pilot_tui.ui.screens.summary import SummaryScreen
 
-        if isinstance(self.screen, HelpScreen):
-            return
-        # Read from the bindings themselves, so the help cannot drift from the keys.
-        keys = (
-            ("Everywhere", self.BINDINGS),
-            ("Assessments list", HomeScreen.BINDINGS),
-            ("Interview", InterviewScreen.BINDINGS),
-            ("Summary", SummaryScreen.BINDINGS),
-        )
-        self.push_screen(HelpScreen(self.store.bank, keys))
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.store.bank))
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
@@ -414,48 +323,19 @@ class PilotApp(App[None]):
             self.notify(f"Theme not remembered: {_one_line(error)}", severity="warning")
 
     def deliver_report(self, fmt: ReportFormat) -> None:
-        """Write the open assessment's report (md or html) where the user's downloads go.
-
-        In a browser (textual-serve) the browser downloads it. In a terminal it is written to the
-        downloads folder under a name of its own: an earlier report there is never replaced.
-        """
-        from pilot_tui.core.report import html_report, markdown_report, report_rows
-
+        """Write the open assessment's report (md or html) where the user's downloads go."""
         session = self.session
         if session is None:
             return
         if isinstance(self.screen, InterviewScreen):
             self.screen.commit()
-        disputes, trend = report_rows(session.bank, session.assessment)
-        render = markdown_report if fmt == "md" else html_report
-        text = render(
-            session.bank, session.assessment, disputes=disputes, trend=trend, generated=now_utc()
-        )
-        filename = f"{session.path.stem}-report.{fmt}"
-        if self.is_web:
-            self.deliver_text(io.StringIO(text), save_filename=filename, encoding="utf-8")
-            return
-        self._report_worker(text, filename)
-
-    @work(thread=True, exit_on_error=False, group="report")
-    def _report_worker(self, text: str, filename: str) -> None:
-        from platformdirs import user_downloads_dir
-
-        folder = Path(user_downloads_dir())
-        try:
-            # A fresh account may not have a downloads folder yet.
-            folder.mkdir(parents=True, exist_ok=True)
-            path = write_new_file(folder / filename, text)
-        except Exception as error:  # any failure is told; the app goes on
-            self.call_from_thread(self._tell_failure, "Report not saved", error)
-            return
-        self.call_from_thread(self.notify, f"Report saved to {shown(path)}.", timeout=8)
+        self.outputs.report(session, fmt)
 
     def on_delivery_complete(self, event: events.DeliveryComplete) -> None:
         self.notify("Report downloaded.", timeout=8)
 
     def on_delivery_failed(self, event: events.DeliveryFailed) -> None:
-        self._tell_failure("Report not saved", event.exception)
+        tell_failure(self, "Report not saved", event.exception)
 
 
 def _prepare_validation() -> None:

@@ -15,9 +15,10 @@ from datetime import datetime
 
 from pilot_tui.core.assessment import Assessment
 from pilot_tui.core.bank import Bank
-from pilot_tui.core.report.build import DisputeRow, TrendRow, build_report, report_rows
+from pilot_tui.core.report.build import build_report
 from pilot_tui.core.report.html import render_html
 from pilot_tui.core.report.markdown import render_markdown
+from pilot_tui.core.report.rows import DisputeRow, TrendRow, report_rows
 
 __all__ = ["DisputeRow", "TrendRow", "html_report", "markdown_report", "report_rows"]
 

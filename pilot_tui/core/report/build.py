@@ -1,127 +1,58 @@
 """The report's content, built once from the bank and the assessment: one builder per part.
 
 Pure functions of the bank, the assessment and rows the caller passes in (disputes between
-participants, the trend across milestones), so they can be tested, and fed, without a merge or a
-milestone; `report_rows` works those rows out from the assessment for the usual case. The caller
-decides the time stamp, so the same input always gives the same report.
+participants, the trend across milestones: rows.py), so the same input always gives the same
+report; the caller decides the time stamp too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-from pilot_tui.core.assessment import Answer, Assessment
-from pilot_tui.core.bank import Bank, Question, Section
-from pilot_tui.core.merge import disagreements
-from pilot_tui.core.milestones import sparkline, trends
+from pilot_tui.core.assessment import Assessment
+from pilot_tui.core.bank import Bank
+from pilot_tui.core.milestones import sparkline
 from pilot_tui.core.render import context_lines, held_back, percent, plural
+from pilot_tui.core.report.answers import (
+    NONE_GIVEN,
+    AnswerRow,
+    answer_rows,
+    answers_table,
+    orphan_rows,
+    unasked_rows,
+)
 from pilot_tui.core.report.document import (
     Bar,
     Block,
-    Cell,
     Chart,
     Document,
     Fields,
     Heading,
     Line,
-    Note,
     Paragraph,
     Span,
     Table,
     plain,
+    question_cell,
+    text_cell,
 )
-from pilot_tui.core.report.document import (
-    Section as Part,
-)
+from pilot_tui.core.report.document import Section as Part
+from pilot_tui.core.report.rows import DisputeRow, TrendRow
 from pilot_tui.core.scoring import (
     ActionItem,
     Scorecard,
     action_plan,
-    answer_choice,
-    applies,
-    context_options,
     score,
 )
 
-UNANSWERED: Final = "Unanswered"
-NONE_GIVEN: Final = "—"
-NO_ANSWER: Final = "No answer"
-"""A participant who gave no choice for a disputed question."""
-NOW_LABEL: Final = "now"
 SPARK_MISSING: Final = "·"
 """A milestone at which the section had no score (nothing in it applied); a space would be
 trimmed at the edge of a Markdown cell."""
 LEVELS_NOTE: Final = (
     "The headline is the weakest section's score, because any one cause alone stalls a pilot."
 )
-
-
-@dataclass(frozen=True)
-class DisputeRow:
-    """A question the participants answered differently, as the report shows it."""
-
-    question: str
-    """The question's id."""
-    title: str
-    answers: tuple[tuple[str, str], ...]
-    """(participant name, the label of the choice they picked), in the order to show."""
-    spread: float
-    """How far apart the answers are, from 0 (all agree) to 1 (as far apart as the scale goes)."""
-
-
-@dataclass(frozen=True)
-class TrendRow:
-    """One section's score at each milestone, oldest first, then now."""
-
-    section: str
-    """The section's id."""
-    title: str
-    labels: tuple[str, ...]
-    """The milestones' labels, then "now"; the same for every row of one report."""
-    points: tuple[float | None, ...]
-    """One score (0 to 100) per label; None where nothing in the section applied."""
-
-    def __post_init__(self) -> None:
-        # A row with a missing point would shift every later column under the wrong label.
-        if len(self.labels) != len(self.points):
-            raise ValueError(
-                f"trend row {self.section!r}: {len(self.points)} points for "
-                f"{len(self.labels)} labels"
-            )
-
-
-def report_rows(
-    bank: Bank, assessment: Assessment
-) -> tuple[tuple[DisputeRow, ...], tuple[TrendRow, ...]]:
-    """The disputes and the trend to give the builder, worked out from the assessment.
-
-    Disputes need two participants or more; a trend needs a milestone, since "now" alone is no
-    trend. Either is empty otherwise, and the report then leaves its section out.
-    """
-    index = bank.question_index()
-    disputes = tuple(
-        DisputeRow(
-            question=found.question,
-            title=found.title,
-            answers=tuple(
-                (name, _choice_label(bank, index[found.question][1], choice_id))
-                for name, choice_id in found.answers
-            ),
-            spread=found.spread,
-        )
-        for found in disagreements(bank, assessment)
-    )
-    if not assessment.milestones:
-        return disputes, ()
-    labels = (*(milestone.label for milestone in assessment.milestones), NOW_LABEL)
-    trend = tuple(
-        TrendRow(section=row.section, title=row.title, labels=labels, points=row.points)
-        for row in trends(bank, assessment)
-    )
-    return disputes, trend
 
 
 def build_report(
@@ -135,7 +66,7 @@ def build_report(
     """The whole report. Adding a part to both formats is adding one builder here."""
     card = score(bank, assessment)
     titles = {section.id: section.title for section in bank.sections}
-    team_rows = _answer_rows(bank, assessment.answers, every_question=False)
+    team_rows = answer_rows(bank, assessment.answers, every_question=False)
     parts = [
         _verdict(bank, card, assessment),
         _sections(bank, card),
@@ -199,13 +130,13 @@ def _sections(bank: Bank, card: Scorecard) -> Part:
     header = ("Section", "Score", "Status", "Answered", "Don't know", "Not applicable", "Blockers")
     rows = tuple(
         (
-            _text(s.title),
-            _text(percent(s.score)),
+            text_cell(s.title),
+            text_cell(percent(s.score)),
             ((Span(s.status.upper(), s.status),),),
-            _text(f"{s.answered}/{s.total}"),
-            _text(str(s.unknown)),
-            _text(str(s.not_applicable)),
-            _text(str(s.blockers)),
+            text_cell(f"{s.answered}/{s.total}"),
+            text_cell(str(s.unknown)),
+            text_cell(str(s.not_applicable)),
+            text_cell(str(s.blockers)),
         )
         for s in card.sections
     )
@@ -225,10 +156,10 @@ def _blockers(bank: Bank, card: Scorecard, titles: Mapping[str, str]) -> Part:
         return Part("Blockers", (Paragraph(plain(none)),))
     rows = tuple(
         (
-            _question(b.title, b.question),
-            _text(titles.get(b.section, b.section)),
-            _text(b.reason),
-            _text(_level_title(bank, b.cap)),
+            question_cell(b.title, b.question),
+            text_cell(titles.get(b.section, b.section)),
+            text_cell(b.reason),
+            text_cell(_level_title(bank, b.cap)),
         )
         for b in card.blockers
     )
@@ -236,16 +167,16 @@ def _blockers(bank: Bank, card: Scorecard, titles: Mapping[str, str]) -> Part:
     return Part("Blockers", (Table(header, rows),))
 
 
-def _unknowns(unknowns: Sequence[_AnswerRow]) -> Part:
+def _unknowns(unknowns: Sequence[AnswerRow]) -> Part:
     title = "Unknowns (\u201cdon't know\u201d answers)"
     if not unknowns:
         return Part(title, (Paragraph(plain("None: nobody answered \u201cdon't know\u201d.")),))
     rows = tuple(
         (
-            _question(row.title, row.question),
-            _text(row.section),
-            _text(row.owner or NONE_GIVEN),
-            _text(row.due or NONE_GIVEN),
+            question_cell(row.title, row.question),
+            text_cell(row.section),
+            text_cell(row.owner or NONE_GIVEN),
+            text_cell(row.due or NONE_GIVEN),
         )
         for row in unknowns
     )
@@ -257,8 +188,8 @@ def _unknowns(unknowns: Sequence[_AnswerRow]) -> Part:
 def _disputes(disputes: Sequence[DisputeRow]) -> Part:
     rows = tuple(
         (
-            _question(d.title, d.question),
-            _text(f"{d.spread:.0%}"),
+            question_cell(d.title, d.question),
+            text_cell(f"{d.spread:.0%}"),
             tuple(plain(f"{name}: {label}") for name, label in d.answers),
         )
         for d in disputes
@@ -278,14 +209,14 @@ def _plan(plan: Sequence[ActionItem], titles: Mapping[str, str]) -> Part:
         )
     rows = tuple(
         (
-            _text(str(number)),
-            _question(item.title, item.question),
-            _text(titles.get(item.section, item.section)),
-            _text(_flags(item)),
-            _text(_now(item)),
-            _text(item.fix),
-            _text(item.owner or NONE_GIVEN),
-            _text(item.due or NONE_GIVEN),
+            text_cell(str(number)),
+            question_cell(item.title, item.question),
+            text_cell(titles.get(item.section, item.section)),
+            text_cell(_flags(item)),
+            text_cell(_now(item)),
+            text_cell(item.fix),
+            text_cell(item.owner or NONE_GIVEN),
+            text_cell(item.due or NONE_GIVEN),
         )
         for number, item in enumerate(plan, start=1)
     )
@@ -301,8 +232,8 @@ def _trend(trend: Sequence[TrendRow]) -> Part:
             raise ValueError(f"trend row {row.section!r} has other milestone labels than the first")
     rows = tuple(
         (
-            _text(row.title),
-            *(_text(percent(point)) for point in row.points),
+            text_cell(row.title),
+            *(text_cell(percent(point)) for point in row.points),
             ((Span(sparkline(row.points, missing=SPARK_MISSING), "spark"),),),
         )
         for row in trend
@@ -313,20 +244,20 @@ def _trend(trend: Sequence[TrendRow]) -> Part:
 
 
 def _appendix(bank: Bank, assessment: Assessment) -> Part:
-    rows = _answer_rows(bank, assessment.answers, every_question=True, context=assessment.context)
+    rows = answer_rows(bank, assessment.answers, every_question=True, context=assessment.context)
     blocks: list[Block] = []
     for section in bank.sections:
         blocks.append(Heading(section.title, 3))
-        blocks.append(_answers_table([r for r in rows if r.section_id == section.id], False))
+        blocks.append(answers_table([r for r in rows if r.section_id == section.id], False))
     kept = "Kept as they are in the file; they count for nothing in the scores."
-    unasked = _unasked_rows(bank, assessment)
+    unasked = unasked_rows(bank, assessment)
     if unasked:
         blocks += [
             Heading("Answers to questions that do not apply to this context", 3),
             Paragraph(plain(kept)),
-            _answers_table(unasked, True),
+            answers_table(unasked, True),
         ]
-    orphans = _orphan_rows(bank, assessment.answers)
+    orphans = orphan_rows(bank, assessment.answers)
     if orphans:
         blocks += [
             Heading("Answers to questions this bank does not ask", 3),
@@ -336,7 +267,7 @@ def _appendix(bank: Bank, assessment: Assessment) -> Part:
                     "or of another bank); they count for nothing in the scores."
                 )
             ),
-            _answers_table(orphans, False),
+            answers_table(orphans, False),
         ]
     return Part("Appendix: every answer", tuple(blocks))
 
@@ -344,158 +275,16 @@ def _appendix(bank: Bank, assessment: Assessment) -> Part:
 def _participants(bank: Bank, assessment: Assessment) -> Part:
     blocks: list[Block] = []
     for participant in assessment.participants.values():
-        own = _answer_rows(bank, participant.answers, every_question=False)
-        own += _orphan_rows(bank, participant.answers)
+        own = answer_rows(bank, participant.answers, every_question=False)
+        own += orphan_rows(bank, participant.answers)
         origin = f"From {participant.source}; " if participant.source else ""
         blocks += [
             Heading(participant.name, 3),
             Paragraph(plain(f"{origin}{plural(len(own), 'answer')}.")),
         ]
         if own:
-            blocks.append(_answers_table(own, True))
+            blocks.append(answers_table(own, True))
     return Part("Appendix: each participant's own answers", tuple(blocks))
-
-
-# ---------------------------------------------------------------------------- answers
-
-
-@dataclass(frozen=True)
-class _AnswerRow:
-    """One answer as the report lists it, its text raw."""
-
-    question: str
-    section_id: str
-    """Empty for a question the bank does not have, as is the section's title."""
-    section: str
-    title: str
-    answer: str
-    unknown: bool
-    owner: str
-    due: str
-    evidence: str
-    reason: str
-    notes: str
-
-
-def _answers_table(rows: Sequence[_AnswerRow], with_section: bool) -> Table:
-    header = (
-        "Question",
-        *(["Section"] if with_section else []),
-        "Answer",
-        "Owner",
-        "Due",
-        "Evidence",
-        "Not applicable because",
-    )
-    cells = tuple(
-        (
-            _question(row.title, row.question),
-            *([_text(row.section or NONE_GIVEN)] if with_section else []),
-            _text(row.answer),
-            _text(row.owner),
-            _text(row.due),
-            _text(row.evidence),
-            _text(row.reason),
-        )
-        for row in rows
-    )
-    notes = tuple(Note(index, row.title, row.notes) for index, row in enumerate(rows) if row.notes)
-    return Table(header, cells, notes=notes)
-
-
-def _answer_rows(
-    bank: Bank,
-    answers: Mapping[str, Answer],
-    *,
-    every_question: bool,
-    context: Mapping[str, Sequence[str]] | None = None,
-) -> list[_AnswerRow]:
-    """The bank's questions in bank order: every one asked of a pilot of CONTEXT, or only
-    those ANSWERS has."""
-    rows: list[_AnswerRow] = []
-    options = context_options(bank, context or {})
-    for section, question in bank.iter_questions():
-        if every_question and not applies(question, options):
-            continue
-        answer = answers.get(question.id)
-        if answer is None and not every_question:
-            continue
-        label, unknown = _answer_label(bank, question, answer)
-        rows.append(_row(question.id, section, question.title, label, unknown, answer))
-    return rows
-
-
-def _orphan_rows(bank: Bank, answers: Mapping[str, Answer]) -> list[_AnswerRow]:
-    """Answers to questions the bank does not have, in file order: a question of an earlier
-    version of the bank by its title then, any other by its id and its choice as written."""
-    index = bank.question_index()
-    labels = {choice.id: choice.label for choice in bank.choices}
-    rows = []
-    for question_id, answer in answers.items():
-        if question_id in index:
-            continue
-        old = bank.retired_question(question_id)
-        choice = answer.choice or UNANSWERED
-        if old is None:
-            rows.append(_row(question_id, None, question_id, choice, False, answer))
-            continue
-        now = [index[new][1].title for new in old.replaced_by if new in index]
-        title = f"{old.title} (version {old.version}; now {', '.join(now) or 'not asked'})"
-        rows.append(_row(question_id, None, title, labels.get(choice, choice), False, answer))
-    return rows
-
-
-def _unasked_rows(bank: Bank, assessment: Assessment) -> list[_AnswerRow]:
-    """The answers to the bank's questions that do not apply to the pilot's context."""
-    options = context_options(bank, assessment.context)
-    kept = {
-        question.id: assessment.answers[question.id]
-        for _, question in bank.iter_questions()
-        if question.id in assessment.answers and not applies(question, options)
-    }
-    return _answer_rows(bank, kept, every_question=False)
-
-
-def _answer_label(bank: Bank, question: Question, answer: Answer | None) -> tuple[str, bool]:
-    """The answer's label and whether it is a "don't know"."""
-    if answer is None or answer.choice is None:
-        return UNANSWERED, False
-    choice = answer_choice(bank, question, answer)
-    if choice is None:
-        # The file holds a choice this bank does not offer; show it rather than hide it.
-        return f"{answer.choice} (not a choice of this question)", False
-    return choice.label, choice.unknown
-
-
-def _choice_label(bank: Bank, question: Question, choice_id: str | None) -> str:
-    if choice_id is None:
-        return NO_ANSWER
-    # A choice this bank does not offer is shown as written rather than hidden.
-    return next((c.label for c in bank.choices_for(question) if c.id == choice_id), choice_id)
-
-
-def _row(
-    question_id: str,
-    section: Section | None,
-    title: str,
-    label: str,
-    unknown: bool,
-    answer: Answer | None,
-) -> _AnswerRow:
-    answer = answer or Answer()
-    return _AnswerRow(
-        question=question_id,
-        section_id=section.id if section is not None else "",
-        section=section.title if section is not None else "",
-        title=title,
-        answer=label,
-        unknown=unknown,
-        owner=answer.owner,
-        due=answer.due.isoformat() if answer.due else "",
-        evidence=answer.evidence,
-        reason=answer.reason,
-        notes=answer.notes.strip(),
-    )
 
 
 # ---------------------------------------------------------------------------- sentences
@@ -582,15 +371,3 @@ def _now(item: ActionItem) -> str:
 def _flags(item: ActionItem) -> str:
     flags = (["Blocker"] if item.blocker else []) + (["Don't know"] if item.unknown else [])
     return ", ".join(flags)
-
-
-def _text(text: str) -> Cell:
-    """A cell of text, its line breaks kept (each renderer shows them its own way)."""
-    return tuple(plain(line) for line in text.splitlines()) or (plain(""),)
-
-
-def _question(title: str, question_id: str) -> Cell:
-    """A question by its title and id (only its id when it has no title of its own)."""
-    if title == question_id:
-        return (plain(question_id),)
-    return ((Span(title), Span(question_id, "id")),)

@@ -36,6 +36,18 @@ def cell(*lines: Line) -> Cell:
     return lines
 
 
+def text_cell(text: str) -> Cell:
+    """A cell of text, its line breaks kept (each renderer shows them its own way)."""
+    return tuple(plain(line) for line in text.splitlines()) or (plain(""),)
+
+
+def question_cell(title: str, question_id: str) -> Cell:
+    """A question by its title and id (only its id when it has no title of its own)."""
+    if title == question_id:
+        return (plain(question_id),)
+    return ((Span(title), Span(question_id, "id")),)
+
+
 @dataclass(frozen=True)
 class Heading:
     text: str

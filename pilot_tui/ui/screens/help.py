@@ -1,8 +1,9 @@
-"""The help screen: every key, read from the bindings themselves so it cannot drift."""
+"""The help screen: every key, read from the bindings themselves (ui/keys.py) so it cannot
+drift, and the rules of the verdict."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,6 +14,7 @@ from textual.widgets import Static
 
 from pilot_tui.core.bank import Bank
 from pilot_tui.core.render import rules_lines
+from pilot_tui.ui import keys
 
 Parts = list[str | tuple[str, str]]
 
@@ -44,15 +46,13 @@ class HelpScreen(ModalScreen[None]):
     AUTO_FOCUS = "#help-scroll"
     BINDINGS = [Binding("escape,question_mark,f1,q", "dismiss", "Close", tooltip="Close help")]
 
-    def __init__(self, bank: Bank, keys: Sequence[tuple[str, Iterable[BindingType]]]) -> None:
-        """KEYS: the bindings of each place in the app, under the place's name."""
+    def __init__(self, bank: Bank) -> None:
         super().__init__()
         self._bank = bank
-        self._keys = keys
 
     def compose(self) -> ComposeResult:
         parts: Parts = [("Keys", "bold"), ("   (Escape closes this)\n", "dim")]
-        for title, bindings in self._keys:
+        for title, bindings in keys.PLACES:
             parts += ["\n", (title, "bold underline"), "\n", *_rows(bindings)]
         parts += [
             ("  ctrl+p      ", "bold $text-accent"),

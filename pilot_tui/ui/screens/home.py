@@ -11,7 +11,6 @@ from pathlib import Path
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
@@ -24,6 +23,7 @@ from pilot_tui.core.scoring import score
 from pilot_tui.core.text import printable
 from pilot_tui.store import BACKUP_DIR, Entry, Store, load_assessment_file
 from pilot_tui.store.files import StoreError, shown
+from pilot_tui.ui import keys
 from pilot_tui.ui.commands import HomeCommands
 from pilot_tui.ui.messages import ExportAssessment, NewAssessment, OpenAssessment
 from pilot_tui.ui.screens.dialogs import Confirm, TextPrompt
@@ -42,59 +42,7 @@ EMPTY_STATE = (
 class HomeScreen(Screen[None]):
     AUTO_FOCUS = "#assessments"
     COMMANDS = {HomeCommands}
-    BINDINGS = [
-        Binding("n", "new", "New", tooltip="Start a new assessment", id="home.new"),
-        Binding(
-            "enter,o",
-            "open",
-            "Open",
-            key_display="enter",
-            tooltip="Open the highlighted assessment",
-            id="home.open",
-        ),
-        Binding(
-            "r",
-            "rename",
-            "Rename",
-            show=False,
-            tooltip="Give the assessment a new title",
-            id="home.rename",
-        ),
-        Binding(
-            "c",
-            "duplicate",
-            "Copy",
-            show=False,
-            tooltip="Duplicate the assessment",
-            id="home.duplicate",
-        ),
-        Binding(
-            "delete,x",
-            "delete",
-            "Delete",
-            key_display="del",
-            tooltip="Delete (a backup copy is kept)",
-            id="home.delete",
-        ),
-        Binding(
-            "i", "import", "Import", tooltip="Import an assessment TOML file", id="home.import"
-        ),
-        Binding(
-            "m",
-            "merge",
-            "Merge",
-            show=False,
-            tooltip="Merge several people's files into one assessment, to see where they differ",
-            id="home.merge",
-        ),
-        Binding(
-            "e",
-            "export",
-            "Export",
-            tooltip="Export the assessment to a TOML file",
-            id="home.export",
-        ),
-    ]
+    BINDINGS = keys.HOME
 
     def __init__(self, store: Store) -> None:
         super().__init__()

@@ -6,23 +6,22 @@ action, so the new numbers are drawn in the same frame as the keystroke.
 
 from __future__ import annotations
 
-from contextlib import suppress
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from pilot_tui.core.assessment import Answer, edit_answer
-from pilot_tui.core.bank import Choice, Question
-from pilot_tui.core.scoring import answer_choice, needs_text
+from pilot_tui.core.bank import Choice
+from pilot_tui.core.scoring import answer_choice
+from pilot_tui.ui import keys
 from pilot_tui.ui.commands import InterviewCommands
 from pilot_tui.ui.messages import AnswersChanged, JumpTo, LeaveInterview, SaveRequested
+from pilot_tui.ui.screens import question_text as text
 from pilot_tui.ui.session import Position, Session
 from pilot_tui.ui.widgets.choice_list import ChoiceList
 from pilot_tui.ui.widgets.scorecard import (
@@ -35,90 +34,13 @@ from pilot_tui.ui.widgets.scorecard import (
 if TYPE_CHECKING:
     from pilot_tui.ui.widgets.answer_form import AnswerForm
 
-MAX_CHOICE_KEYS = 9
-
-
-def _choice_bindings() -> list[Binding]:
-    bindings = [
-        Binding(
-            str(n),
-            f"choose({n})",
-            "Answer",
-            show=n == 1,
-            key_display="1-6",
-            tooltip="Pick the answer with that number",
-            id=f"interview.choose-{n}",
-        )
-        for n in range(1, MAX_CHOICE_KEYS + 1)
-    ]
-    return bindings
-
 
 class InterviewScreen(Screen[None]):
     AUTO_FOCUS = None
     COMMANDS = {InterviewCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
-    BINDINGS = [
-        *_choice_bindings(),
-        Binding(
-            "n",
-            "move(1)",
-            "Next",
-            tooltip="Next question",
-            id="interview.next",
-        ),
-        Binding(
-            "p",
-            "move(-1)",
-            "Prev",
-            tooltip="Previous question",
-            id="interview.previous",
-        ),
-        Binding(
-            "right_square_bracket",
-            "section(1)",
-            "Next section",
-            show=False,
-            tooltip="First open question of the next root cause",
-            id="interview.next-section",
-        ),
-        Binding(
-            "left_square_bracket",
-            "section(-1)",
-            "Previous section",
-            show=False,
-            tooltip="First open question of the previous root cause",
-            id="interview.previous-section",
-        ),
-        Binding(
-            "s", "summary", "Summary", tooltip="Scorecard and action plan", id="interview.summary"
-        ),
-        Binding(
-            "m",
-            "milestone",
-            "Milestone",
-            show=False,
-            tooltip="Save a named snapshot of the answers, to compare progress later",
-            id="interview.milestone",
-        ),
-        Binding(
-            "k",
-            "context",
-            "Context",
-            show=False,
-            tooltip="What kind of pilot this is: decides which questions are asked",
-            id="interview.context",
-        ),
-        Binding("ctrl+s", "save", "Save", show=False, tooltip="Save now", id="interview.save"),
-        Binding(
-            "escape",
-            "back",
-            "Back",
-            tooltip="Leave the field being edited, or go back to the list",
-            id="interview.back",
-        ),
-    ]
+    BINDINGS = keys.INTERVIEW
 
     def __init__(self, session: Session, position: Position | None = None) -> None:
         # The breakpoint class Textual would add on the first resize, given before the first
@@ -148,14 +70,14 @@ class InterviewScreen(Screen[None]):
             yield SectionList(session.card, self.position.section, id="sections")
             with VerticalScroll(id="question-pane"):
                 yield SummaryLine(summary_line(session.card, session.extras), id="summary-line")
-                yield Static(self._position_line(), id="position")
-                yield Static(self._title(question), id="question-title")
+                yield Static(text.position_line(self.session, self.position), id="position")
+                yield Static(text.title(self.session, question), id="question-title")
                 yield Static(Content(question.text), id="question-text")
-                yield Static(_why_content(question), id="question-why")
+                yield Static(text.why(question), id="question-why")
                 yield ChoiceList(*self._choices(), id="choices")
                 yield Static("", id="answer-note")
-                yield Static(self._team_answers(), id="team-answers")
-                yield Static(_fix_content(question), id="question-fix")
+                yield Static(text.team_answers(self.session, self.position), id="team-answers")
+                yield Static(text.fix(question), id="question-fix")
                 # The answer's fields are mounted just after the first frame (see on_mount).
                 yield Vertical(id="form-slot")
                 yield Static("", id="form-error", classes="field-error")
@@ -185,31 +107,6 @@ class InterviewScreen(Screen[None]):
             # A key moved to another question while the form was being mounted.
             form.load(self.session.answer(self.position))
 
-    def _team_answers(self) -> Content:
-        """Who answered what, when the assessment merges several people's answers."""
-        session = self.session
-        question = session.question(self.position)
-        answers = session.participant_answers(question.id)
-        if not answers:
-            return Content("")
-        dispute = session.dispute(question.id)
-        if dispute:
-            parts: list[str | tuple[str, str]] = [("Disputed ", "bold $text-warning")]
-        elif any(answer and answer.choice for _, answer in answers):
-            parts = [("Agreed ", "$text-success")]
-        else:
-            return Content.styled("Nobody answered this one on their own.", "dim")
-        parts.append(("(the number keys set the team's answer): ", "dim"))
-        for index, (name, answer) in enumerate(answers):
-            choice = answer_choice(session.bank, question, answer)
-            parts += [
-                ("  ·  " if index else "", "dim"),
-                (name, "bold"),
-                " ",
-                choice.label if choice else ("—", "dim"),
-            ]
-        return Content.assemble(*parts)
-
     def _offered(self) -> tuple[Choice, ...]:
         """The choices a person picks from for the question on screen (retired ones left out)."""
         return self.session.bank.offered_choices(self.session.question(self.position))
@@ -228,12 +125,14 @@ class InterviewScreen(Screen[None]):
         self.position = position
         question = self.session.question(position)
         answer = self.session.answer(position)
-        self.query_one("#position", Static).update(self._position_line())
-        self.query_one("#question-title", Static).update(self._title(question))
+        self.query_one("#position", Static).update(text.position_line(self.session, self.position))
+        self.query_one("#question-title", Static).update(text.title(self.session, question))
         self.query_one("#question-text", Static).update(Content(question.text))
-        self.query_one("#question-why", Static).update(_why_content(question))
-        self.query_one("#question-fix", Static).update(_fix_content(question))
-        self.query_one("#team-answers", Static).update(self._team_answers())
+        self.query_one("#question-why", Static).update(text.why(question))
+        self.query_one("#question-fix", Static).update(text.fix(question))
+        self.query_one("#team-answers", Static).update(
+            text.team_answers(self.session, self.position)
+        )
         self._show_answer_note()
         choice_list = self.query_one(ChoiceList)
         choice_list.show(*self._choices())
@@ -248,32 +147,6 @@ class InterviewScreen(Screen[None]):
         pane = self.query_one("#question-pane")
         self.call_after_refresh(pane.scroll_home, animate=False)
         self.sub_title = self.session.section(position).title
-
-    def _title(self, question: Question) -> Content:
-        # Critical for this pilot: some questions are critical only in some contexts.
-        return Content.assemble(
-            (question.title, "$text-accent"),
-            ("  CRITICAL", "bold $text-error") if self.session.is_critical(question) else "",
-        )
-
-    def _position_line(self) -> Content:
-        session = self.session
-        section = session.section(self.position)
-        marks: list[str | tuple[str, str]] = []
-        questions = session.questions(self.position.section)
-        for index, question in enumerate(questions):
-            choice = answer_choice(
-                session.bank, question, session.assessment.answers.get(question.id)
-            )
-            mark = "○" if choice is None else ("?" if choice.unknown else "●")
-            style = "bold reverse" if index == self.position.question else "dim"
-            marks.append((mark, style))
-        return Content.assemble(
-            (f"{self.position.section + 1}. {section.label}", "bold $text-accent"),
-            ("  ·  ", "dim"),
-            f"question {self.position.question + 1} of {len(questions)} ",
-            *marks,
-        )
 
     def _show_reason_field(self) -> None:
         choice = self._current_choice()
@@ -303,47 +176,15 @@ class InterviewScreen(Screen[None]):
 
     def _refresh_progress(self) -> None:
         self.query_one(SectionList).show(self.session.card, self.position.section)
-        self.query_one("#position", Static).update(self._position_line(), layout=False)
+        self.query_one("#position", Static).update(
+            text.position_line(self.session, self.position), layout=False
+        )
         self._show_answer_note()
-
-    def _answer_note(self) -> Content:
-        """What the rules make of the answer on screen, when it is not what it seems (a plan
-        without an owner, not applicable on a critical question, an answer on an earlier
-        scale), and what the team said to the question this one replaced."""
-        session = self.session
-        judged = session.judged(self.position)
-        parts: list[str | tuple[str, str]] = []
-        if judged.choice is not None and judged.choice.retired:
-            parts += [
-                ("Answered on an earlier scale: ", "bold $text-warning"),
-                judged.choice.label,
-                ". It counts as a plan until you choose again.",
-            ]
-        elif judged.missing:
-            needed = needs_text(judged.missing)
-            parts += [
-                (f"Counts as not in place until it has {needed}", "bold $text-warning"),
-                " (Tab to the owner and due date).",
-            ]
-        elif judged.choice is not None and judged.choice.not_applicable and judged.cap:
-            parts += [
-                ("Still a blocker: ", "bold $text-error"),
-                "critical here, so not applicable does not take it out. If it is settled (in "
-                "writing), answer 1 with that as the evidence.",
-            ]
-        for item in session.replaced(session.question(self.position).id):
-            parts += [
-                "\n" if parts else "",
-                (f"Answered before (bank {item.version}): ", "dim"),
-                f"{item.title}: ",
-                (item.answer, "bold"),
-            ]
-        return Content.assemble(*parts)
 
     def _show_answer_note(self) -> None:
         # Two lines kept for it whether it has something to say or not: a note coming and
         # going must not lay the whole screen out again on every answer key.
-        note = self._answer_note()
+        note = text.answer_note(self.session, self.position)
         if note != self._note:
             self._note = note
             self.query_one("#answer-note", Static).update(note, layout=False)
@@ -440,41 +281,17 @@ class InterviewScreen(Screen[None]):
 
     def _form_answer(self) -> Answer:
         """The answer as the form shows it now; fields that are not valid keep their old value."""
-        session = self.session
-        question = session.question(self.position)
-        current = session.answer(self.position)
-        form = self._form
-        if form is None:
+        current = self.session.answer(self.position)
+        if self._form is None:
             return current
-        due_text = form.field("due")
-        error = ""
-        due = current.due
-        if not due_text:
-            due = None
-        else:
-            try:
-                due = date.fromisoformat(due_text)
-            except ValueError:
-                error = f"Due date {due_text!r} is not a date (YYYY-MM-DD), so it is not saved."
-        choice = answer_choice(session.bank, question, current)
-        fields: dict[str, Any] = {"notes": form.field("notes"), "evidence": form.field("evidence")}
-        if choice is not None and choice.not_applicable:
-            # Not applicable has a reason, and no owner or due date (their fields are hidden).
-            fields["reason"] = form.field("reason")
-            if not fields["reason"]:
-                error = "Not applicable needs a reason; the last one is kept."
-                fields["reason"] = current.reason
-        else:
-            fields.update(owner=form.field("owner"), due=due)
-        try:
-            answer = edit_answer(session.bank, question.id, current, **fields)
-        except ValueError as problem:
-            error = f"Not saved: {problem}"
-            # Each field that is valid on its own is still kept.
-            answer = current
-            for key, value in fields.items():
-                with suppress(ValueError):
-                    answer = edit_answer(session.bank, question.id, answer, **{key: value})
+        question = self.session.question(self.position)
+        choice = answer_choice(self.session.bank, question, current)
+        answer, error = self._form.read(
+            self.session.bank,
+            question.id,
+            current,
+            not_applicable=choice is not None and choice.not_applicable,
+        )
         self._show_form_error(error)
         return answer
 
@@ -550,35 +367,36 @@ class InterviewScreen(Screen[None]):
         self.commit()
         self.app.push_screen(SummaryScreen(self.session))
 
-    def action_milestone(self) -> None:
+    # The dialogs below are awaited in a worker (Textual's push_screen_wait), so each reads
+    # top to bottom; the screen stays responsive meanwhile.
+
+    @work(exclusive=True, group="interview-dialog")
+    async def action_milestone(self) -> None:
         from pilot_tui.ui.screens.dialogs import TextPrompt
 
         self.commit()
         count = len(self.session.assessment.milestones)
-
-        def done(label: str | None) -> None:
-            if label is None:
-                return
-            try:
-                self.session.add_milestone(label)
-            except ValueError as problem:
-                self.notify(str(problem), severity="error", timeout=8)
-                return
-            self._refresh_scores()
-            self._changed()
-            self.notify(f"Milestone {label!r} saved: the scorecard now shows changes since it.")
-
-        self.app.push_screen(
+        label = await self.app.push_screen_wait(
             TextPrompt(
                 "Milestone",
                 label="A name for this snapshot of the answers",
                 value=f"Workshop {count + 1}",
                 accept="Save",
-            ),
-            callback=done,
+            )
         )
+        if label is None:
+            return
+        try:
+            self.session.add_milestone(label)
+        except ValueError as problem:
+            self.notify(str(problem), severity="error", timeout=8)
+            return
+        self._refresh_scores()
+        self._changed()
+        self.notify(f"Milestone {label!r} saved: the scorecard now shows changes since it.")
 
-    def action_context(self) -> None:
+    @work(exclusive=True, group="interview-dialog")
+    async def action_context(self) -> None:
         from pilot_tui.ui.screens.dialogs import ContextForm, TextPrompt
 
         session = self.session
@@ -586,37 +404,30 @@ class InterviewScreen(Screen[None]):
             self.notify("This bank has no context questions: every question applies.")
             return
         self.commit()
-
-        def with_reason(context: dict[str, list[str]], reason: str | None) -> None:
-            if reason is None:
-                return
-            question = session.question(self.position)
-            before = len(session.positions())
-            try:
-                changed = session.set_context(context, reason)
-            except ValueError as problem:
-                self.notify(str(problem), severity="error", timeout=8)
-                return
-            if changed:
-                self.call_later(self._show_new_context, question.id, before)
-
-        def chosen(context: dict[str, list[str]] | None) -> None:
-            if context is None or context == session.assessment.context:
-                return
-            # A change drops or adds questions: it is kept in the file with its reason.
-            self.app.push_screen(
-                TextPrompt(
-                    "Why does the context change?",
-                    label="Kept in the file and shown in the reports",
-                    accept="Change",
-                ),
-                callback=lambda reason: with_reason(context, reason),
-            )
-
-        self.app.push_screen(
-            ContextForm(session.bank.contexts, session.assessment.context, title="Context"),
-            callback=chosen,
+        context = await self.app.push_screen_wait(
+            ContextForm(session.bank.contexts, session.assessment.context, title="Context")
         )
+        if context is None or context == session.assessment.context:
+            return
+        # A change drops or adds questions: it is kept in the file with its reason.
+        reason = await self.app.push_screen_wait(
+            TextPrompt(
+                "Why does the context change?",
+                label="Kept in the file and shown in the reports",
+                accept="Change",
+            )
+        )
+        if reason is None:
+            return
+        question = session.question(self.position)
+        before = len(session.positions())
+        try:
+            changed = session.set_context(context, reason)
+        except ValueError as problem:
+            self.notify(str(problem), severity="error", timeout=8)
+            return
+        if changed:
+            await self._show_new_context(question.id, before)
 
     async def _show_new_context(self, question_id: str, before: int) -> None:
         session = self.session
@@ -646,13 +457,3 @@ class InterviewScreen(Screen[None]):
     def show_save_status(self, text: Content) -> None:
         # The status has a fixed width, so changing it never moves anything else.
         self.query_one("#save-status", Static).update(text, layout=False)
-
-
-def _why_content(question: Question) -> Content:
-    return Content.assemble(("Why it matters: ", "bold"), question.why)
-
-
-def _fix_content(question: Question) -> Content:
-    return Content.assemble(
-        ("The fix: ", "bold"), question.fix, "\n", ("Evidence: ", "bold"), question.evidence
-    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -13,6 +12,7 @@ from pilot_tui.core.assessment import Answer
 from pilot_tui.core.milestones import replaced_answers
 from pilot_tui.core.render import bar, context_lines, held_back, percent, plural
 from pilot_tui.core.scoring import ActionItem, Scorecard, answer_choice
+from pilot_tui.ui import keys
 from pilot_tui.ui.session import Session
 from pilot_tui.ui.widgets.scorecard import LEVEL_STYLE, STATUS_LABEL, STATUS_STYLE
 
@@ -21,15 +21,7 @@ Parts = list[str | tuple[str, str]]
 
 class SummaryScreen(Screen[None]):
     AUTO_FOCUS = "#summary"
-    BINDINGS = [
-        Binding(
-            "escape,s",
-            "app.pop_screen",
-            "Back",
-            tooltip="Back to the interview",
-            id="summary.back",
-        ),
-    ]
+    BINDINGS = keys.SUMMARY
 
     def __init__(self, session: Session) -> None:
         super().__init__()

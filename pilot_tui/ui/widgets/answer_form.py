@@ -6,18 +6,23 @@ area's module alone is a noticeable part of the start-up.
 
 from __future__ import annotations
 
+from contextlib import suppress
+from datetime import date
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, TextArea
 
-from pilot_tui.core.assessment import Answer
+from pilot_tui.core.assessment import Answer, edit_answer
+from pilot_tui.core.bank import Bank
 from pilot_tui.core.limits import MAX_LINE
 
 
 class AnswerForm(Vertical):
-    """Shows one answer's details; reading them back (and checking them) is the screen's job."""
+    """Shows one answer's details, and reads them back through the one answer rule."""
 
     class Edited(Message):
         """A field was changed: the screen reads the form again."""
@@ -68,6 +73,40 @@ class AnswerForm(Vertical):
     def _edited(self, event: Message) -> None:
         event.stop()
         self.post_message(self.Edited())
+
+    def read(
+        self, bank: Bank, question_id: str, current: Answer, *, not_applicable: bool
+    ) -> tuple[Answer, str]:
+        """CURRENT with what the fields show now, and what could not be kept ("" if all was).
+
+        A field that is not valid keeps its old value; each field valid on its own is kept."""
+        due_text = self.field("due")
+        error = ""
+        due = current.due
+        if not due_text:
+            due = None
+        else:
+            try:
+                due = date.fromisoformat(due_text)
+            except ValueError:
+                error = f"Due date {due_text!r} is not a date (YYYY-MM-DD), so it is not saved."
+        fields: dict[str, Any] = {"notes": self.field("notes"), "evidence": self.field("evidence")}
+        if not_applicable:
+            # Not applicable has a reason, and no owner or due date (their fields are hidden).
+            fields["reason"] = self.field("reason")
+            if not fields["reason"]:
+                error = "Not applicable needs a reason; the last one is kept."
+                fields["reason"] = current.reason
+        else:
+            fields.update(owner=self.field("owner"), due=due)
+        try:
+            return edit_answer(bank, question_id, current, **fields), error
+        except ValueError as problem:
+            answer = current
+            for key, value in fields.items():
+                with suppress(ValueError):
+                    answer = edit_answer(bank, question_id, answer, **{key: value})
+            return answer, f"Not saved: {problem}"
 
     def field(self, field_id: str) -> str:
         if field_id == "notes":
