@@ -28,8 +28,8 @@ from pilot_tui.cli.banks import cmd_bank
 from pilot_tui.cli.common import EXIT_OK, EXIT_USAGE, UsageError, store_of
 from pilot_tui.cli.parser import build_parser
 from pilot_tui.cli.verdict import cmd_diff, cmd_disputes, cmd_plan, cmd_report, cmd_score
+from pilot_tui.collector import resume_collection
 from pilot_tui.core.text import is_utf8, printable
-from pilot_tui.startup import resume_collection
 from pilot_tui.store.files import StoreError, reason, shown
 
 
@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(arguments)
     if COMMANDS[args.command] is not cmd_app:
-        # The app resumes collection after its first frame; see pilot_tui/startup.py.
+        # The app resumes collection after its first frame; see pilot_tui/collector.py.
         resume_collection()
     try:
         return COMMANDS[args.command](args)

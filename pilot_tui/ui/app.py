@@ -22,9 +22,9 @@ from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from pilot_tui.collector import resume_collection
 from pilot_tui.core.assessment import Assessment, new_assessment, now_utc
 from pilot_tui.core.text import printable
-from pilot_tui.startup import resume_collection
 from pilot_tui.store import Store, load_settings, save_settings
 from pilot_tui.store.files import StoreError, shown
 from pilot_tui.ui import keys
@@ -125,7 +125,7 @@ class PilotApp(App[None]):
         self._theme_ready = True
         if not self.is_headless:
             self._catch_ending_signals()
-        # Paused by the `pilot-tui` command while the app loads (see pilot_tui/startup.py).
+        # Paused by the `pilot-tui` command while the app loads (see pilot_tui/collector.py).
         self.call_after_refresh(resume_collection)
         # What a person types is validated by pydantic; loading it takes a quarter of a second,
         # so a worker does it just after the first frame rather than the first key.
