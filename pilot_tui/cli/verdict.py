@@ -136,12 +136,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from pilot_tui.core.report import html_report, markdown_report, report_rows
+    from pilot_tui.core.report import report_for
 
     store = store_of(args)
     assessment, path = store.load_reference(args.reference)
-    disputes, trend = report_rows(store.bank, assessment)
-    render = markdown_report if args.format == "md" else html_report
-    text = render(store.bank, assessment, disputes=disputes, trend=trend, generated=now_utc())
+    text = report_for(args.format, store.bank, assessment, generated=now_utc())
     send_output(args, text, args.output, reads=[path])
     return EXIT_OK

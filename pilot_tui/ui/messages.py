@@ -14,6 +14,7 @@ from pilot_tui.core.assessment import Assessment
 from pilot_tui.ui.session import Position
 
 ReportFormat = Literal["md", "html"]
+"""core.report's formats, named again: the report's modules load only when one is written."""
 
 
 @dataclass

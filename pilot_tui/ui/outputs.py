@@ -94,13 +94,9 @@ class Outputs:
         In a browser (textual-serve) the browser downloads it. In a terminal it is written to the
         downloads folder under a name of its own: an earlier report there is never replaced.
         """
-        from pilot_tui.core.report import html_report, markdown_report, report_rows
+        from pilot_tui.core.report import report_for
 
-        disputes, trend = report_rows(session.bank, session.assessment)
-        render = markdown_report if fmt == "md" else html_report
-        text = render(
-            session.bank, session.assessment, disputes=disputes, trend=trend, generated=now_utc()
-        )
+        text = report_for(fmt, session.bank, session.assessment, generated=now_utc())
         filename = f"{session.path.stem}-report.{fmt}"
         if self._app.is_web:
             self._app.deliver_text(io.StringIO(text), save_filename=filename, encoding="utf-8")

@@ -10,20 +10,39 @@ link or run a script.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import partial
+from typing import Final, Literal
 
 from pilot_tui.core.assessment import Assessment
 from pilot_tui.core.bank import Bank
 from pilot_tui.core.report.build import build_report
+from pilot_tui.core.report.document import Document
 from pilot_tui.core.report.html import render_html
 from pilot_tui.core.report.markdown import render_markdown
 from pilot_tui.core.report.rows import DisputeRow, TrendRow, report_rows
 
-__all__ = ["DisputeRow", "TrendRow", "html_report", "markdown_report", "report_rows"]
+__all__ = [
+    "DisputeRow",
+    "ReportFormat",
+    "TrendRow",
+    "html_report",
+    "markdown_report",
+    "report",
+    "report_for",
+    "report_rows",
+]
+
+ReportFormat = Literal["md", "html"]
+_RENDERERS: Final[dict[ReportFormat, Callable[[Document], str]]] = {
+    "md": render_markdown,
+    "html": render_html,
+}
 
 
-def markdown_report(
+def report(
+    fmt: ReportFormat,
     bank: Bank,
     assessment: Assessment,
     *,
@@ -31,19 +50,19 @@ def markdown_report(
     trend: Sequence[TrendRow] = (),
     generated: datetime,
 ) -> str:
-    """The report as GitHub-flavoured Markdown, for a wiki page or a pull request."""
+    """The report in FMT: GitHub-flavoured Markdown for a wiki page or a pull request, or one
+    self-contained HTML page (no scripts, fonts or images to fetch)."""
     document = build_report(bank, assessment, disputes=disputes, trend=trend, generated=generated)
-    return render_markdown(document)
+    return _RENDERERS[fmt](document)
 
 
-def html_report(
-    bank: Bank,
-    assessment: Assessment,
-    *,
-    disputes: Sequence[DisputeRow] = (),
-    trend: Sequence[TrendRow] = (),
-    generated: datetime,
+markdown_report = partial(report, "md")
+html_report = partial(report, "html")
+
+
+def report_for(
+    fmt: ReportFormat, bank: Bank, assessment: Assessment, *, generated: datetime
 ) -> str:
-    """The report as one self-contained HTML page: no scripts, fonts or images to fetch."""
-    document = build_report(bank, assessment, disputes=disputes, trend=trend, generated=generated)
-    return render_html(document)
+    """The report in FMT with the disputes and the trend the assessment itself holds."""
+    disputes, trend = report_rows(bank, assessment)
+    return report(fmt, bank, assessment, disputes=disputes, trend=trend, generated=generated)
