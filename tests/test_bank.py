@@ -9,15 +9,8 @@ from typing import Any
 
 import pytest
 
-from pilot_tui.core.bank import (
-    BANK_SCHEMA,
-    BANK_SCHEMA_VERSION,
-    Bank,
-    BankError,
-    check_bank,
-    describe_location,
-    parse_bank,
-)
+from pilot_tui.core.bank import BANK_SCHEMA, BANK_SCHEMA_VERSION, Bank, describe_location
+from pilot_tui.core.bank_checks import BankError, check_bank, parse_bank
 from pilot_tui.core.records import build
 from pilot_tui.store import default_bank_text, load_bank
 

@@ -24,7 +24,8 @@ from pilot_tui.core.assessment import (
     with_answer,
     with_meta,
 )
-from pilot_tui.core.bank import Bank, parse_bank
+from pilot_tui.core.bank import Bank
+from pilot_tui.core.bank_checks import parse_bank
 from pilot_tui.core.merge import MergeInput, merge
 from pilot_tui.core.milestones import add_milestone
 from pilot_tui.core.records import validate

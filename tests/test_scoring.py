@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from pilot_tui.core.assessment import Answer, Assessment, new_assessment, with_answer, with_meta
-from pilot_tui.core.bank import Bank, parse_bank
+from pilot_tui.core.bank import Bank
+from pilot_tui.core.bank_checks import parse_bank
 from pilot_tui.core.render import plan_text, scorecard_text
 from pilot_tui.core.scoring import (
     ActionItem,

@@ -14,7 +14,7 @@ from pilot_tui.cli.common import (
 )
 from pilot_tui.cli.present import bank_text
 from pilot_tui.cli.shapes import bank_json
-from pilot_tui.core.bank import BankError, parse_bank
+from pilot_tui.core.bank_checks import BankError, parse_bank
 from pilot_tui.core.text import printable
 from pilot_tui.store import (
     default_bank_text,

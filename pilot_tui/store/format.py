@@ -27,7 +27,8 @@ from pilot_tui.core.assessment import (
     BankRef,
     check_against_bank,
 )
-from pilot_tui.core.bank import Bank, BankError, parse_bank
+from pilot_tui.core.bank import Bank
+from pilot_tui.core.bank_checks import BankError, parse_bank
 from pilot_tui.core.limits import MAX_FILE_BYTES
 from pilot_tui.core.problems import and_more
 from pilot_tui.core.records import InvalidData, build, validate
