@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from textual.app import App
+from textual.message import Message
+from textual.notifications import Notification, Notify
 
 from pilot_tui.store import Store
 from pilot_tui.ui.app import PilotApp
@@ -64,16 +66,34 @@ def assert_one_error_line(result: Run, *, contains: str = "") -> str:
     return result.err.removesuffix("\n")
 
 
+def _on_notification(app: App[Any], record: Callable[[Notification], None]) -> None:
+    """Call RECORD with every notification the app raises from now on.
+
+    App.notify hands Textual a Notify message through the app's public post_message, from any
+    thread; what it holds is what the toast shows, after the app's own notify escaped it.
+    """
+    post_message = app.post_message
+
+    def recording(message: Message) -> bool:
+        if isinstance(message, Notify):
+            record(message.notification)
+        return post_message(message)
+
+    app.post_message = recording  # type: ignore[method-assign]
+
+
+def capture_notices(app: App[Any]) -> list[Notification]:
+    """Every notification the app raises from now on, in order: its message as shown, its
+    severity ("information", "warning", "error") and title. Call it once the app has started."""
+    seen: list[Notification] = []
+    _on_notification(app, seen.append)
+    return seen
+
+
 def capture_notifications(app: App[Any]) -> list[str]:
-    """Every message the app notifies from now on, in order (through its public notify)."""
+    """Every message the app notifies from now on, in order, as shown (see capture_notices)."""
     seen: list[str] = []
-    notify = app.notify
-
-    def recording(message: str, **options: Any) -> None:
-        seen.append(message)
-        notify(message, **options)
-
-    app.notify = recording  # type: ignore[method-assign]
+    _on_notification(app, lambda notification: seen.append(notification.message))
     return seen
 
 

@@ -86,6 +86,13 @@ class Terminal:
                 raise AssertionError(f"the app ended ({self.process.returncode}): {self.text()!r}")
             time.sleep(0.02)
 
+    def output_to_the_end(self, timeout: float = 5.0) -> bytes:
+        """Everything the app drew, once it has ended: the terminal has nothing more to read."""
+        self._reader.join(timeout)
+        if self._reader.is_alive():
+            raise TimeoutError(f"the terminal still had output after {timeout} s")
+        return self.raw
+
     def type(self, keys: str, *, pause: float = 0.03) -> None:
         for key in keys:
             os.write(self.master, key.encode("utf-8"))

@@ -5,14 +5,17 @@ from __future__ import annotations
 import threading
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
-from helpers import app_for
+from helpers import app_for, capture_notifications, wait_until
+from textual.app import App
+from textual.command import CommandList, CommandPalette
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static, TextArea
-from textual.widgets._footer import FooterKey
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Input, Static, TextArea
 
 from pilot_tui.core.assessment import Answer, Assessment, new_assessment, now_utc, with_answer
 from pilot_tui.store import Store, dumps_assessment, load_assessment_file
@@ -61,6 +64,37 @@ def scorecard_text(app: PilotApp) -> str:
 def current_question_id(app: PilotApp) -> str:
     screen = interview(app)
     return screen.session.question(screen.position).id
+
+
+def on_question(app: PilotApp, question_id: str) -> bool:
+    """The interview is up and shows QUESTION_ID (a condition to wait for)."""
+    return isinstance(app.screen, InterviewScreen) and current_question_id(app) == question_id
+
+
+def highlighted_command(app: App[Any]) -> str:
+    """The command the open palette would run on Enter ("" while there is none)."""
+    palette = app.screen
+    if not isinstance(palette, CommandPalette):
+        return ""
+    option = palette.query_one(CommandList).highlighted_option
+    return "" if option is None else str(option.prompt)
+
+
+async def run_from_the_palette(pilot: Pilot[None], query: str, command: str) -> None:
+    """Ctrl+P, type QUERY, wait until COMMAND is the highlighted hit, then Enter."""
+    await pilot.press("ctrl+p")
+    await wait_until(lambda: isinstance(pilot.app.screen, CommandPalette))
+    await type_text(pilot, query)
+    # The hits are gathered by a worker after each key; Enter runs the one highlighted.
+    await pilot.app.workers.wait_for_complete()
+    await wait_until(lambda: highlighted_command(pilot.app).startswith(command))
+    await pilot.press("enter")
+
+
+def footer_keys(app: PilotApp) -> str:
+    """What the footer shows, key by key ("" while it shows none)."""
+    footer = app.screen.query_one(Footer)
+    return " ".join(str(part.render()) for part in footer.query(Widget) if not part.children)
 
 
 async def test_first_run_shows_an_empty_state_that_says_what_to_do(store: Store) -> None:
@@ -248,27 +282,30 @@ async def test_section_list_jumps_to_the_first_open_question(store: Store) -> No
 
 
 @pytest.mark.parametrize(
-    ("query", "lands_on"),
+    ("query", "command", "lands_on"),
     [
-        ("question production quality sampled", "output-quality-sampled"),
-        ("section 3", "api-connections"),
-        ("Summary", "summary"),
+        pytest.param(
+            "question production quality sampled",
+            "Jump to question: Production quality sampled",
+            "output-quality-sampled",
+            id="question production quality sampled-output-quality-sampled",
+        ),
+        pytest.param(
+            "section 3", "Jump to section 3: ", "api-connections", id="section 3-api-connections"
+        ),
+        pytest.param("Summary", "Summary", "summary", id="Summary-summary"),
     ],
 )
-async def test_command_palette(store: Store, query: str, lands_on: str) -> None:
+async def test_command_palette(store: Store, query: str, command: str, lands_on: str) -> None:
     name = make_assessment(store)
     app = app_for(store, name)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await type_text(pilot, query)
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await pilot.pause(0.3)
+        await run_from_the_palette(pilot, query, command)
         if lands_on == "summary":
-            assert isinstance(app.screen, SummaryScreen)
+            await wait_until(lambda: isinstance(app.screen, SummaryScreen))
         else:
+            await wait_until(lambda: on_question(app, lands_on))
             assert current_question_id(app) == lands_on
 
 
@@ -375,6 +412,7 @@ async def test_a_failed_save_is_reported_and_the_answers_survive(
         await pilot.pause()
         # The data folder disappears under the app (a file stands in its place), so saving fails
         # even for root, who ignores read-only permissions.
+        messages = capture_notifications(app)
         root.rename(away)
         root.write_text("not a folder")
         await pilot.press("1")
@@ -382,16 +420,15 @@ async def test_a_failed_save_is_reported_and_the_answers_survive(
         await pilot.pause()
         status = text_of(interview(app).query_one("#save-status", Static))
         assert "not saved" in status
-        messages = [n.message for n in app._notifications]
-        assert any("Not saved" in m and "retrying" in m for m in messages)
+        assert any("Not saved" in m and "retrying" in m for m in messages), messages
         assert interview(app).session.assessment.answers["success-criteria-agreed"].choice == "met"
         # The folder comes back: the retry catches up without the user doing anything.
         root.unlink()
         away.rename(root)
-        await pilot.pause(0.6)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "saved" in text_of(interview(app).query_one("#save-status", Static))
+        await wait_until(
+            lambda: "✓ saved" in text_of(interview(app).query_one("#save-status", Static))
+        )
+        assert "Saved again: every answer is on disk." in messages
     assert store.load(name).answers["success-criteria-agreed"].choice == "met"
 
 
@@ -438,10 +475,11 @@ async def test_an_unreadable_file_is_listed_and_left_untouched(store: Store) -> 
         await pilot.pause()
         detail = text_of(app.screen.query_one("#detail", Static))
         assert detail.startswith("broken.toml cannot be read: not valid TOML")
+        told = capture_notifications(app)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert any("cannot be read" in n.message for n in app._notifications)
+        assert any("cannot be read" in m for m in told), told
     assert broken.read_bytes() == before
 
 
@@ -515,18 +553,20 @@ async def test_an_invalid_due_date_is_reported_not_silently_dropped(store: Store
     name = make_assessment(store)
     app = app_for(store, name)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        told = capture_notifications(app)
         await pilot.pause()
         await focus(pilot, "#due")
         await type_text(pilot, "2026-13-45")
         await pilot.pause()
         assert "not a date" in text_of(interview(app).query_one("#form-error", Static))
+        assert not [m for m in told if "not a date" in m]
         await pilot.press("tab")  # leaving the field says so at once
         await pilot.pause()
-        assert [n.message for n in app._notifications if "not a date" in n.message]
-        app.clear_notifications()
+        assert [m for m in told if "not a date" in m], told
+        told.clear()
         await pilot.press("escape", "n")
         await pilot.pause()
-        assert any("not a date" in n.message for n in app._notifications)
+        assert any("not a date" in m for m in told), told
         await focus(pilot, "#due")
         await type_text(pilot, "31/12")
         await pilot.press("ctrl+q")
@@ -604,14 +644,15 @@ async def test_the_list_footer_offers_open_once_the_list_has_loaded(
     entries = store.entries
     monkeypatch.setattr(store, "entries", lambda: (loaded.wait(5), entries())[1])
     app = app_for(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.2)
-        assert "Open" not in [key.description for key in app.screen.query(FooterKey)]
+    async with app.run_test(size=SIZE):
+        # The footer is up with the keys that need no list (New), while the list is loading.
+        await wait_until(lambda: " New " in footer_keys(app))
+        assert " Open " not in footer_keys(app), footer_keys(app)
         loaded.set()
         await app.workers.wait_for_complete()
-        await pilot.pause()
-        shown = [key.description for key in app.screen.query(FooterKey)]
-        assert {"Open", "Delete", "Export"} <= set(shown), shown
+        await wait_until(lambda: " Open " in footer_keys(app))
+        shown = footer_keys(app)
+        assert all(f" {key} " in shown for key in ("Open", "Delete", "Export")), shown
 
 
 async def test_theme_choice_is_remembered(store: Store) -> None:
@@ -667,6 +708,7 @@ async def test_merge_from_home_then_see_who_answered_what(store: Store, tmp_path
     write_participant(folder, store, "Cy", {"success-criteria-agreed": "met"})
     app = app_for(store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        told = capture_notifications(app)
         await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("m")
@@ -676,7 +718,7 @@ async def test_merge_from_home_then_see_who_answered_what(store: Store, tmp_path
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert any("Merged 3 participants" in n.message for n in app._notifications)
+        assert any("Merged 3 participants" in m for m in told), told
         await pilot.press("enter")
         await pilot.pause()
         screen = interview(app)
@@ -727,19 +769,10 @@ async def test_reports_from_the_command_palette(
     name = make_assessment(store)
     app = app_for(store, name)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        told = capture_notifications(app)
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await type_text(pilot, f"Report {fmt}")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        for _ in range(20):
-            await pilot.pause(0.1)
-            if any("Report saved" in n.message for n in app._notifications):
-                break
-        assert any("Report saved" in n.message for n in app._notifications), [
-            n.message for n in app._notifications
-        ]
+        await run_from_the_palette(pilot, f"Report {fmt}", f"Report: {fmt}")
+        await wait_until(lambda: any("Report saved" in m for m in told))
     suffix = "md" if fmt == "Markdown" else "html"
     [report] = list(isolated_home.rglob(f"{name}-report.{suffix}"))
     assert "Claims triage bot" in report.read_text(encoding="utf-8")

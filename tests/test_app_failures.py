@@ -61,7 +61,7 @@ async def test_an_unexpected_save_failure_is_told_and_not_retried_in_a_loop(
 ) -> None:
     name = make(store)
     app = app_for(store, name)
-    app.autosave.retry = 0.1
+    app.autosave.retry = 0.02
     attempts: list[int] = []
     real_save = Session.save
 
@@ -74,11 +74,12 @@ async def test_an_unexpected_save_failure_is_told_and_not_retried_in_a_loop(
         told = capture_notifications(app)
         await pilot.pause()
         await pilot.press("1")
-        await wait_until(lambda: bool(attempts))
-        await pilot.pause(0.5)
-        assert len(attempts) == 1  # told once, not tried again and again
+        await wait_until(lambda: status(app.screen).endswith("not saved"))
         assert any("unexpected RuntimeError: disk gremlin" in m for m in told), told
-        assert "not saved" in status(app.screen)
+        # Nothing to wait for: a retry would come within a retry interval. Ten of them pass.
+        await pilot.pause(10 * app.autosave.retry)
+        assert len(attempts) == 1  # told once, not tried again and again
+        assert status(app.screen).endswith("not saved")
         assert app.session is not None
         assert app.session.assessment.answers[first_question(store)].choice == "met"
         # The cause goes away; Ctrl+S catches up.
@@ -89,20 +90,36 @@ async def test_an_unexpected_save_failure_is_told_and_not_retried_in_a_loop(
     assert store.load(name).answers[first_question(store)].choice == "met"
 
 
-async def test_a_read_only_file_is_told_once_and_not_retried(store: Store) -> None:
+async def test_a_read_only_file_is_told_once_and_not_retried(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     name = make(store)
     path = store.path_for(name)
     path.chmod(0o400)
     before = path.read_bytes()
     app = app_for(store, name)
-    app.autosave.retry = 0.1
+    app.autosave.retry = 0.02
+    attempts: list[int] = []
+    real_save = Session.save
+
+    def counted_save(session: Session) -> bool:
+        attempts.append(1)
+        return real_save(session)
+
+    monkeypatch.setattr(Session, "save", counted_save)
     async with app.run_test(size=SIZE) as pilot:
         told = capture_notifications(app)
         await pilot.pause()
         await pilot.press("1")
         await wait_until(lambda: any("is read-only" in m for m in told))
         await pilot.press("2")
-        await pilot.pause(0.8)
+        await wait_until(lambda: "editing" in status(app.screen))
+        # The change's own save fails the same way: the status says so, the user is not told
+        # again, and no retry follows (ten retry intervals pass).
+        await wait_until(lambda: status(app.screen).endswith("not saved"))
+        assert len(attempts) == 2
+        await pilot.pause(10 * app.autosave.retry)
+        assert len(attempts) == 2
         assert [m for m in told if "is read-only" in m] == [told[0]]
         assert "the next change or Ctrl+S tries again" in told[0]
         assert status(app.screen).endswith("not saved")
@@ -263,13 +280,17 @@ async def test_a_save_due_at_once_still_happens(store: Store) -> None:
         await wait_until(lambda: bool(app.screen.query(AnswerForm)))
         app.screen.query_one("#notes", TextArea).focus()
         await pilot.pause()
-        for key in "abc":
-            await pilot.press(key)
-            await pilot.pause(0.05)
-        await wait_until(
-            lambda: store.load(name).answers.get(first_question(store), Answer()).notes == "abc"
-        )
-        assert "saved" in status(app.screen)
+
+        async def type_and_see_it_saved(typed: str) -> None:
+            await pilot.press(typed[-1])
+            await wait_until(
+                lambda: store.load(name).answers.get(first_question(store), Answer()).notes == typed
+            )
+
+        # Each change is due at once: it is on disk before the next key.
+        for typed in ("a", "ab", "abc"):
+            await type_and_see_it_saved(typed)
+        await wait_until(lambda: "✓ saved" in status(app.screen))
 
 
 async def test_deleting_a_link_says_the_target_stays(store: Store, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from helpers import Cli, Run, app_for, assert_one_error_line, folder_snapshot
+from helpers import Cli, Run, app_for, assert_one_error_line, capture_notices, folder_snapshot
 from textual.widgets import Input
 
 from pilot_tui.core.assessment import new_assessment, now_utc
@@ -362,6 +362,7 @@ async def test_the_apps_import_refuses_a_bad_file_with_one_line(
     before = folder_snapshot(data_dir)
     app = app_for(store)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        notices = capture_notices(app)
         await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("i")
@@ -370,8 +371,8 @@ async def test_the_apps_import_refuses_a_bad_file_with_one_line(
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        errors = [n for n in app._notifications if n.severity == "error"]
-        assert len(errors) == 1, [n.message for n in app._notifications]
+        errors = [n for n in notices if n.severity == "error"]
+        assert len(errors) == 1, [n.message for n in notices]
         message = errors[0].message
     assert message.startswith(f"{path}: ") and EXPECTED[name] in message, message
     assert "\n" not in message and "\x1b" not in message
@@ -382,6 +383,7 @@ async def test_the_apps_import_refuses_a_bad_file_with_one_line(
 async def test_the_apps_import_takes_a_tricky_valid_file(store: Store, data_dir: Path) -> None:
     app = app_for(store)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        notices = capture_notices(app)
         await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("i")
@@ -390,6 +392,10 @@ async def test_the_apps_import_takes_a_tricky_valid_file(store: Store, data_dir:
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert not [n for n in app._notifications if n.severity == "error"]
+        assert not [n for n in notices if n.severity == "error"], [n.message for n in notices]
+        # What it was told instead (and proof the notices were seen at all).
+        assert [n.message for n in notices] == [
+            "Imported as red-boom-red-link-https-evil-example-click-link.toml."
+        ]
     assert store.names() == ["red-boom-red-link-https-evil-example-click-link"]
     assert store.load(store.names()[0]).meta.title == MARKUP_TITLE

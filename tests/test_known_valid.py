@@ -245,7 +245,7 @@ def test_pydantic_loads_after_the_first_frame_not_before(store: Store, tmp_path:
     name = saved(store, ("runbook", "met"))
     script = textwrap.dedent(
         f"""
-        import asyncio, sys
+        import asyncio, sys, time
         from pathlib import Path
         from pilot_tui.store import Store, load_bank
         from pilot_tui.ui.app import PilotApp
@@ -267,6 +267,13 @@ def test_pydantic_loads_after_the_first_frame_not_before(store: Store, tmp_path:
         app = PilotApp(store, open_name=name, open_path=store.path_for(name),
                        open_assessment=store.load(name), remember_theme=False)
 
+        def on_disk():
+            saved = store.load(name)
+            return (
+                [milestone.label for milestone in saved.milestones],
+                saved.answers["success-criteria-agreed"].notes,
+            )
+
         async def main():
             async with app.run_test(size=(120, 40)) as pilot:
                 await pilot.pause()
@@ -277,9 +284,11 @@ def test_pydantic_loads_after_the_first_frame_not_before(store: Store, tmp_path:
                 await pilot.press("m", *"Workshop 1", "enter")
                 await pilot.pause()
                 app.flush_save()
-                await pilot.pause(0.2)
-                assert store.load(name).milestones[0].label == "Workshop 1"
-                assert store.load(name).answers["success-criteria-agreed"].notes == "Note"
+                # The milestone is added by a worker once its dialog closes: wait for the file.
+                deadline = time.monotonic() + 10
+                while on_disk() != (["Workshop 1"], "Note") and time.monotonic() < deadline:
+                    await asyncio.sleep(0.02)
+                assert on_disk() == (["Workshop 1"], "Note"), on_disk()
                 print(first_frame, "pydantic" in sys.modules)
 
         asyncio.run(main())

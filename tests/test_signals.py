@@ -1,12 +1,13 @@
 """A closed terminal, `kill` or an interrupt from elsewhere keeps every answer the screen showed.
 
-Real processes on a pseudo-terminal: keys, then the signal about 100 ms later, then the file.
+Real processes on a pseudo-terminal: keys, then the signal as soon as the screen shows them (well
+within the autosave's quiet spell: the signal's own save must keep what was typed last), then the
+file.
 """
 
 from __future__ import annotations
 
 import signal
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,14 +31,18 @@ def running(store: Store, isolated_home: Path) -> Iterator[tuple[Terminal, str]]
         terminal.close()
 
 
+NOTE = "runbook draft in the wiki"
+
+
 def answer_three_and_type_a_note(terminal: Terminal) -> None:
     """Three answers in a row, then a note on the third question, as fast as a person types."""
     terminal.type("1n2n3")
+    # The third question's form is up with its answer chosen: Tab goes to its notes.
+    terminal.wait_for("● 3 Planned")
     terminal.type("\t")  # to the notes
-    time.sleep(0.2)
-    terminal.type("runbook draft in the wiki", pause=0.01)
-    # What the screen shows about 100 ms later is what must be on disk.
-    time.sleep(0.1)
+    terminal.type(NOTE, pause=0.01)
+    # What the screen shows is what must be on disk.
+    terminal.wait_for(NOTE)
 
 
 def expected_answers(store: Store) -> dict[str, str | None]:
@@ -62,10 +67,9 @@ def test_a_signal_saves_what_the_screen_showed_and_restores_the_terminal(
     saved = store.load(name).answers
     assert {qid: saved[qid].choice for qid in expected_answers(store)} == expected_answers(store)
     third = store.bank.sections[0].questions[2].id
-    assert saved[third].notes == "runbook draft in the wiki"
+    assert saved[third].notes == NOTE
     # The terminal is given back as it was: the app's screen left, the mouse released.
-    time.sleep(0.2)
-    tail = terminal.raw[-400:]
+    tail = terminal.output_to_the_end()[-400:]
     assert LEAVE_ALTERNATE_SCREEN in tail
     assert MOUSE_OFF in tail
 
@@ -83,4 +87,4 @@ def test_closing_the_terminal_window_saves_what_the_screen_showed(
     saved = store.load(name).answers
     assert {qid: saved[qid].choice for qid in expected_answers(store)} == expected_answers(store)
     third = store.bank.sections[0].questions[2].id
-    assert saved[third].notes == "runbook draft in the wiki"
+    assert saved[third].notes == NOTE

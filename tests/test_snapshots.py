@@ -1,14 +1,13 @@
 """Snapshot tests: how each screen looks at 80x24 and 120x40.
 
-Deterministic by construction: a fixed data folder, fixed time stamps in the files, UTC, the
-dark theme pinned and not read from the user's settings, and no focused text cursor.
+Deterministic by construction: a data folder of the test's own, named the same on every run,
+fixed time stamps in the files, UTC, the dark theme pinned and not read from the user's settings,
+and no focused text cursor.
 Look at snapshot_report.html before accepting a change with --snapshot-update.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
@@ -29,14 +28,21 @@ FIXED = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-def fixed_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    # The empty state names the data folder, so it must be the same path on every run.
-    root = Path(tempfile.gettempdir()) / "pilot-tui-snapshots"
-    shutil.rmtree(root, ignore_errors=True)
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield Store(root, load_bank())
-    shutil.rmtree(root, ignore_errors=True)
+def utc() -> Iterator[None]:
+    """The process's time zone is UTC during the test, and what it was again after it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TZ", "UTC")
+        time.tzset()
+        yield
+    time.tzset()  # TZ is as it was: so is the time zone
+
+
+@pytest.fixture
+def fixed_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, utc: None) -> Store:
+    # The empty state and the detail line show the data folder, so it must read the same on
+    # every run: a path relative to the test's own folder, which is the working directory.
+    monkeypatch.chdir(tmp_path)
+    return Store(Path("pilot-tui-snapshots"), load_bank())
 
 
 def fill(store: Store) -> str:

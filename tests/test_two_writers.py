@@ -7,13 +7,12 @@ writer saved it and puts ours in a visible, loadable conflicting copy, and the w
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from helpers import Cli, app_for, folder_snapshot
+from helpers import Cli, app_for, capture_notifications, folder_snapshot, wait_until
 from textual.widgets import Static
 
 from pilot_tui.cli import main
@@ -276,13 +275,15 @@ def test_cli_answer_that_clashes_with_a_save_says_where_its_answer_went(
 async def test_app_and_cli_answer_different_questions(store: Store, name: str) -> None:
     app = app_for(store, name)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        messages = capture_notifications(app)
         await pilot.pause()
         await pilot.press("1")  # success-criteria-agreed: met, in the app
         assert main(["answer", name, "runbook", "partly", "--owner", "Ana"]) == 0
         assert app.flush_save()
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
-        assert any("Merged changes saved elsewhere" in m and "runbook" in m for m in messages)
+        assert any("Merged changes saved elsewhere" in m and "runbook" in m for m in messages), (
+            messages
+        )
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
         assert screen.session.assessment.answers["runbook"].owner == "Ana"
@@ -296,16 +297,17 @@ async def test_app_and_cli_answer_different_questions(store: Store, name: str) -
 async def test_app_and_cli_answer_the_same_question(store: Store, name: str) -> None:
     app = app_for(store, name)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        messages = capture_notifications(app)
         await pilot.pause()
         await pilot.press("1")  # success-criteria-agreed: met, in the app
         assert main(["answer", name, "success-criteria-agreed", "not-met"]) == 0
-        await pilot.pause(0.6)  # the autosave's timer fires and its worker writes
+        # The autosave's timer fires, its worker writes, and the app says where its answer went.
+        await wait_until(lambda: any("Changed elsewhere" in m for m in messages))
         await app.workers.wait_for_complete()
         await pilot.pause()
         copy = conflict_copies(store, name)
         assert len(copy) == 1
-        messages = [n.message for n in app._notifications]
-        assert any("Changed elsewhere" in m and f"{copy[0]}.toml" in m for m in messages)
+        assert any("Changed elsewhere" in m and f"{copy[0]}.toml" in m for m in messages), messages
         title = app.screen.query_one("#assessment-title", Static).render()
         assert "conflicting copy" in str(title)
     assert store.load(name).answers["success-criteria-agreed"].choice == "not-met"
@@ -347,24 +349,42 @@ def test_the_folder_lock_keeps_a_second_writer_out_between_check_and_write(
 ) -> None:
     """Writer A has checked the file and is about to write when writer B saves: B must wait,
     then merge A's change, or A's write would wipe out B's answer."""
+    fcntl = pytest.importorskip("fcntl", reason="the folder lock is flock")
     first, second = store, other_store(store)
     base_a, base_b = first.load(name), second.load(name)
     checked, done = threading.Event(), threading.Event()
+    # B found the lock taken (and waits for it), or B is done: either way A may write now.
+    b_held_or_done, b_held = threading.Event(), threading.Event()
     check = Store._changed_on_disk
+    flock = fcntl.flock
 
     def slow_check(self: Store, path: Path, base: Assessment | None) -> Assessment | None:
         found = check(self, path, base)
         if self is first:
             checked.set()
-            time.sleep(0.3)  # B tries to save now
+            b_held_or_done.wait(5)  # B tries to save now
         return found
 
+    def flock_telling_who_waits(descriptor: int, operation: int) -> None:
+        if operation == fcntl.LOCK_EX:
+            try:
+                flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                b_held.set()  # only B can find it taken: A holds it
+                b_held_or_done.set()
+        flock(descriptor, operation)
+
     monkeypatch.setattr(Store, "_changed_on_disk", slow_check)
+    monkeypatch.setattr(fcntl, "flock", flock_telling_who_waits)
 
     def save_b() -> None:
         checked.wait(5)
-        second.save(name, answered(base_b, "runbook", "met"), base=base_b)
-        done.set()
+        try:
+            second.save(name, answered(base_b, "runbook", "met"), base=base_b)
+            done.set()
+        finally:
+            b_held_or_done.set()
 
     writer_b = threading.Thread(target=save_b)
     writer_b.start()
@@ -372,6 +392,7 @@ def test_the_folder_lock_keeps_a_second_writer_out_between_check_and_write(
     writer_b.join(5)
 
     assert done.is_set()
+    assert b_held.is_set(), "B was never held at the lock while A was between check and write"
     answers = store.load(name).answers
     assert {qid: answer.choice for qid, answer in answers.items()} == {
         "success-criteria-agreed": "met",
