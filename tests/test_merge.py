@@ -70,6 +70,7 @@ from pilot_tui.core.assessment import (
     with_meta,
 )
 from pilot_tui.core.bank import ID_RE, Bank
+from pilot_tui.core.limits import MAX_PARTICIPANTS
 from pilot_tui.core.merge import (
     Disagreement,
     MergeError,
@@ -542,6 +543,21 @@ def test_a_name_too_long_for_a_participant_is_refused(bank: Bank) -> None:
         MergeError, match=r"^long.toml: participant name: String should have at most"
     ):
         merge(bank, [long_name], now=NOW)
+
+
+def test_more_people_than_an_assessment_holds_are_refused_naming_the_files(bank: Bank) -> None:
+    people = [
+        person(bank, f"p{number:03}.toml", {}, respondent=f"Person {number}")
+        for number in range(MAX_PARTICIPANTS + 1)
+    ]
+    with pytest.raises(
+        MergeError,
+        match=rf"^p000.toml, p001.toml, p002.toml and {MAX_PARTICIPANTS - 2} more: "
+        rf"{MAX_PARTICIPANTS + 1} participants are more than the {MAX_PARTICIPANTS}",
+    ):
+        merge(bank, people, now=NOW)
+    # One fewer is fine.
+    assert len(merge(bank, people[:-1], now=NOW).participants) == MAX_PARTICIPANTS
 
 
 def test_nothing_to_merge_is_refused(bank: Bank) -> None:
