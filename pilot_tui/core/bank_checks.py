@@ -17,7 +17,9 @@ from pilot_tui.core.bank import (
     Bank,
     Choice,
     ContextFacet,
+    ContextOption,
     Level,
+    Question,
     RetiredQuestion,
     Rules,
 )
@@ -70,12 +72,7 @@ def check_bank(bank: Bank) -> list[str]:
     question_ids: dict[str, str] = {}
     for section in bank.sections:
         where = f"section {section.id!r}"
-        _check_id(problems, where, section.id)
-        if section.id in section_ids:
-            problems.append(f"{where}: duplicate section id")
-        section_ids.add(section.id)
-        if not section.questions:
-            problems.append(f"{where}: has no questions")
+        _check_group(problems, where, section.id, section_ids, "section", section.questions)
         for question in section.questions:
             qwhere = f"{where}, question {question.id!r}"
             _check_id(problems, qwhere, question.id)
@@ -109,12 +106,7 @@ def _check_contexts(facets: tuple[ContextFacet, ...], problems: list[str]) -> se
     options: set[str] = set()
     for facet in facets:
         where = f"context {facet.id!r}"
-        _check_id(problems, where, facet.id)
-        if facet.id in facet_ids:
-            problems.append(f"{where}: duplicate context id")
-        facet_ids.add(facet.id)
-        if not facet.options:
-            problems.append(f"{where}: has no options")
+        _check_group(problems, where, facet.id, facet_ids, "context", facet.options)
         for option in facet.options:
             owhere = f"{where}, option {option.id!r}"
             _check_id(problems, owhere, option.id)
@@ -160,6 +152,24 @@ def _check_retired(retired: tuple[RetiredQuestion, ...], current: Mapping[str, s
             if new not in current
         ]
     return problems
+
+
+def _check_group(
+    problems: list[str],
+    where: str,
+    group_id: str,
+    seen: set[str],
+    kind: str,
+    members: tuple[Question, ...] | tuple[ContextOption, ...],
+) -> None:
+    """A section (of questions) or a context (of options): its id valid and its own, and
+    something in it."""
+    _check_id(problems, where, group_id)
+    if group_id in seen:
+        problems.append(f"{where}: duplicate {kind} id")
+    seen.add(group_id)
+    if not members:
+        problems.append(f"{where}: has no {'questions' if kind == 'section' else 'options'}")
 
 
 def _check_id(problems: list[str], where: str, value: str) -> None:
