@@ -28,6 +28,7 @@ from pilot_tui.cli.banks import cmd_bank
 from pilot_tui.cli.common import EXIT_OK, EXIT_USAGE, UsageError, store_of
 from pilot_tui.cli.parser import build_parser
 from pilot_tui.cli.verdict import cmd_diff, cmd_disputes, cmd_plan, cmd_report, cmd_score
+from pilot_tui.cli.workshop import cmd_serve, cmd_workshop
 from pilot_tui.collector import resume_collection
 from pilot_tui.core.text import is_utf8, printable
 from pilot_tui.store.files import StoreError, reason, shown
@@ -58,6 +59,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "milestone": cmd_milestone,
     "diff": cmd_diff,
     "report": cmd_report,
+    "workshop": cmd_workshop,
+    "serve": cmd_serve,
 }
 
 
@@ -75,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     parser = build_parser()
     args = parser.parse_args(arguments)
-    if COMMANDS[args.command] is not cmd_app:
+    if COMMANDS[args.command] not in (cmd_app, cmd_workshop):
         # The app resumes collection after its first frame; see pilot_tui/collector.py.
         resume_collection()
     try:

@@ -169,7 +169,59 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("reference", metavar="NAME|FILE")
     sub.add_argument("--format", choices=["md", "html"], default="md", help="default: md")
     _output_options(sub)
+
+    sub = add(
+        "workshop",
+        "run a live workshop on an assessment: the room votes privately on each question, the "
+        "votes are revealed together, the team decides (resumes where it was left)",
+    )
+    sub.add_argument("reference", metavar="NAME|FILE")
+    sub.add_argument(
+        "--timebox", type=_minutes, metavar="MINUTES", help="time per question (default: 3)"
+    )
+    sub.add_argument(
+        "--anonymous",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show counts only at the reveal, not who voted what",
+    )
+    sub.add_argument(
+        "--limit", type=int, metavar="N", help="participants who may join (default: 30)"
+    )
+    sub.add_argument(
+        "--serve",
+        action="store_true",
+        help="also start the web server for participants' browsers (as `pilot-tui serve`)",
+    )
+    _server_options(sub)
+
+    sub = add(
+        "serve",
+        "serve the participants' app of a workshop to browsers (needs pilot-tui[web])",
+    )
+    sub.add_argument("reference", metavar="NAME|FILE")
+    _server_options(sub)
     return parser
+
+
+def _minutes(text: str) -> int:
+    try:
+        minutes = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of minutes") from None
+    if not 0.5 <= minutes <= 60:
+        raise argparse.ArgumentTypeError("a timebox is 0.5 to 60 minutes")
+    return round(minutes * 60)
+
+
+def _server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default: 127.0.0.1, this machine only; any other is "
+        "unencrypted, for a trusted room network)",
+    )
+    parser.add_argument("--port", type=int, default=8000, help="default: 8000")
 
 
 def _context_option(parser: argparse.ArgumentParser) -> None:

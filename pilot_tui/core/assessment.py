@@ -95,14 +95,14 @@ class Meta:
     updated: Stamp
 
 
-def _check_question_ids(answers: dict[str, Answer]) -> dict[str, Answer]:
+def check_question_ids(answers: dict[str, Answer]) -> dict[str, Answer]:
     for key in answers:
         if not ID_RE.fullmatch(key):  # not .match: see ID_RE
             raise ValueError(f"question id {key[:40]!r} is not a valid id")
     return answers
 
 
-Answers = Annotated[dict[str, Answer], Length(max=MAX_ANSWERS), Check(_check_question_ids)]
+Answers = Annotated[dict[str, Answer], Length(max=MAX_ANSWERS), Check(check_question_ids)]
 """Keyed by question id; answers to questions the bank does not know are kept as they are."""
 
 

@@ -206,7 +206,7 @@ def _consensus(bank: Bank, people: dict[str, Participant]) -> dict[str, Answer]:
         chosen = [(answer.choice, answer) for answer in given if answer.choice is not None]
         if not chosen:
             continue
-        choice = _most_common(bank, question, [choice_id for choice_id, _ in chosen])
+        choice = most_common(bank, question, [choice_id for choice_id, _ in chosen])
         # Only the people who gave the team's answer speak for its details: the owner of a
         # "partly" is not the owner of a "not in place".
         backing = [answer for choice_id, answer in chosen if choice_id == choice]
@@ -226,7 +226,7 @@ def _consensus(bank: Bank, people: dict[str, Participant]) -> dict[str, Answer]:
     return answers
 
 
-def _most_common(bank: Bank, question: Question, choices: list[str]) -> str:
+def most_common(bank: Bank, question: Question, choices: list[str]) -> str:
     counts = Counter(choices)
     offered = bank.choices_for(question)
     order = {choice.id: (position, choice) for position, choice in enumerate(offered)}

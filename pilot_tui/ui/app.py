@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
 import sys
 import threading
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +48,21 @@ from pilot_tui.ui.session import Position, Session
 # The other screens are imported where they are first needed: opening an assessment straight
 # into its interview should not pay at start-up for the list's table or the dialogs' buttons.
 if TYPE_CHECKING:
+    from pilot_tui.core.workshop import WorkshopState
+    from pilot_tui.store.workshop import Workshop
     from pilot_tui.ui.screens.dialogs import Setup
+
+
+@dataclass(frozen=True)
+class WorkshopStart:
+    """Start on a live workshop's screen (`pilot-tui workshop`) rather than the interview."""
+
+    workshop: Workshop
+    state: WorkshopState
+    join_url: str = ""
+    server: subprocess.Popen[bytes] | None = None
+    """The web server for participants' browsers, when this app started it."""
+
 
 ENDING_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGHUP", "SIGTERM", "SIGINT") if hasattr(signal, name)
@@ -71,8 +87,10 @@ class PilotApp(App[None]):
         open_path: Path | None = None,
         open_assessment: Assessment | None = None,
         remember_theme: bool = True,
+        workshop: WorkshopStart | None = None,
     ) -> None:
         super().__init__()
+        self.workshop = workshop
         self.store = store
         self.session: Session | None = None
         self._open = (open_name, open_path, open_assessment)
@@ -112,6 +130,17 @@ class PilotApp(App[None]):
         name, path, assessment = self._open
         if path is not None and assessment is not None:
             self.session = Session(self.store, path, assessment, name)
+            if self.workshop is not None:
+                from pilot_tui.ui.screens.workshop import WorkshopScreen
+
+                start = self.workshop
+                return WorkshopScreen(
+                    self.session,
+                    start.workshop,
+                    start.state,
+                    join_url=start.join_url,
+                    server=start.server,
+                )
             return InterviewScreen(self.session)
         return self._home_screen()
 
@@ -368,3 +397,77 @@ def run_app(store: Store, reference: str | None = None) -> int:
         )
         return 1
     return app.return_code or 0
+
+
+def run_workshop(
+    store: Store,
+    reference: str,
+    *,
+    timebox: int | None,
+    anonymous: bool | None,
+    limit: int | None,
+    serve: tuple[str, int] | None,
+    bank_path: Path | None,
+) -> int:
+    """Start the app on a live workshop of one assessment, resumed where it was left; with SERVE
+    (host, port), also the web server that gives participants' browsers their app."""
+    import time
+
+    from pilot_tui.store.workshop import Workshop, open_state, workshop_folder
+
+    assessment, path = store.load_reference(reference)
+    name = path.stem if path.parent.resolve() == store.root.resolve() else None
+    first = Session(store, path, assessment, name)
+    first_question = first.question(first.positions()[0]).id
+    workshop = Workshop(workshop_folder(path))
+    state = open_state(
+        workshop,
+        first_question,
+        now=time.time(),
+        timebox=timebox,
+        anonymous=anonymous,
+        limit=limit,
+    )
+    server = None
+    join_url = ""
+    if serve is not None:
+        host, port = serve
+        server = _start_server(workshop, path, host, port, bank_path)
+        join_url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+    app = PilotApp(
+        store,
+        open_name=name,
+        open_path=path,
+        open_assessment=assessment,
+        workshop=WorkshopStart(workshop, state, join_url, server),
+    )
+    try:
+        app.run()
+    finally:
+        if server is not None:
+            server.terminate()
+            with suppress(subprocess.TimeoutExpired):
+                server.wait(timeout=5)
+    session = app.session
+    if session is not None and session.dirty:
+        print(
+            f"pilot-tui: error: the latest answers could not be saved to {shown(session.path)}",
+            file=sys.stderr,
+        )
+        return 1
+    return app.return_code or 0
+
+
+def _start_server(
+    workshop: Workshop, path: Path, host: str, port: int, bank_path: Path | None
+) -> subprocess.Popen[bytes]:
+    """`pilot-tui serve` in a process of its own, its output in the workshop's folder."""
+    command = [sys.executable, "-m", "pilot_tui", "serve", str(path), "--host", host]
+    command += ["--port", str(port)]
+    if bank_path is not None:
+        command += ["--bank", str(bank_path)]
+    log = open(workshop.folder / "server.log", "wb")  # noqa: SIM115 - the child keeps it
+    with log:
+        return subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+        )

@@ -177,10 +177,72 @@ SUMMARY: Final[list[BindingType]] = [
     ),
 ]
 
+WORKSHOP: Final[list[BindingType]] = [
+    *INTERVIEW,
+    Binding(
+        "r",
+        "reveal",
+        "Reveal",
+        tooltip="Show the room's votes on this question",
+        id="workshop.reveal",
+    ),
+    Binding(
+        "h",
+        "hands",
+        "Hands",
+        tooltip="Record a show of hands: how many voted each answer without a device",
+        id="workshop.hands",
+    ),
+    Binding(
+        "v",
+        "vote_again",
+        "Vote again",
+        show=False,
+        tooltip="Open the question for a new round of voting (the last one is dropped)",
+        id="workshop.vote-again",
+    ),
+    Binding(
+        "a",
+        "anonymous",
+        "Names",
+        show=False,
+        tooltip="Show names beside the votes at the reveal, or counts only",
+        id="workshop.anonymous",
+    ),
+    Binding(
+        "plus,equals_sign",
+        "timebox(1)",
+        "More time",
+        show=False,
+        key_display="+",
+        tooltip="One more minute for each question",
+        id="workshop.more-time",
+    ),
+    Binding(
+        "minus",
+        "timebox(-1)",
+        "Less time",
+        show=False,
+        key_display="-",
+        tooltip="One minute less for each question",
+        id="workshop.less-time",
+    ),
+    Binding(
+        "c",
+        "new_code",
+        "New code",
+        show=False,
+        tooltip="A new join code (after wrong guesses); those who joined stay in",
+        id="workshop.new-code",
+    ),
+]
+"""The interview's keys, which decide the team answer after the reveal, and the workshop's."""
+
 PLACES: Final[tuple[tuple[str, list[BindingType]], ...]] = (
     ("Everywhere", APP),
     ("Assessments list", HOME),
     ("Interview", INTERVIEW),
     ("Summary", SUMMARY),
+    ("Workshop (the facilitator's screen)", WORKSHOP[len(INTERVIEW) :]),
 )
 """The help screen's order."""

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList, Static
 
-from pilot_tui.core.bank import ContextFacet
+from pilot_tui.core.bank import Choice, ContextFacet
 from pilot_tui.core.limits import MAX_LINE, MAX_TITLE
 
 
@@ -249,6 +249,51 @@ class ContextForm(ModalScreen[dict[str, list[str]] | None]):
                 order = [option.id for option in facet.options]
                 context[facet.id] = sorted(map(str, chosen), key=order.index)
         self.dismiss(context)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class HandsForm(ModalScreen[dict[str, int] | None]):
+    """A show of hands in the room: how many hands went up for each choice."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without changing anything")]
+
+    def __init__(self, choices: tuple[Choice, ...], counts: dict[str, int]) -> None:
+        super().__init__()
+        self._choices = choices
+        self._counts = counts
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Show of hands", classes="dialog-title")
+            yield Label("Hands up for each answer (they add to the votes from devices)")
+            for choice in self._choices:
+                with Horizontal(classes="hands-row"):
+                    yield Label(Content(choice.label), classes="hands-label")
+                    yield Input(
+                        str(self._counts.get(choice.id, "")),
+                        restrict=r"[0-9]*",
+                        max_length=4,
+                        id=f"hands-{choice.id}",
+                        classes="hands-count",
+                    )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Record", variant="primary", id="accept")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query(Input).first().focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#accept")
+    def _accept(self) -> None:
+        counts = {
+            choice.id: int(self.query_one(f"#hands-{choice.id}", Input).value or 0)
+            for choice in self._choices
+        }
+        self.dismiss(counts)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

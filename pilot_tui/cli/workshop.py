@@ -1,0 +1,60 @@
+"""`pilot-tui workshop` (the facilitator's app) and `pilot-tui serve` (the participants')."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+from pilot_tui.cli.common import UsageError, store_of
+from pilot_tui.store.workshop import workshop_folder
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def cmd_workshop(args: argparse.Namespace) -> int:
+    # Imported here: the headless commands must never load textual.
+    from pilot_tui.ui.app import run_workshop
+
+    _check_port(args.port)
+    return run_workshop(
+        store_of(args),
+        args.reference,
+        timebox=args.timebox,
+        anonymous=args.anonymous,
+        limit=args.limit,
+        serve=(args.host, args.port) if args.serve else None,
+        bank_path=Path(args.bank).resolve() if args.bank else None,
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise UsageError(
+            "serving participants' browsers needs the web extra: pip install 'pilot-tui[web]'"
+        ) from None
+    _check_port(args.port)
+    store = store_of(args)
+    _, path = store.load_reference(args.reference)
+    # The participant's app is given the workshop's folder and the bank, nothing else: it
+    # cannot reach the data folder or any other file.
+    command = [sys.executable, "-m", "pilot_tui.ui.participant", str(workshop_folder(path))]
+    if args.bank is not None:
+        command += ["--bank", str(Path(args.bank).resolve())]
+    if args.host not in LOOPBACK:
+        print(
+            f"pilot-tui: serving on {args.host}: the traffic is not encrypted; use it only on a "
+            "trusted room network.",
+            file=sys.stderr,
+        )
+    server = Server(shlex.join(command), host=args.host, port=args.port, title="pilot-tui")
+    server.serve()
+    return 0
+
+
+def _check_port(port: int) -> None:
+    if not 1 <= port <= 65535:
+        raise UsageError(f"port {port} is not 1 to 65535")
