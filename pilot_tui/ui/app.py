@@ -13,6 +13,8 @@ import signal
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +64,7 @@ class WorkshopStart:
     join_url: str = ""
     server: subprocess.Popen[bytes] | None = None
     """The web server for participants' browsers, when this app started it."""
+    clock: Callable[[], float] = time.time
 
 
 ENDING_SIGNALS = tuple(
@@ -140,6 +143,7 @@ class PilotApp(App[None]):
                     start.state,
                     join_url=start.join_url,
                     server=start.server,
+                    clock=start.clock,
                 )
             return InterviewScreen(self.session)
         return self._home_screen()

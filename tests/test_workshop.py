@@ -1,0 +1,267 @@
+"""A live workshop's rules and files: the tally, rounds, joining, ballots, resuming."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pilot_tui.core.assessment import new_assessment, now_utc
+from pilot_tui.core.bank import Bank
+from pilot_tui.core.workshop import (
+    MAX_WRONG_CODES,
+    Ballot,
+    Outcome,
+    Vote,
+    current_votes,
+    open_question,
+    reveal,
+    start_state,
+    tally,
+    vote_again,
+    votable_choices,
+    with_hands,
+    with_votes,
+)
+from pilot_tui.store import StoreError
+from pilot_tui.store.workshop import JoinRefused, Workshop, open_state, workshop_folder
+
+QUESTION = "success-criteria-agreed"
+OTHER = "eval-production-data"
+
+
+def question(bank: Bank, question_id: str = QUESTION):  # type: ignore[no-untyped-def]
+    return bank.question_index()[question_id][1]
+
+
+@pytest.fixture
+def workshop(tmp_path: Path) -> Workshop:
+    found = Workshop(workshop_folder(tmp_path / "claims.toml"))
+    open_state(found, QUESTION, now=1000.0)
+    return found
+
+
+# ---------------------------------------------------------------------------- the tally
+
+
+def test_the_tally_counts_each_choice_with_names_the_spread_and_the_unknowns(bank: Bank) -> None:
+    outcome = Outcome(votes={"Ana": "met", "Bo": "not-met", "Cy": "unknown", "Dee": "met"})
+    result = tally(bank, question(bank), outcome)
+    counts = {row.choice.id: (row.count, row.names) for row in result.counts}
+    assert counts["met"] == (2, ("Ana", "Dee"))
+    assert counts["not-met"] == (1, ("Bo",))
+    assert counts["partly"] == (0, ())
+    assert result.total == 4
+    assert result.unknown == 1
+    assert result.spread == 100
+    assert result.suggested == "met"
+
+
+def test_a_tie_suggests_the_more_cautious_answer_as_the_merge_does(bank: Bank) -> None:
+    result = tally(bank, question(bank), Outcome(votes={"Ana": "met", "Bo": "partly"}))
+    assert result.suggested == "partly"
+    assert result.spread == 50
+
+
+def test_a_show_of_hands_adds_to_the_votes_without_names(bank: Bank) -> None:
+    hands = with_hands(bank, question(bank), {"not-met": 3, "met": 0})
+    assert hands == {"not-met": 3}
+    result = tally(bank, question(bank), Outcome(votes={"Ana": "met"}, hands=hands))
+    assert result.total == 4
+    assert result.suggested == "not-met"
+    row = next(row for row in result.counts if row.choice.id == "not-met")
+    assert (row.count, row.names) == (3, ())
+
+
+def test_hands_for_a_choice_that_is_not_a_vote_are_refused(bank: Bank) -> None:
+    with pytest.raises(ValueError, match="not a vote"):
+        with_hands(bank, question(bank), {"na": 2})
+    with pytest.raises(ValueError, match="0 to"):
+        with_hands(bank, question(bank), {"met": 10**6})
+
+
+def test_not_applicable_is_the_rooms_decision_not_a_vote(bank: Bank) -> None:
+    ids = [choice.id for choice in votable_choices(bank, question(bank))]
+    assert "na" not in ids and "met" in ids
+
+
+def test_no_votes_suggest_nothing(bank: Bank) -> None:
+    result = tally(bank, question(bank), Outcome())
+    assert (result.total, result.suggested, result.spread) == (0, None, 0)
+
+
+# ---------------------------------------------------------------------------- rounds
+
+
+def test_only_votes_cast_in_the_current_round_count() -> None:
+    state = start_state(QUESTION, now=0, timebox=180, anonymous=False, limit=30)
+    ballots = [
+        Ballot(name="Ana", votes={QUESTION: Vote(choice="met", round=state.round)}),
+        # Written by hand before the question was opened: another round's token.
+        Ballot(name="Bo", votes={QUESTION: Vote(choice="not-met", round="guessed")}),
+        Ballot(name="Cy", votes={OTHER: Vote(choice="met", round=state.round)}),
+    ]
+    assert current_votes(state, ballots) == {"Ana": "met"}
+
+
+def test_a_reveal_freezes_the_votes_and_a_later_visit_shows_them_to_decide() -> None:
+    state = start_state(QUESTION, now=0, timebox=180, anonymous=False, limit=30)
+    revealed = reveal(state, {"Ana": "met"})
+    assert revealed.phase == "reveal"
+    assert revealed.outcomes[QUESTION].votes == {"Ana": "met"}
+    moved = open_question(revealed, OTHER, now=10)
+    assert (moved.phase, moved.question) == ("vote", OTHER)
+    assert moved.round != revealed.round
+    back = open_question(moved, QUESTION, now=20)
+    assert back.phase == "decide"
+    again = vote_again(back, now=30)
+    assert again.phase == "vote" and QUESTION not in again.outcomes
+
+
+def test_votes_become_the_participants_answers_and_a_new_round_replaces_the_last(
+    bank: Bank,
+) -> None:
+    assessment = new_assessment(bank, "Claims bot", now=now_utc())
+    first = with_votes(assessment, QUESTION, {"Ana": "met", "Bo": "partly"}, now=now_utc())
+    assert first.participants["ana"].answers[QUESTION].choice == "met"
+    assert first.participants["bo"].answers[QUESTION].choice == "partly"
+    second = with_votes(first, QUESTION, {"Ana": "not-met"}, now=now_utc())
+    assert second.participants["ana"].answers[QUESTION].choice == "not-met"
+    assert QUESTION not in second.participants["bo"].answers
+    assert second.answers == {}, "votes never set the team's answer by themselves"
+
+
+# ---------------------------------------------------------------------------- joining
+
+
+def test_joining_with_the_code_writes_an_empty_ballot(workshop: Workshop) -> None:
+    seat = workshop.join("  Ana   Lopez ", workshop.read_state().code)
+    assert seat.name == "Ana Lopez"
+    assert workshop.read_ballot("Ana Lopez") == Ballot(name="Ana Lopez")
+    assert oct(os.stat(workshop.ballot_path("Ana Lopez")).st_mode & 0o777) == "0o600"
+
+
+def test_a_wrong_code_is_refused_and_counted(workshop: Workshop) -> None:
+    with pytest.raises(JoinRefused, match="not the join code"):
+        workshop.join("Ana", "000000" if workshop.read_state().code != "000000" else "111111")
+    assert workshop.wrong_codes_now(workshop.read_state()) == 1
+    assert workshop.ballots() == ([], [])
+
+
+def test_guessing_closes_joining_until_a_new_code(workshop: Workshop) -> None:
+    state = workshop.read_state()
+    wrong = "000000" if state.code != "000000" else "111111"
+    for _ in range(MAX_WRONG_CODES):
+        with pytest.raises(JoinRefused):
+            workshop.join("Mallory", wrong)
+    with pytest.raises(JoinRefused, match="too many wrong codes"):
+        workshop.join("Ana", state.code)  # even the right code, now
+    from dataclasses import replace
+
+    workshop.write_state(replace(state, code="424242", wrong_codes_before=workshop.wrong_codes()))
+    assert workshop.join("Ana", "424242").name == "Ana"
+
+
+def test_a_second_person_with_the_same_name_is_refused_while_the_first_is_in(
+    workshop: Workshop,
+) -> None:
+    code = workshop.read_state().code
+    first = workshop.join("Ana", code)
+    with pytest.raises(JoinRefused, match="already joined"):
+        workshop.join("ANA", code)
+    first.vote(QUESTION, "met", workshop.read_state().round)
+    first.leave()  # the browser closed
+    back = workshop.join("Ana", code)
+    assert back.ballot.votes[QUESTION].choice == "met", "votes come back on reconnecting"
+
+
+def test_more_participants_than_the_limit_are_refused(tmp_path: Path) -> None:
+    workshop = Workshop(tmp_path / "small.workshop")
+    state = open_state(workshop, QUESTION, now=0, limit=2)
+    workshop.join("Ana", state.code)
+    workshop.join("Bo", state.code)
+    with pytest.raises(JoinRefused, match=r"full \(2 participants\)"):
+        workshop.join("Cy", state.code)
+
+
+@pytest.mark.parametrize(
+    "name", ["", "   ", "x" * 61, "Eve\x1b]0;owned\x07", "Eve\u202eevil", "Zero\u200bwidth"]
+)
+def test_names_that_are_not_one_printable_line_are_refused(workshop: Workshop, name: str) -> None:
+    with pytest.raises(JoinRefused):
+        workshop.join(name, workshop.read_state().code)
+    assert workshop.ballots() == ([], [])
+
+
+def test_a_name_with_markup_is_kept_as_written(workshop: Workshop) -> None:
+    seat = workshop.join("[bold red]Eve[/]", workshop.read_state().code)
+    assert workshop.ballots()[0] == [Ballot(name="[bold red]Eve[/]")]
+    assert seat.name == "[bold red]Eve[/]"
+
+
+def test_joining_before_the_workshop_started_says_so(tmp_path: Path) -> None:
+    with pytest.raises(JoinRefused, match="not started"):
+        Workshop(tmp_path / "none.workshop").join("Ana", "123456")
+
+
+# ---------------------------------------------------------------------------- ballots
+
+
+def test_garbage_ballots_are_named_and_not_counted(workshop: Workshop) -> None:
+    code = workshop.read_state().code
+    workshop.join("Ana", code).vote(QUESTION, "met", workshop.read_state().round)
+    folder = workshop.ballots_folder
+    (folder / "junk.toml").write_bytes(b"\x00\xff not toml")
+    (folder / "typed.toml").write_text('name = "Typed"\nvotes = "all of them"\n')
+    # A ballot in another's name, to vote twice.
+    (folder / "bo.toml").write_text('name = "Ana"\n')
+    ballots, problems = workshop.ballots()
+    assert [ballot.name for ballot in ballots] == ["Ana"]
+    assert len(problems) == 3
+    assert any("junk.toml" in line and "UTF-8" in line for line in problems)
+    assert any("typed.toml" in line for line in problems)
+    assert any("bo.toml" in line and "ballot of 'Ana'" in line for line in problems)
+    assert all("\n" not in line for line in problems)
+
+
+def test_a_huge_ballot_is_refused_without_reading_it_all(workshop: Workshop) -> None:
+    workshop.ballots_folder.mkdir(exist_ok=True)
+    (workshop.ballots_folder / "big.toml").write_bytes(b"#" * (1024 * 1024))
+    ballots, problems = workshop.ballots()
+    assert ballots == [] and "limit" in problems[0]
+
+
+def test_a_named_pipe_among_the_ballots_does_not_hang(workshop: Workshop) -> None:
+    os.mkfifo(workshop.ballots_folder / "pipe.toml")
+    assert workshop.ballots() == ([], [])  # not a file: not a ballot
+
+
+# ---------------------------------------------------------------------------- resuming
+
+
+def test_a_restart_resumes_the_state_with_the_settings_given(tmp_path: Path) -> None:
+    workshop = Workshop(tmp_path / "claims.workshop")
+    first = open_state(workshop, QUESTION, now=0)
+    moved = reveal(open_question(first, OTHER, now=5), {"Ana": "met"})
+    workshop.write_state(moved)
+    resumed = open_state(workshop, QUESTION, now=99, timebox=300, anonymous=True)
+    assert resumed.question == OTHER and resumed.phase == "reveal"
+    assert resumed.code == first.code
+    assert (resumed.timebox, resumed.anonymous) == (300, True)
+
+
+def test_an_unreadable_state_is_never_overwritten(tmp_path: Path) -> None:
+    workshop = Workshop(tmp_path / "claims.workshop")
+    workshop.create_folders()
+    workshop.state_path.write_text("question = [broken")
+    with pytest.raises(StoreError, match="state.toml: not valid TOML.*move the file away"):
+        open_state(workshop, QUESTION, now=0)
+    assert workshop.state_path.read_text() == "question = [broken"
+
+
+def test_settings_out_of_range_are_refused_in_one_line(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="participant limit"):
+        open_state(Workshop(tmp_path / "w.workshop"), QUESTION, now=0, limit=0)
+    with pytest.raises(StoreError, match="timebox"):
+        open_state(Workshop(tmp_path / "w.workshop"), QUESTION, now=0, timebox=5)
