@@ -323,7 +323,16 @@ async def test_not_applicable_asks_for_a_reason(store: Store) -> None:
         assert interview(app).query_one(ChoiceList).selected is None
         await pilot.press("6")
         await pilot.pause()
-        await type_text(pilot, "internal tool")
+        # Too short: the dialog stays open with what was typed, and says why.
+        await type_text(pilot, "internal")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        assert "At least 10 characters" in text_of(app.screen.query_one("#prompt-error", Static))
+        session = app.session
+        assert session is not None
+        assert "success-criteria-agreed" not in session.assessment.answers
+        await type_text(pilot, " tool")
         await pilot.press("enter")
         await pilot.pause()
         answer = interview(app).session.assessment.answers["success-criteria-agreed"]

@@ -19,8 +19,8 @@ from pilot_tui.core.workshop import (
     reveal,
     start_state,
     tally,
-    vote_again,
     votable_choices,
+    vote_again,
     with_hands,
     with_votes,
 )
@@ -255,7 +255,7 @@ def test_an_unreadable_state_is_never_overwritten(tmp_path: Path) -> None:
     workshop = Workshop(tmp_path / "claims.workshop")
     workshop.create_folders()
     workshop.state_path.write_text("question = [broken")
-    with pytest.raises(StoreError, match="state.toml: not valid TOML.*move the file away"):
+    with pytest.raises(StoreError, match=r"state\.toml: not valid TOML.*move the file away"):
         open_state(workshop, QUESTION, now=0)
     assert workshop.state_path.read_text() == "question = [broken"
 

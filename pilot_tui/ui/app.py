@@ -42,6 +42,7 @@ from pilot_tui.ui.messages import (
     ReportFormat,
     ReportRequested,
     SaveRequested,
+    StartWorkshop,
 )
 from pilot_tui.ui.outputs import Outputs, tell_failure
 from pilot_tui.ui.screens.interview import InterviewScreen
@@ -128,6 +129,10 @@ class PilotApp(App[None]):
             printable(message), title=title, severity=severity, timeout=timeout, markup=False
         )
 
+    def action_help_quit(self) -> None:
+        # Textual's own hint uses markup, which this app's notify shows as written.
+        self.notify("Press ctrl+q to quit the app.", title="Do you want to quit?")
+
     def get_default_screen(self) -> Screen[Any]:
         # Opening one assessment starts on its interview: the list is only built if asked for.
         name, path, assessment = self._open
@@ -171,6 +176,10 @@ class PilotApp(App[None]):
         self.flush_save()
         if len(self.screen_stack) > 1:
             self.pop_screen()
+            screen = self.screen
+            if isinstance(screen, InterviewScreen):
+                # Back from a workshop on the same session: show what the room decided.
+                self.call_later(screen.show_adopted)
             return
         self.switch_mode(HOME_MODE)
 
@@ -195,6 +204,29 @@ class PilotApp(App[None]):
 
     def on_leave_interview(self, message: LeaveInterview) -> None:
         self.leave_interview()
+
+    def on_start_workshop(self, message: StartWorkshop) -> None:
+        from pilot_tui.store.workshop import Workshop, open_state, workshop_folder
+        from pilot_tui.ui.screens.workshop import WorkshopScreen
+
+        session = self.session
+        screen = self.screen
+        if session is None or not isinstance(screen, InterviewScreen):
+            return
+        screen.commit()
+        self.flush_save()
+        workshop = Workshop(workshop_folder(session.path))
+        first = session.question(session.positions()[0]).id
+        try:
+            state = open_state(workshop, first, now=time.time())
+        except StoreError as problem:
+            self.notify(_one_line(problem), severity="error", timeout=12)
+            return
+        self.push_screen(WorkshopScreen(session, workshop, state))
+        self.notify(
+            f"Workshop started: participants join with code {state.code} once "
+            f"`pilot-tui serve {session.name or session.path}` runs."
+        )
 
     def on_report_requested(self, message: ReportRequested) -> None:
         self.deliver_report(message.format)

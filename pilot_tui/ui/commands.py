@@ -20,6 +20,7 @@ from pilot_tui.ui.messages import (
     NewAssessment,
     ReportFormat,
     ReportRequested,
+    StartWorkshop,
 )
 from pilot_tui.ui.session import Session
 
@@ -80,6 +81,13 @@ class InterviewCommands(_Commands):
         if not isinstance(session, Session):
             return
         yield Command("Summary", "The full scorecard and the action plan", action="summary")
+        if not getattr(self.screen, "in_workshop", False):
+            yield Command(
+                "Live workshop",
+                "Run a workshop on this assessment: the room votes, the votes are revealed, the "
+                "team decides",
+                StartWorkshop,
+            )
         reports: tuple[tuple[ReportFormat, str], ...] = (
             ("md", "Markdown, for a wiki or a pull request"),
             ("html", "HTML, for stakeholders"),

@@ -63,3 +63,7 @@ class JumpTo(Message):
     """Show the interview's question at POSITION (from the command palette)."""
 
     position: Position
+
+
+class StartWorkshop(Message):
+    """Run a live workshop on the open session (resumed where it was left)."""

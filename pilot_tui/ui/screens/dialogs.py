@@ -31,8 +31,10 @@ class TextPrompt(ModalScreen[str | None]):
         placeholder: str = "",
         accept: str = "OK",
         max_length: int = MAX_LINE,
+        min_length: int = 1,
     ) -> None:
         super().__init__()
+        self._min_length = min_length
         self._title = title
         self._label = label
         self._value = value
@@ -64,6 +66,13 @@ class TextPrompt(ModalScreen[str | None]):
         value = self.query_one(Input).value.strip()
         if not value:
             self.query_one("#prompt-error", Static).update("Please fill this in, or press Escape.")
+            return
+        if len(value) < self._min_length:
+            # Kept open with what was typed: closing would lose it, and send the rest of the
+            # sentence to the screen below as keys.
+            self.query_one("#prompt-error", Static).update(
+                f"At least {self._min_length} characters, please: say why, in a few words."
+            )
             return
         self.dismiss(value)
 

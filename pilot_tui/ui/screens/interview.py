@@ -17,6 +17,7 @@ from textual.widgets import Footer, Input, Static
 
 from pilot_tui.core.assessment import Answer, edit_answer
 from pilot_tui.core.bank import Choice
+from pilot_tui.core.limits import MIN_REASON
 from pilot_tui.core.scoring import answer_choice
 from pilot_tui.ui import keys
 from pilot_tui.ui.commands import InterviewCommands
@@ -41,6 +42,8 @@ class InterviewScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     BINDINGS = keys.INTERVIEW
+    in_workshop = False
+    """True on the workshop's screen, which is this screen with a vote board."""
 
     def __init__(self, session: Session, position: Position | None = None) -> None:
         # The breakpoint class Textual would add on the first resize, given before the first
@@ -266,6 +269,7 @@ class InterviewScreen(Screen[None]):
             TextPrompt(
                 "Not applicable",
                 label="Why does this question not apply? (kept with the answer)",
+                min_length=MIN_REASON,
                 accept="Record",
             ),
             callback=done,
@@ -414,6 +418,7 @@ class InterviewScreen(Screen[None]):
             TextPrompt(
                 "Why does the context change?",
                 label="Kept in the file and shown in the reports",
+                min_length=MIN_REASON,
                 accept="Change",
             )
         )

@@ -60,6 +60,7 @@ HANDS_NOTE = "Show of hands:"
 
 class WorkshopScreen(InterviewScreen):
     BINDINGS = keys.WORKSHOP
+    in_workshop = True
 
     def __init__(
         self,

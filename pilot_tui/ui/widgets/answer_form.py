@@ -10,7 +10,7 @@ from contextlib import suppress
 from datetime import date
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -59,6 +59,11 @@ class AnswerForm(Vertical):
         )
         yield Label("Why it does not apply", classes="field-label reason")
         yield Input(answer.reason, max_length=MAX_LINE, id="reason", classes="reason")
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Tab into the notes continues them: the cursor goes to the end, not before the text.
+        if isinstance(event.widget, TextArea):
+            event.widget.move_cursor(event.widget.document.end)
 
     def load(self, answer: Answer) -> None:
         self._answer = answer
