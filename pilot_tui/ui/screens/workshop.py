@@ -129,12 +129,17 @@ class WorkshopScreen(InterviewScreen):
 
     def _write_state(self, state: WorkshopState) -> None:
         self.state = state
+        self._show_phase()
+        # Written just after the frame: the key's effect is on the projector first, and the
+        # participants read the file a moment later anyway.
+        self.call_after_refresh(self._store_state, state)
+
+    def _store_state(self, state: WorkshopState) -> None:
         try:
             self.workshop.write_state(state)
         except StoreError as problem:
             # The participants keep the last state they read; the facilitator must know.
             self.notify(f"The workshop could not be updated: {problem}", severity="error")
-        self._show_phase()
 
     def _poll(self) -> None:
         ballots, problems = self.workshop.ballots()
@@ -188,6 +193,8 @@ class WorkshopScreen(InterviewScreen):
                 (state.code, "bold"),
                 closed,
                 f"  ·  {joined} joined  ·  ",
+                "reveal: counts only" if state.anonymous else "reveal with names",
+                "  ·  ",
                 timer,
             ),
             layout=False,
