@@ -5,7 +5,7 @@
   the facilitator's screen (a real `pilot-tui workshop` on a pseudo-terminal) showing the new
   count "K of 30 voted". Target: median at most 250 ms, never over 1 s.
 - facilitator key: while the votes arrive, a key (`a`, which toggles names at the reveal, as the
-  screen's top line shows) from the pty write to its message on screen. Target: median under 16.7 ms.
+  screen's top line shows) from the pty write to that line changing. Target: median under 16.7 ms.
 - participant first frame in a browser: `pilot-tui serve` and a minimal Textual app served the
   same way (textual-serve), loaded alternately in the system's Chromium (Playwright); from the
   page load to the app's first screen arriving over the websocket. Target: at most 1.5x.
