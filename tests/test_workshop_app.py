@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from helpers import capture_notices, wait_until
@@ -236,7 +235,7 @@ async def test_a_vote_for_a_question_the_facilitator_left_is_not_recorded(
         assert isinstance(screen, VoteScreen)
         await wait_until(lambda: screen.state is not None)
         # The facilitator moves on between the screen being drawn and the key.
-        workshop.write_state(replace(open_question(state, SECOND, now=1)))
+        workshop.write_state(open_question(state, SECOND, now=1))
         screen.action_vote(1)
         ballot = workshop.read_ballot("Ana")
         assert ballot is not None and ballot.votes == {}

@@ -421,18 +421,10 @@ def run_app(store: Store, reference: str | None = None) -> int:
     assessment: Assessment | None = None
     if reference is not None:
         assessment, path = store.load_reference(reference)
-        if path.parent.resolve() == store.root.resolve():
-            name = path.stem
+        name = _name_in(store, path)
     app = PilotApp(store, open_name=name, open_path=path, open_assessment=assessment)
     app.run()
-    session = app.session
-    if session is not None and session.dirty:
-        print(
-            f"pilot-tui: error: the latest answers could not be saved to {shown(session.path)}",
-            file=sys.stderr,
-        )
-        return 1
-    return app.return_code or 0
+    return _exit_code(app)
 
 
 def run_workshop(
@@ -452,7 +444,7 @@ def run_workshop(
     from pilot_tui.store.workshop import Workshop, open_state, workshop_folder
 
     assessment, path = store.load_reference(reference)
-    name = path.stem if path.parent.resolve() == store.root.resolve() else None
+    name = _name_in(store, path)
     first = Session(store, path, assessment, name)
     first_question = first.question(first.positions()[0]).id
     workshop = Workshop(workshop_folder(path))
@@ -484,6 +476,16 @@ def run_workshop(
             server.terminate()
             with suppress(subprocess.TimeoutExpired):
                 server.wait(timeout=5)
+    return _exit_code(app)
+
+
+def _name_in(store: Store, path: Path) -> str | None:
+    """PATH's name when it is a file of the data folder; None for a file elsewhere."""
+    return path.stem if path.parent.resolve() == store.root.resolve() else None
+
+
+def _exit_code(app: PilotApp) -> int:
+    """1, said in one line, when the latest answers could not be saved; else the app's code."""
     session = app.session
     if session is not None and session.dirty:
         print(
