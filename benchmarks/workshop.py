@@ -5,7 +5,9 @@
   the facilitator's screen (a real `pilot-tui workshop` on a pseudo-terminal) showing the new
   count "K of 30 voted". Target: median at most 250 ms, never over 1 s.
 - facilitator key: while the votes arrive, a key (`a`, which toggles names at the reveal, as the
-  screen's top line shows) from the pty write to that line changing. Target: median under 16.7 ms.
+  screen's top line shows) at a random moment while a vote is on its way, from the pty write to
+  that line changing. Target: median under 16.7 ms (Textual draws at most 60 frames a second, so
+  a key just after a vote's frame waits for the next: the slowest key is given as well).
 - participant first frame in a browser: `pilot-tui serve` and a minimal Textual app served the
   same way (textual-serve), loaded alternately in the system's Chromium (Playwright); from the
   page load to the app's first screen arriving over the websocket. Target: at most 1.5x.
@@ -21,7 +23,9 @@ import argparse
 import asyncio
 import contextlib
 import os
+import random
 import re
+import select
 import shutil
 import socket
 import statistics
@@ -36,7 +40,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from interview import Terminal, environment
+from interview import ANSI, Terminal, environment
 
 from pilot_tui.core.assessment import new_assessment, now_utc
 from pilot_tui.store import Store, load_bank
@@ -93,21 +97,27 @@ def measure_votes(questions: int) -> tuple[list[float], list[float]]:
         for _, channel in processes:
             channel.recv()
         terminal.wait_for(f"0 of {PARTICIPANTS} voted".encode())
+        shuffle = random.Random(11)
         for question_number in range(questions):
             state = workshop.read_state()
             for number, (_, channel) in enumerate(processes):
-                since = len(terminal.screen)
+                waiting = {f"{number + 1} of {PARTICIPANTS} voted".encode(): len(terminal.screen)}
                 channel.send((state.question, CHOICES[number % len(CHOICES)], state.round))
                 written = channel.recv()
-                seen = terminal.wait_for(
-                    f"{number + 1} of {PARTICIPANTS} voted".encode(), since=since
-                )
-                vote_ms.append((seen - written) * 1000)
-                if number % 5 == 2:
-                    # A key while the votes keep coming: names on or off at the reveal.
+                key = None
+                if number % 3 == 1:
+                    # A key at a random moment while this vote is on its way to the screen:
+                    # names on or off at the reveal, as the screen's top line shows.
+                    time.sleep(shuffle.uniform(0, 0.2))
                     sent, offset = terminal.press(b"a")
-                    words = b"reveal: counts only" if len(key_ms) % 2 == 0 else b"reveal with"
-                    key_ms.append((terminal.wait_for(words, since=offset) - sent) * 1000)
+                    key = b"reveal: counts only" if len(key_ms) % 2 == 0 else b"reveal with"
+                    waiting[key] = offset
+                seen = wait_for_all(terminal, waiting)
+                vote_ms.append(
+                    (seen[f"{number + 1} of {PARTICIPANTS} voted".encode()] - written) * 1000
+                )
+                if key is not None:
+                    key_ms.append((seen[key] - sent) * 1000)
                 time.sleep(0.05)
             terminal.press(b"r")
             time.sleep(0.3)
@@ -123,6 +133,27 @@ def measure_votes(questions: int) -> tuple[list[float], list[float]]:
             process.join(timeout=5)
         terminal.close()
     return vote_ms, key_ms
+
+
+def wait_for_all(terminal: Terminal, waiting: dict[bytes, int]) -> dict[bytes, float]:
+    """Read until each pattern is on screen after its offset; the perf_counter time each came."""
+    seen: dict[bytes, float] = {}
+    deadline = time.perf_counter() + 10
+    while len(seen) < len(waiting):
+        if time.perf_counter() > deadline:
+            missing = [pattern for pattern in waiting if pattern not in seen]
+            raise TimeoutError(f"{missing!r} never appeared")
+        ready, _, _ = select.select([terminal.master], [], [], 0.05)
+        if not ready:
+            continue
+        chunk = os.read(terminal.master, 65536)
+        now = time.perf_counter()
+        terminal.raw += chunk
+        terminal.screen = ANSI.sub(b"", terminal.raw)
+        for pattern, since in waiting.items():
+            if pattern not in seen and pattern in terminal.screen[since:]:
+                seen[pattern] = now
+    return seen
 
 
 def free_port() -> int:
@@ -257,7 +288,10 @@ def main() -> int:
     peak = max(peaks) if peaks else float("nan")
     print(f"{PARTICIPANTS} participants, {args.questions} questions, {len(vote_ms)} votes")
     print(f"vote written to count on screen: median {vote_median:.0f} ms, max {vote_max:.0f} ms")
-    print(f"facilitator key while votes arrive: median {key_median:.1f} ms ({len(key_ms)} keys)")
+    print(
+        f"facilitator key while votes arrive: median {key_median:.1f} ms,"
+        f" slowest {max(key_ms):.1f} ms ({len(key_ms)} keys)"
+    )
     print(
         f"participant first frame in the browser: minimal {statistics.median(minimal_ms):.0f} ms,"
         f" pilot-tui {statistics.median(pilot_ms):.0f} ms, {ratio:.2f}x ({args.browser_runs} each)"

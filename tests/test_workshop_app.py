@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers import capture_notices, wait_until
+from textual.content import Content
 from textual.widgets import Input, Static
 
 from pilot_tui.core.assessment import new_assessment, now_utc
@@ -50,6 +51,15 @@ def board(app: PilotApp) -> str:
     return str(app.screen.query_one("#board", Static).render())
 
 
+def board_shown_whole(app: PilotApp) -> bool:
+    """Whether the board's box is as tall as its text: it is re-laid out only when that changes."""
+    widget = app.screen.query_one("#board", Static)
+    text = widget.render()
+    assert isinstance(text, Content)
+    height = text.get_height(widget.styles.get_rules(), widget.content_region.width)
+    return widget.content_region.height == height
+
+
 def bar(app: PilotApp) -> str:
     return str(app.screen.query_one("#workshop-bar", Static).render())
 
@@ -72,10 +82,17 @@ async def test_the_room_votes_privately_then_sees_the_votes_and_decides(store: S
         ana.vote(FIRST, "met", state.round)
         bo.vote(FIRST, "not-met", state.round)
         await wait_until(lambda: "2 of 3 voted" in board(app))
+        assert board_shown_whole(app)
         # Who voted, never what.
         assert "✓ Ana" in board(app) and "· Cy" in board(app)
         assert "In place" not in board(app) and "Not in place" not in board(app)
         assert "3 joined" in bar(app)
+        # A room filling up wraps the names onto more lines: the board grows to show them all.
+        for number in range(12):
+            workshop.join(f"Participant number {number}", state.code)
+        await wait_until(lambda: "15 joined" in bar(app))
+        await pilot.pause()
+        assert board_shown_whole(app)
         # The team's answer waits for the reveal: votes seen early sway people.
         await pilot.press("1")
         assert store.load("claims").answers == {}
@@ -83,6 +100,8 @@ async def test_the_room_votes_privately_then_sees_the_votes_and_decides(store: S
         assert "Ana" in board(app) and "Bo" in board(app)
         assert "spread 100 points" in board(app)
         assert "Suggested team answer: Not in place" in board(app)
+        await pilot.pause()
+        assert board_shown_whole(app)
         assert workshop.read_state().phase == "reveal"
         await pilot.press("2")
         assert workshop.read_state().phase == "decide"

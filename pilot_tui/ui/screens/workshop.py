@@ -83,6 +83,7 @@ class WorkshopScreen(InterviewScreen):
         self.ballots: list[Ballot] = []
         self._problems: set[str] = set()
         self._time_up_told = False
+        self._board: Content | None = None
 
     def compose(self) -> ComposeResult:
         session = self.session
@@ -223,11 +224,11 @@ class WorkshopScreen(InterviewScreen):
                 else Content("Nobody has joined yet.")
             )
             lines.append(Content.styled("r: reveal the votes   h: show of hands", "dim"))
-            board.update(Content("\n").join(lines))
+            self._set_board(board, Content("\n").join(lines))
             return
         outcome = state.outcomes.get(state.question, Outcome())
         result = tally(self.session.bank, question, outcome)
-        board.update(tally_lines(result, names=not state.anonymous))
+        self._set_board(board, tally_lines(result, names=not state.anonymous))
         if state.phase == "reveal" and result.suggested is not None:
             ids = [choice.id for choice in self._offered()]
             if result.suggested in ids and self.session.answer(self.position).choice is None:
@@ -235,6 +236,22 @@ class WorkshopScreen(InterviewScreen):
                 choice_list = self.query_one(ChoiceList)
                 choice_list.highlighted = ids.index(result.suggested)
                 choice_list.refresh()
+
+    def _set_board(self, board: Static, content: Content) -> None:
+        # A vote arriving changes a tick and a count: re-arranging the whole screen for that
+        # (a layout) would hold up the facilitator's keys, so only a new height asks for one.
+        before = self._board
+        if before is not None and (before.plain, before.spans) == (content.plain, content.spans):
+            return
+        width = board.content_region.width
+        rules = board.styles.get_rules()
+        same_height = (
+            before is not None
+            and width > 0
+            and before.get_height(rules, width) == content.get_height(rules, width)
+        )
+        self._board = content
+        board.update(content, layout=not same_height)
 
     # ------------------------------------------------------------------ the facilitator's keys
 
@@ -306,10 +323,8 @@ class WorkshopScreen(InterviewScreen):
 
     def action_anonymous(self) -> None:
         state = replace(self.state, anonymous=not self.state.anonymous)
+        # The bar at the top says it: "reveal: counts only" or "reveal with names".
         self._write_state(state)
-        self.notify(
-            "The reveal shows counts only." if state.anonymous else "The reveal shows names."
-        )
 
     def action_timebox(self, step: int) -> None:
         seconds = min(MAX_TIMEBOX, max(MIN_TIMEBOX, self.state.timebox + step * 60))
