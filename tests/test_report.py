@@ -395,10 +395,10 @@ def test_markdown_tables_are_well_formed(bank: Bank, full: Assessment) -> None:
     found = tables(md(bank, full, disputes=DISPUTES, trend=TREND))
     headers = [table[0][0] for table in found]
     # Sections, blockers, unknowns, disputes, plan, trend, five sections of answers, the
-    # orphaned answers and two participants.
+    # orphaned answers, the votes on each question and two participants.
     # The plan's "#" is escaped like any text, so GitHub cannot read it as an issue link.
     assert headers[:6] == ["Section", "Question", "Question", "Question", "\\#", "Section"]
-    assert len(found) == 6 + len(bank.sections) + 1 + 2
+    assert len(found) == 6 + len(bank.sections) + 1 + 1 + 2
 
 
 def test_markdown_section_order(bank: Bank, full: Assessment) -> None:
@@ -413,6 +413,7 @@ def test_markdown_section_order(bank: Bank, full: Assessment) -> None:
         "## Action plan",
         "## Trend across milestones",
         "## Appendix: every answer",
+        "## Appendix: the votes on each question",
         "## Appendix: each participant's own answers",
     ]
     assert text.startswith("# Readiness report: Claims triage bot\n")
@@ -654,6 +655,7 @@ def test_html_carries_everything(bank: Bank, full: Assessment) -> None:
         "Unknowns (\u201cdon't know\u201d answers)",
         "Action plan",
         "Appendix: every answer",
+        "Appendix: the votes on each question",
         "Appendix: each participant's own answers",
     ]
 
@@ -783,6 +785,46 @@ def test_report_rows_from_a_merge_and_milestones(bank: Bank) -> None:
     parse_html(page(bank, merged, disputes=disputes, trend=trend))
 
 
+def test_the_votes_on_each_question_are_counted_with_their_spread(bank: Bank) -> None:
+    # A workshop: three people voted on the first question, two on the runbook (one of them a
+    # choice an older bank offered), nobody on anything else.
+    team = assess(bank, {"success-criteria-agreed": Answer(choice="partly")})
+    votes = {
+        "ana": ("Ana", {"success-criteria-agreed": "met", "runbook": "unknown"}),
+        "bo": ("Bo", {"success-criteria-agreed": "not-met", "runbook": "retired-choice"}),
+        "cy": ("Cy", {"success-criteria-agreed": "met"}),
+        "dee": ("Dee", {}),
+    }
+    people = {
+        pid: Participant(
+            name=name,
+            source="workshop",
+            answers={qid: Answer(choice=choice) for qid, choice in answers.items()},
+        )
+        for pid, (name, answers) in votes.items()
+    }
+    assessment = with_participants(team, people)
+    rows = table_after(md(bank, assessment), "## Appendix: the votes on each question")
+    assert rows[0] == ["Question", "Votes", "Spread", "Team answer"]
+    assert len(rows) == 3  # only the questions someone voted on
+    criteria, runbook = rows[1], rows[2]
+    assert "success-criteria-agreed" in criteria[0]
+    # Counts in the bank's order of choices, the spread from fully in place to not at all.
+    votes = "In place and evidenced: 2<br>Not in place: 1"
+    assert criteria[1:] == [votes, "100%", "Partly in place"]
+    # "Don't know" alone has a score (0); a choice the bank does not offer is shown as written.
+    assert runbook[1:] == ["Don't know: 1<br>retired-choice: 1", "0%", "—"]
+    document = page(bank, assessment)
+    assert "<h2>Appendix: the votes on each question</h2>" in document
+    assert "In place and evidenced: 2" in document
+
+
+def test_no_votes_no_votes_appendix(bank: Bank, full: Assessment) -> None:
+    lone = dataclasses.replace(full, participants={})
+    assert "the votes on each question" not in md(bank, lone)
+    assert "the votes on each question" not in page(bank, lone)
+
+
 def test_report_rows_of_a_lone_assessment_are_empty(bank: Bank, full: Assessment) -> None:
     lone = dataclasses.replace(full, participants={})
     assert report_rows(bank, lone) == ((), ())
@@ -797,7 +839,7 @@ def test_both_formats_have_the_same_parts(bank: Bank, full: Assessment) -> None:
     md_parts = re.findall(r"^## (.*)$", markdown, flags=re.MULTILINE)
     html_parts = re.findall(r"<h2>(.*?)</h2>", document)
     assert md_parts == html_parts
-    assert len(md_parts) == 9
+    assert len(md_parts) == 10
     md_subparts = re.findall(r"^### (.*)$", markdown, flags=re.MULTILINE)
     assert md_subparts == re.findall(r"<h3>(.*?)</h3>", document)
 

@@ -26,6 +26,7 @@ from pilot_tui.core.workshop import (
 )
 from pilot_tui.store import StoreError
 from pilot_tui.store.workshop import JoinRefused, Workshop, open_state, workshop_folder
+from pilot_tui.ui.widgets.tally import tally_lines
 
 QUESTION = "success-criteria-agreed"
 OTHER = "eval-production-data"
@@ -54,14 +55,25 @@ def test_the_tally_counts_each_choice_with_names_the_spread_and_the_unknowns(ban
     assert counts["partly"] == (0, ())
     assert result.total == 4
     assert result.unknown == 1
-    assert result.spread == 100
+    assert result.spread == 1.0
+    assert result.distinct == 3
     assert result.suggested == "met"
+
+
+def test_different_answers_worth_the_same_are_not_called_agreement(bank: Bank) -> None:
+    # "Not in place" and "don't know" both score 0: no spread, but the room did not agree.
+    result = tally(bank, question(bank), Outcome(votes={"Ana": "not-met", "Bo": "unknown"}))
+    assert (result.spread, result.distinct) == (0.0, 2)
+    shown = str(tally_lines(result, names=True))
+    assert "different answers worth the same" in shown and "all the same" not in shown
+    alike = tally(bank, question(bank), Outcome(votes={"Ana": "met", "Bo": "met"}))
+    assert "2 votes, all the same." in str(tally_lines(alike, names=True))
 
 
 def test_a_tie_suggests_the_more_cautious_answer_as_the_merge_does(bank: Bank) -> None:
     result = tally(bank, question(bank), Outcome(votes={"Ana": "met", "Bo": "partly"}))
     assert result.suggested == "partly"
-    assert result.spread == 50
+    assert result.spread == 0.5
 
 
 def test_a_show_of_hands_adds_to_the_votes_without_names(bank: Bank) -> None:

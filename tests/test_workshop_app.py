@@ -98,7 +98,7 @@ async def test_the_room_votes_privately_then_sees_the_votes_and_decides(store: S
         assert store.load("claims").answers == {}
         await pilot.press("r")
         assert "Ana" in board(app) and "Bo" in board(app)
-        assert "spread 100 points" in board(app)
+        assert "spread 100%" in board(app)
         assert "Suggested team answer: Not in place" in board(app)
         await pilot.pause()
         assert board_shown_whole(app)

@@ -253,6 +253,19 @@ def _agreed(answers: list[Answer], field: Callable[[Answer], _Value | None]) -> 
     return values.pop() if len(values) == 1 else None
 
 
+def spread(bank: Bank, question: Question, choices: Iterable[str | None]) -> float:
+    """How far apart CHOICES (ids, one per person) are: the highest score minus the lowest, from
+    0 (all agree) to 1 (as far apart as the scale goes). No answer, "not applicable" and choices
+    the bank does not offer have no score and are not counted."""
+    scale = {choice.id: choice.score for choice in bank.choices_for(question)}
+    scores = [
+        points
+        for choice in choices
+        if choice is not None and (points := scale.get(choice)) is not None
+    ]
+    return (max(scores) - min(scores)) / FULL_SCORE if scores else 0.0
+
+
 def disagreements(bank: Bank, assessment: Assessment) -> list[Disagreement]:
     """The questions the participants answered differently, most disputed first.
 
@@ -274,13 +287,6 @@ def disagreements(bank: Bank, assessment: Assessment) -> list[Disagreement]:
         distinct = {choice for _, choice in given if choice is not None}
         if len(distinct) < 2:
             continue
-        scale = {choice.id: choice.score for choice in bank.choices_for(question)}
-        scores = [
-            points
-            for _, choice in given
-            if choice is not None and (points := scale.get(choice)) is not None
-        ]
-        spread = (max(scores) - min(scores)) / FULL_SCORE if scores else 0.0
         found.append(
             (
                 order,
@@ -289,7 +295,7 @@ def disagreements(bank: Bank, assessment: Assessment) -> list[Disagreement]:
                     section=section.id,
                     title=question.title,
                     answers=tuple(given),
-                    spread=spread,
+                    spread=spread(bank, question, [choice for _, choice in given]),
                     distinct=len(distinct),
                 ),
             )

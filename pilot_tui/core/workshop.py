@@ -28,7 +28,7 @@ from pilot_tui.core.assessment import (
 )
 from pilot_tui.core.bank import Bank, Choice, Question
 from pilot_tui.core.limits import MAX_ANSWERS, MAX_PARTICIPANTS
-from pilot_tui.core.merge import most_common, participant_id
+from pilot_tui.core.merge import most_common, participant_id, spread
 from pilot_tui.core.records import FORBID_EXTRA, Check, Length
 
 WORKSHOP_VERSION: Final = 1
@@ -228,8 +228,10 @@ class Tally:
     total: int
     unknown: int
     """Votes for "don't know": a risk the room should hear about."""
+    distinct: int
+    """How many different choices were voted."""
     spread: float
-    """The highest score voted minus the lowest: 0 when everyone agrees."""
+    """How far apart the votes are, as the report's disputes measure it (merge.spread)."""
     suggested: str | None
     """What the merge rule would make the team's answer: the most common vote, a tie going to
     the more cautious; None with no votes."""
@@ -252,13 +254,13 @@ def tally(bank: Bank, question: Question, outcome: Outcome) -> Tally:
         for choice in choices
     )
     voted = [row for row in rows if row.count]
-    scores = [row.choice.score for row in voted if row.choice.score is not None]
     ballots = [row.choice.id for row in voted for _ in range(row.count)]
     return Tally(
         counts=rows,
         total=sum(row.count for row in rows),
         unknown=sum(row.count for row in voted if row.choice.unknown),
-        spread=(max(scores) - min(scores)) if scores else 0.0,
+        distinct=len(voted),
+        spread=spread(bank, question, ballots),
         suggested=most_common(bank, question, ballots) if ballots else None,
     )
 

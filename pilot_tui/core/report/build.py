@@ -7,12 +7,14 @@ report; the caller decides the time stamp too.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Final
 
 from pilot_tui.core.assessment import Assessment
 from pilot_tui.core.bank import Bank
+from pilot_tui.core.merge import spread
 from pilot_tui.core.milestones import sparkline
 from pilot_tui.core.render import context_lines, held_back, percent, plural
 from pilot_tui.core.report.answers import (
@@ -39,7 +41,7 @@ from pilot_tui.core.report.document import (
     text_cell,
 )
 from pilot_tui.core.report.document import Section as Part
-from pilot_tui.core.report.rows import DisputeRow, TrendRow
+from pilot_tui.core.report.rows import DisputeRow, TrendRow, choice_label
 from pilot_tui.core.scoring import (
     ActionItem,
     Scorecard,
@@ -79,6 +81,9 @@ def build_report(
     if trend:
         parts.append(_trend(trend))
     parts.append(_appendix(bank, assessment))
+    votes = _votes(bank, assessment)
+    if votes is not None:
+        parts.append(votes)
     if assessment.participants:
         parts.append(_participants(bank, assessment))
     return Document(
@@ -270,6 +275,47 @@ def _appendix(bank: Bank, assessment: Assessment) -> Part:
             answers_table(orphans, False),
         ]
     return Part("Appendix: every answer", tuple(blocks))
+
+
+def _votes(bank: Bank, assessment: Assessment) -> Part | None:
+    """How the participants voted on each question: a count per choice and the spread, beside
+    the answer the team settled on. None when no participant answered anything."""
+    people = list(assessment.participants.values())
+    rows = []
+    for _, question in bank.iter_questions():
+        given = [
+            answer.choice
+            for person in people
+            if (answer := person.answers.get(question.id)) is not None and answer.choice is not None
+        ]
+        if not given:
+            continue
+        counts = Counter(given)
+        position = {choice.id: n for n, choice in enumerate(bank.choices_for(question))}
+        # A choice the bank does not offer (an older bank, a hand edit) comes last, as written.
+        shown = sorted(
+            counts, key=lambda choice_id: (position.get(choice_id, len(position)), choice_id)
+        )
+        rows.append(
+            (
+                question_cell(question.title, question.id),
+                tuple(plain(f"{choice_label(bank, question, c)}: {counts[c]}") for c in shown),
+                text_cell(f"{spread(bank, question, given):.0%}"),
+                text_cell(
+                    choice_label(bank, question, team.choice)
+                    if (team := assessment.answers.get(question.id)) is not None
+                    else NONE_GIVEN
+                ),
+            )
+        )
+    if not rows:
+        return None
+    note = (
+        "Each participant's own answer, counted per choice; the spread is how far apart they are"
+        " (100% when one said fully in place and another not at all)."
+    )
+    table = Table(("Question", "Votes", "Spread", "Team answer"), tuple(rows), numeric=(2,))
+    return Part("Appendix: the votes on each question", (Paragraph(plain(note)), table))
 
 
 def _participants(bank: Bank, assessment: Assessment) -> Part:

@@ -41,10 +41,13 @@ def tally_lines(result: Tally, *, names: bool) -> Content:
     if result.spread:
         lines.append(
             Content.assemble(
-                (f"{total}, spread {result.spread:.0f} points: ", "bold $warning"),
+                (f"{total}, spread {result.spread:.0%}: ", "bold $warning"),
                 ("the room disagrees; hear the two ends first.", ""),
             )
         )
+    elif result.distinct > 1:
+        # "Not in place" and "don't know" both score 0, yet the room did not agree.
+        lines.append(Content(f"{total}, spread 0%: different answers worth the same."))
     else:
         lines.append(Content(f"{total}, all the same."))
     if result.unknown:
