@@ -810,8 +810,8 @@ def test_the_votes_on_each_question_are_counted_with_their_spread(bank: Bank) ->
     criteria, runbook = rows[1], rows[2]
     assert "success-criteria-agreed" in criteria[0]
     # Counts in the bank's order of choices, the spread from fully in place to not at all.
-    votes = "In place and evidenced: 2<br>Not in place: 1"
-    assert criteria[1:] == [votes, "100%", "Partly in place"]
+    counted = "In place and evidenced: 2<br>Not in place: 1"
+    assert criteria[1:] == [counted, "100%", "Partly in place"]
     # "Don't know" alone has a score (0); a choice the bank does not offer is shown as written.
     assert runbook[1:] == ["Don't know: 1<br>retired-choice: 1", "0%", "—"]
     document = page(bank, assessment)

@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from helpers import app_for
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from pilot_tui.core.assessment import Answer, new_assessment, with_answer, with_meta
 from pilot_tui.core.merge import MergeInput, merge
 from pilot_tui.core.milestones import add_milestone
 from pilot_tui.store import Store, load_bank
+from pilot_tui.store.workshop import Workshop, open_state, workshop_folder
+from pilot_tui.ui.app import PilotApp, WorkshopStart
+from pilot_tui.ui.participant import ParticipantApp, VoteScreen
 
 SnapCompare = Callable[..., bool]
 SIZES = [(80, 24), (120, 40)]
@@ -138,3 +143,66 @@ class TestWorkshop:
         merged = with_answer(merged, "eval-production-data", Answer(choice="met"), now=FIXED)
         name = fixed_store.create(merged)
         assert snap_compare(app_for(fixed_store, name), terminal_size=(120, 40), run_before=settle)
+
+
+class TestLiveWorkshop:
+    """The facilitator's projector screen while the room votes and after the reveal, and a
+    participant's page; the join code, the round and the clock are fixed."""
+
+    OPENED = FIXED.timestamp()
+
+    def facilitator(self, store: Store) -> PilotApp:
+        name = store.create(new_assessment(store.bank, "Claims triage assistant", now=FIXED))
+        path = store.path_for(name)
+        workshop = Workshop(workshop_folder(path))
+        state = open_state(workshop, "success-criteria-agreed", now=self.OPENED)
+        state = replace(state, code="482913", round="r1")
+        workshop.write_state(state)
+        votes = {"Ana Lima": "met", "Bo Chen": "not-met", "Cara Diaz": None}
+        for person, choice in votes.items():
+            seat = workshop.join(person, state.code)
+            if choice is not None:
+                seat.vote(state.question, choice, state.round)
+        return PilotApp(
+            store,
+            open_name=name,
+            open_path=path,
+            open_assessment=store.load(name),
+            remember_theme=False,
+            # 75 seconds into the question's three minutes.
+            workshop=WorkshopStart(
+                workshop, state, "http://127.0.0.1:8000", clock=lambda: self.OPENED + 75
+            ),
+        )
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_the_room_votes(
+        self, snap_compare: SnapCompare, fixed_store: Store, size: tuple[int, int]
+    ) -> None:
+        app = self.facilitator(fixed_store)
+        assert snap_compare(app, terminal_size=size, run_before=settle)
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_the_votes_revealed(
+        self, snap_compare: SnapCompare, fixed_store: Store, size: tuple[int, int]
+    ) -> None:
+        app = self.facilitator(fixed_store)
+        assert snap_compare(app, terminal_size=size, press=["r"], run_before=settle)
+
+    def test_a_participant_has_voted(self, snap_compare: SnapCompare, tmp_path: Path) -> None:
+        workshop = Workshop(tmp_path / "claims.workshop")
+        state = open_state(workshop, "success-criteria-agreed", now=self.OPENED)
+        workshop.write_state(replace(state, code="482913", round="r1"))
+
+        async def join_and_vote(pilot: Pilot[None]) -> None:
+            await pilot.pause(0.2)
+            pilot.app.screen.query_one("#name", Input).value = "Ana Lima"
+            pilot.app.screen.query_one("#code", Input).value = "482913"
+            await pilot.click("#join-button")
+            await pilot.pause(0.5)
+            assert isinstance(pilot.app.screen, VoteScreen)
+            await pilot.press("2")
+            await pilot.pause(0.3)
+
+        app = ParticipantApp(workshop, load_bank())
+        assert snap_compare(app, terminal_size=(80, 24), run_before=join_and_vote)

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import Cli
 
 from pilot_tui.core.assessment import new_assessment, now_utc
 from pilot_tui.core.bank import Bank
@@ -24,8 +25,15 @@ from pilot_tui.core.workshop import (
     with_hands,
     with_votes,
 )
-from pilot_tui.store import StoreError
-from pilot_tui.store.workshop import JoinRefused, Workshop, open_state, workshop_folder
+from pilot_tui.store import Store, StoreError
+from pilot_tui.store import workshop as store_workshop
+from pilot_tui.store.workshop import (
+    JoinRefused,
+    Workshop,
+    join_url,
+    open_state,
+    workshop_folder,
+)
 from pilot_tui.ui.widgets.tally import tally_lines
 
 QUESTION = "success-criteria-agreed"
@@ -277,3 +285,46 @@ def test_settings_out_of_range_are_refused_in_one_line(tmp_path: Path) -> None:
         open_state(Workshop(tmp_path / "w.workshop"), QUESTION, now=0, limit=0)
     with pytest.raises(StoreError, match="timebox"):
         open_state(Workshop(tmp_path / "w.workshop"), QUESTION, now=0, timebox=5)
+
+
+# ---------------------------------------------------------------------------- the address
+
+
+def test_the_join_address_is_one_participants_can_reach(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert join_url("127.0.0.1", 8000) == "http://127.0.0.1:8000"
+    assert join_url("::1", 8001) == "http://[::1]:8001"
+    # Listening on every interface: "0.0.0.0" in a phone's browser is the phone itself.
+    monkeypatch.setattr(store_workshop, "own_address", lambda ipv6=False: "192.168.4.20")
+    assert join_url("0.0.0.0", 8000) == "http://192.168.4.20:8000"
+
+
+def test_this_machines_own_address_is_never_a_wildcard() -> None:
+    found = store_workshop.own_address()
+    assert found and found not in ("0.0.0.0", "") and not found.startswith("127.")
+
+
+def test_serve_gives_the_page_the_address_participants_reach(
+    cli: Cli, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server_module = pytest.importorskip("textual_serve.server")
+    store.create(new_assessment(store.bank, "Claims bot", now=now_utc()), "claims")
+    started: list[dict[str, object]] = []
+
+    class Recorded:
+        def __init__(self, command: str, **settings: object) -> None:
+            started.append({"command": command, **settings})
+
+        def serve(self) -> None:
+            pass
+
+    monkeypatch.setattr(server_module, "Server", Recorded)
+    monkeypatch.setattr(store_workshop, "own_address", lambda ipv6=False: "192.168.4.20")
+    result = cli("serve", "claims", "--host", "0.0.0.0", "--port", "8123")
+    assert result.code == 0
+    assert started[0]["public_url"] == "http://192.168.4.20:8123"
+    assert started[0]["host"] == "0.0.0.0"
+    assert "pilot_tui.ui.participant" in str(started[0]["command"])
+    line = result.err.strip()
+    assert "\n" not in line and "http://192.168.4.20:8123" in line and "not encrypted" in line
+    result = cli("serve", "claims", "--port", "8124")
+    assert started[1]["public_url"] == "http://127.0.0.1:8124" and result.err == ""

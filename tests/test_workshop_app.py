@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers import capture_notices, wait_until
+from textual import events
 from textual.content import Content
 from textual.widgets import Input, Static
 
@@ -262,3 +263,20 @@ async def test_a_vote_for_a_question_the_facilitator_left_is_not_recorded(
 
 def _shown(app: ParticipantApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_a_participant_typing_at_paste_speed_joins_with_the_right_name_and_code(
+    tmp_path: Path, bank: Bank
+) -> None:
+    # Every key arrives before the app has handled the first: Enter must still move on first.
+    workshop = Workshop(tmp_path / "claims.workshop")
+    state = open_state(workshop, FIRST, now=0)
+    app = ParticipantApp(workshop, bank)
+    async with app.run_test(size=(60, 30)) as pilot:
+        await pilot.pause()
+        for character in f"Ana\r{state.code}\r":
+            key = "enter" if character == "\r" else character
+            app.post_message(events.Key(key, character))
+        await wait_until(lambda: isinstance(app.screen, VoteScreen))
+        assert workshop.read_ballot("Ana") is not None
+        assert workshop.wrong_codes() == 0

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from pilot_tui.cli.common import UsageError, store_of
-from pilot_tui.store.workshop import workshop_folder
+from pilot_tui.store.workshop import join_url, workshop_folder
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -44,13 +44,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "pilot_tui.ui.participant", str(workshop_folder(path))]
     if args.bank is not None:
         command += ["--bank", str(Path(args.bank).resolve())]
+    url = join_url(args.host, args.port)
     if args.host not in LOOPBACK:
         print(
-            f"pilot-tui: serving on {args.host}: the traffic is not encrypted; use it only on a "
-            "trusted room network.",
+            f"pilot-tui: participants join at {url}; the traffic is not encrypted: use it only on"
+            " a trusted room network.",
             file=sys.stderr,
         )
-    server = Server(shlex.join(command), host=args.host, port=args.port, title="pilot-tui")
+    # The page connects back to the server at this address: the one participants can reach.
+    server = Server(
+        shlex.join(command), host=args.host, port=args.port, title="pilot-tui", public_url=url
+    )
     server.serve()
     return 0
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -311,3 +312,32 @@ def open_state(
         raise StoreError(f"workshop settings: {error.problems[0]}") from None
     workshop.write_state(state)
     return state
+
+
+EVERY_INTERFACE: Final = frozenset({"0.0.0.0", "::", ""})
+
+
+def join_url(host: str, port: int) -> str:
+    """The address participants open, for a server listening on HOST:PORT. A server on every
+    interface (0.0.0.0, ::) is reached at this machine's own address on the room's network:
+    "0.0.0.0" in a phone's browser would point at the phone itself, and the page's connection
+    back to the server is built from this address too."""
+    if host in EVERY_INTERFACE:
+        host = own_address(ipv6=host == "::")
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}"
+
+
+def own_address(*, ipv6: bool = False) -> str:
+    """This machine's address on its network: the one its traffic would leave from. Connecting
+    a UDP socket only picks the route; nothing is sent (the target is a documentation address).
+    Without a network, the machine's name."""
+    family, target = (
+        (socket.AF_INET6, ("2001:db8::1", 9)) if ipv6 else (socket.AF_INET, ("192.0.2.1", 9))
+    )
+    try:
+        with socket.socket(family, socket.SOCK_DGRAM) as probe:
+            probe.connect(target)
+            address: str = probe.getsockname()[0]
+    except OSError:
+        return socket.gethostname()
+    return socket.gethostname() if address.startswith("127.") or address == "::1" else address

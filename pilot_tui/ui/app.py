@@ -442,6 +442,7 @@ def run_workshop(
     import time
 
     from pilot_tui.store.workshop import Workshop, open_state, workshop_folder
+    from pilot_tui.store.workshop import join_url as participants_url
 
     assessment, path = store.load_reference(reference)
     name = _name_in(store, path)
@@ -461,7 +462,7 @@ def run_workshop(
     if serve is not None:
         host, port = serve
         server = _start_server(workshop, path, host, port, bank_path)
-        join_url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+        join_url = participants_url(host, port)
     app = PilotApp(
         store,
         open_name=name,

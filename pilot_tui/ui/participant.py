@@ -39,6 +39,10 @@ POLL_SECONDS = 0.25
 
 class JoinScreen(Screen[None]):
     AUTO_FOCUS = "#name"
+    # Enter is taken as the app reads the keys, in their order: as a message from the field it
+    # would come after the keys typed just behind it (quick typists, pasted text), which would
+    # then land in the name instead of the code.
+    BINDINGS = [Binding("enter", "submit", show=False, priority=True)]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="join"):
@@ -50,11 +54,16 @@ class JoinScreen(Screen[None]):
             yield Button("Join", id="join-button", variant="primary")
             yield Static("", id="join-error")
 
-    @on(Input.Submitted, "#name")
-    def _to_code(self) -> None:
-        self.query_one("#code", Input).focus()
+    def action_submit(self) -> None:
+        name, code = self.query_one("#name", Input), self.query_one("#code", Input)
+        if self.focused is name:
+            # At once (widget.focus() waits its turn behind the keys already read).
+            self.set_focus(code)
+        else:
+            # Each field takes its keys from a queue of its own: the join waits behind the keys
+            # typed before this Enter, in the name's queue and then in the code's.
+            name.call_later(code.call_later, self._join)
 
-    @on(Input.Submitted, "#code")
     @on(Button.Pressed, "#join-button")
     def _join(self) -> None:
         app = self.app

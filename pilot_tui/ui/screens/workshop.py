@@ -83,7 +83,7 @@ class WorkshopScreen(InterviewScreen):
         self.ballots: list[Ballot] = []
         self._problems: set[str] = set()
         self._time_up_told = False
-        self._board: Content | None = None
+        self._shown: dict[Static, Content] = {}
 
     def compose(self) -> ComposeResult:
         session = self.session
@@ -188,7 +188,8 @@ class WorkshopScreen(InterviewScreen):
             else Content(f"  ({wrong} wrong codes tried)" if wrong else "")
         )
         joined = len(self.ballots)
-        self.query_one("#workshop-bar", Static).update(
+        self._set_text(
+            self.query_one("#workshop-bar", Static),
             Content.assemble(
                 where,
                 (state.code, "bold"),
@@ -198,7 +199,6 @@ class WorkshopScreen(InterviewScreen):
                 "  ·  ",
                 timer,
             ),
-            layout=False,
         )
 
     def _show_board(self) -> None:
@@ -224,11 +224,11 @@ class WorkshopScreen(InterviewScreen):
                 else Content("Nobody has joined yet.")
             )
             lines.append(Content.styled("r: reveal the votes   h: show of hands", "dim"))
-            self._set_board(board, Content("\n").join(lines))
+            self._set_text(board, Content("\n").join(lines))
             return
         outcome = state.outcomes.get(state.question, Outcome())
         result = tally(self.session.bank, question, outcome)
-        self._set_board(board, tally_lines(result, names=not state.anonymous))
+        self._set_text(board, tally_lines(result, names=not state.anonymous))
         if state.phase == "reveal" and result.suggested is not None:
             ids = [choice.id for choice in self._offered()]
             if result.suggested in ids and self.session.answer(self.position).choice is None:
@@ -237,21 +237,22 @@ class WorkshopScreen(InterviewScreen):
                 choice_list.highlighted = ids.index(result.suggested)
                 choice_list.refresh()
 
-    def _set_board(self, board: Static, content: Content) -> None:
-        # A vote arriving changes a tick and a count: re-arranging the whole screen for that
-        # (a layout) would hold up the facilitator's keys, so only a new height asks for one.
-        before = self._board
+    def _set_text(self, widget: Static, content: Content) -> None:
+        # A vote arriving changes a tick and a count, the clock a figure: re-arranging the whole
+        # screen for that (a layout) would hold up the facilitator's keys, so only a text that
+        # needs more or fewer lines asks for one.
+        before = self._shown.get(widget)
         if before is not None and (before.plain, before.spans) == (content.plain, content.spans):
             return
-        width = board.content_region.width
-        rules = board.styles.get_rules()
+        width = widget.content_region.width
+        rules = widget.styles.get_rules()
         same_height = (
             before is not None
             and width > 0
             and before.get_height(rules, width) == content.get_height(rules, width)
         )
-        self._board = content
-        board.update(content, layout=not same_height)
+        self._shown[widget] = content
+        widget.update(content, layout=not same_height)
 
     # ------------------------------------------------------------------ the facilitator's keys
 

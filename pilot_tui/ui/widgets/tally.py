@@ -9,7 +9,8 @@ from textual.content import Content
 from pilot_tui.core.workshop import Tally
 
 BAR_WIDTH = 30
-FULL = "█"
+FULL = "▆"
+"""Not a full block: bars on adjacent lines would merge into one solid box in a browser."""
 
 
 def tally_lines(result: Tally, *, names: bool) -> Content:
