@@ -302,8 +302,10 @@ def test_answer_errors_change_nothing(
     ("name", "message"),
     [
         ("ghost", "no assessment named 'ghost' in {data_dir} (`pilot-tui list`)"),
-        ("../escape", "'../escape' is not a valid assessment name"),
-        ("/etc/passwd", "'/etc/passwd' is not a valid assessment name"),
+        # A path is a file to answer in (one kept in a repository): never created, and a file
+        # that is not an assessment is left as it is.
+        ("../escape", "../escape: no such file"),
+        ("/etc/passwd", "/etc/passwd: not valid TOML"),
     ],
 )
 def test_answer_to_a_missing_or_hostile_name(

@@ -427,7 +427,7 @@ def test_cli_diff_errors_change_nothing(cli: Cli, data_dir: Path, name: str) -> 
     error = assert_one_error_line(cli("diff", fresh))
     assert error == (
         "pilot-tui: error: no-milestones has no milestones yet; save one with "
-        "`pilot-tui milestone NAME LABEL`"
+        "`pilot-tui milestone NAME LABEL`, or give two files to compare"
     )
     error = assert_one_error_line(cli("diff", name, "--from", "Workshop 9"))
     assert error == (

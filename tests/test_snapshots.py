@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ from pilot_tui.core.merge import MergeInput, merge
 from pilot_tui.core.milestones import add_milestone
 from pilot_tui.store import Store, load_bank
 from pilot_tui.store.workshop import Workshop, open_state, workshop_folder
+from pilot_tui.ui import autosave
 from pilot_tui.ui.app import PilotApp, WorkshopStart
 from pilot_tui.ui.participant import ParticipantApp, VoteScreen
 
@@ -184,10 +185,30 @@ class TestLiveWorkshop:
 
     @pytest.mark.parametrize("size", SIZES)
     def test_the_votes_revealed(
-        self, snap_compare: SnapCompare, fixed_store: Store, size: tuple[int, int]
+        self,
+        snap_compare: SnapCompare,
+        fixed_store: Store,
+        size: tuple[int, int],
+        monkeypatch: pytest.MonkeyPatch,
     ) -> None:
         app = self.facilitator(fixed_store)
-        assert snap_compare(app, terminal_size=size, press=["r"], run_before=settle)
+
+        class SavedAt(datetime):
+            @classmethod
+            def now(cls, tz: tzinfo | None = None) -> SavedAt:
+                return cls(2026, 11, 2, 9, 31, 15)
+
+        # The header says when the votes were saved: at a fixed time, on every run.
+        monkeypatch.setattr(autosave, "datetime", SavedAt)
+
+        async def reveal(pilot: Pilot[None]) -> None:
+            await pilot.press("r")
+            # The votes go into the assessment: saved now, not whenever the autosave's timer
+            # fires, so the header's save indicator reads the same on every run.
+            app.flush_save()
+            await settle(pilot)
+
+        assert snap_compare(app, terminal_size=size, run_before=reveal)
 
     def test_a_participant_has_voted(self, snap_compare: SnapCompare, tmp_path: Path) -> None:
         workshop = Workshop(tmp_path / "claims.workshop")

@@ -27,6 +27,8 @@ from pilot_tui.cli.assessments import (
 from pilot_tui.cli.banks import cmd_bank
 from pilot_tui.cli.common import EXIT_OK, EXIT_USAGE, UsageError, store_of
 from pilot_tui.cli.parser import build_parser
+from pilot_tui.cli.portfolio import cmd_portfolio
+from pilot_tui.cli.repository import cmd_git_merge
 from pilot_tui.cli.verdict import cmd_diff, cmd_disputes, cmd_plan, cmd_report, cmd_score
 from pilot_tui.cli.workshop import cmd_serve, cmd_workshop
 from pilot_tui.collector import resume_collection
@@ -61,6 +63,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "report": cmd_report,
     "workshop": cmd_workshop,
     "serve": cmd_serve,
+    "git-merge": cmd_git_merge,
+    "portfolio": cmd_portfolio,
 }
 
 

@@ -69,7 +69,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_context(args: argparse.Namespace) -> int:
     store = store_of(args)
     bank = store.bank
-    assessment = store.load(args.name)
+    assessment, path = store.load_reference(args.name)
     if args.options:
         wanted = {**assessment.context, **parse_context(bank, args.options)}
         try:
@@ -79,7 +79,7 @@ def cmd_context(args: argparse.Namespace) -> int:
         except ValueError as error:
             raise UsageError(str(error).replace("needs a reason", "needs --reason")) from None
         if updated is not assessment:
-            result = store.save(args.name, updated, base=assessment)
+            result = store.save_file(path, updated, base=assessment)
             if result.conflicts:
                 raise StoreError(
                     f"{args.name} was changed elsewhere at the same time "
@@ -118,7 +118,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_answer(args: argparse.Namespace) -> int:
     store = store_of(args)
     bank = store.bank
-    assessment = store.load(args.name)
+    # A name in the data folder, or any assessment file (one kept in a repository, say).
+    assessment, path = store.load_reference(args.name)
     found = bank.question_index().get(args.question)
     if found is None:
         raise UsageError(
@@ -146,7 +147,7 @@ def cmd_answer(args: argparse.Namespace) -> int:
     # Against the version loaded above: an app saving the same assessment meanwhile keeps its
     # answers (merged in), and a clash on this question leaves the file as the other writer
     # saved it and puts this answer in a conflicting copy, which the error names.
-    result = store.save(args.name, updated, base=assessment)
+    result = store.save_file(path, updated, base=assessment)
     if result.conflicts:
         raise StoreError(
             f"{args.name} was changed elsewhere at the same time ({result.conflicts[0]}); it is "
@@ -196,13 +197,13 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 def cmd_milestone(args: argparse.Namespace) -> int:
     store = store_of(args)
-    assessment = store.load(args.name)
+    assessment, path = store.load_reference(args.name)
     try:
         updated = add_milestone(assessment, args.label, now=now_utc())
     except ValueError as error:
         raise UsageError(str(error)) from None
     # As in cmd_answer: merged with a concurrent save, or a conflicting copy and an error.
-    result = store.save(args.name, updated, base=assessment)
+    result = store.save_file(path, updated, base=assessment)
     if result.conflicts:
         raise StoreError(
             f"{args.name} was changed elsewhere at the same time ({result.conflicts[0]}); it is "

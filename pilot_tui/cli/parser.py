@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         "show the pilot's context (what kind of system, whom it serves), or change it; "
         "every change is recorded",
     )
-    sub.add_argument("name", metavar="NAME")
+    sub.add_argument("name", metavar="NAME|FILE")
     sub.add_argument(
         "options",
         nargs="*",
@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--json", action="store_true", help="print JSON")
 
     sub = add("answer", "record the answer to one question")
-    sub.add_argument("name", metavar="NAME")
+    sub.add_argument("name", metavar="NAME|FILE")
     sub.add_argument("question", metavar="QUESTION_ID")
     sub.add_argument("choice", metavar="CHOICE", help="a choice id (see `pilot-tui bank show`)")
     sub.add_argument("--notes")
@@ -152,18 +152,31 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--json", action="store_true", help="print JSON")
 
     sub = add("milestone", "save a named snapshot of the team's answers, to compare with later")
-    sub.add_argument("name", metavar="NAME")
+    sub.add_argument("name", metavar="NAME|FILE")
     sub.add_argument("label", metavar="LABEL", help='what to call it, e.g. "Workshop 1"')
 
-    sub = add("diff", "print what improved, regressed or changed between milestones")
-    sub.add_argument("reference", metavar="NAME|FILE")
+    sub = add(
+        "diff",
+        "print what improved, regressed or changed between milestones, or between two files "
+        "(two versions of one assessment)",
+    )
+    sub.add_argument("reference", metavar="NAME|FILE", help="the assessment, or the older file")
+    sub.add_argument(
+        "other", metavar="NEWER", nargs="?", help="the newer file (or name) to compare it with"
+    )
     sub.add_argument(
         "--from", dest="from_label", metavar="LABEL", help="a milestone (default: the latest)"
     )
     sub.add_argument(
         "--to", dest="to_label", metavar="LABEL", help="a milestone (default: the answers now)"
     )
-    sub.add_argument("--json", action="store_true", help="print JSON")
+    sub.add_argument(
+        "--format",
+        choices=["text", "md", "json"],
+        default="text",
+        help="md: for a pull-request comment (default: text)",
+    )
+    sub.add_argument("--json", action="store_true", help="print JSON (as --format json)")
 
     sub = add("report", "write the full report as Markdown or a self-contained HTML page")
     sub.add_argument("reference", metavar="NAME|FILE")
@@ -201,6 +214,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("reference", metavar="NAME|FILE")
     _server_options(sub)
+
+    sub = add(
+        "portfolio",
+        "many pilots at once: a heat map of pilots by root cause, what holds most of them back, "
+        "levels, stale pilots and changes since each one's last milestone",
+    )
+    sub.add_argument(
+        "paths",
+        metavar="PATH",
+        nargs="*",
+        help="folders (their .toml files) and files; default: the data folder",
+    )
+    sub.add_argument(
+        "--format", choices=["text", "md", "html", "json"], default="text", help="default: text"
+    )
+    sub.add_argument(
+        "--stale-days",
+        type=int,
+        default=60,
+        metavar="DAYS",
+        help="a pilot not updated for this many days is listed as stale (default: 60)",
+    )
+    _output_options(sub)
+
+    sub = add(
+        "git-merge",
+        "git's merge driver for assessment files: two branches' changes merged question by "
+        "question; answers both changed differently are left open with both versions (see the "
+        "README for the git configuration)",
+    )
+    sub.add_argument("base", metavar="BASE", help="the common ancestor's version (git's %%O)")
+    sub.add_argument("ours", metavar="OURS", help="ours, replaced by the result (git's %%A)")
+    sub.add_argument("theirs", metavar="THEIRS", help="theirs (git's %%B)")
+    sub.add_argument("path", metavar="PATH", nargs="?", help="the file's path, for messages (%%P)")
     return parser
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 
 from pilot_tui.cli.common import (
     EXIT_GATE,
@@ -29,6 +30,7 @@ from pilot_tui.core.render import (
     plan_text,
     scorecard_text,
 )
+from pilot_tui.core.report.changes import changes_markdown
 from pilot_tui.core.scoring import (
     action_plan,
     score,
@@ -97,31 +99,51 @@ def cmd_disputes(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     store = store_of(args)
-    assessment, _ = store.load_reference(args.reference)
-    if not assessment.milestones:
-        raise UsageError(
-            f"{args.reference} has no milestones yet; save one with "
-            "`pilot-tui milestone NAME LABEL`"
-        )
-    from_label = args.from_label if args.from_label is not None else assessment.milestones[-1].label
-    try:
-        start = milestone_named(assessment, from_label)
-        end = None if args.to_label is None else milestone_named(assessment, args.to_label)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    before = dict(start.answers)
-    after = assessment.answers if end is None else dict(end.answers)
-    contexts = (start.context, assessment.context if end is None else end.context)
     bank = store.bank
-    changes = diff_answers(bank, before, after)
+    assessment, _ = store.load_reference(args.reference)
+    fmt = "json" if args.json else args.format
+    if args.other is not None:
+        # Two files: two versions of one assessment (`git show main:x.toml > old.toml`).
+        if args.from_label is not None or args.to_label is not None:
+            raise UsageError("--from and --to name milestones of one file, not two files")
+        newer, _ = store.load_reference(args.other)
+        older = assessment
+        from_label, to_label = args.reference, args.other
+        from_text, to_text = args.reference, args.other
+    else:
+        if not assessment.milestones:
+            raise UsageError(
+                f"{args.reference} has no milestones yet; save one with "
+                "`pilot-tui milestone NAME LABEL`, or give two files to compare"
+            )
+        from_label = (
+            args.from_label if args.from_label is not None else assessment.milestones[-1].label
+        )
+        try:
+            start = milestone_named(assessment, from_label)
+            end = None if args.to_label is None else milestone_named(assessment, args.to_label)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+        older = replace(assessment, answers=dict(start.answers), context=start.context)
+        newer = (
+            assessment
+            if end is None
+            else replace(assessment, answers=dict(end.answers), context=end.context)
+        )
+        to_label = args.to_label
+        from_text = repr(from_label)
+        to_text = "now" if args.to_label is None else repr(args.to_label)
+    changes = diff_answers(bank, older.answers, newer.answers)
     # Answers the earlier point gave to questions the bank has since retired (a new version of
     # the bank): shown with the questions that replaced them, so nothing silently disappears.
-    replaced = replaced_answers(bank, before, after)
-    if args.json:
-        print_json(diff_json(from_label, args.to_label, changes, replaced, contexts))
+    replaced = replaced_answers(bank, older.answers, newer.answers)
+    contexts = (older.context, newer.context)
+    if fmt == "json":
+        print_json(diff_json(from_label, to_label, changes, replaced, contexts))
+    elif fmt == "md":
+        print(changes_markdown(bank, older, newer, from_text, to_text, changes, replaced), end="")
     else:
-        to_text = "now" if args.to_label is None else repr(args.to_label)
-        text = changes_text(changes, f"{from_label!r}", to_text)
+        text = changes_text(changes, from_text, to_text)
         if contexts[0] != contexts[1]:
             # The questions that count changed with it: never a silent part of a diff.
             text += (

@@ -9,10 +9,11 @@ Pure functions: reading and writing the files is the store's job.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any, Final, TypeVar
 
-from pilot_tui.core.assessment import Assessment, Meta
+from pilot_tui.core.assessment import Answer, Assessment, Meta
 from pilot_tui.core.records import InvalidData, validated
 
 _T = TypeVar("_T")
@@ -108,3 +109,70 @@ def merge_assessments(
         # Together the two versions break a limit (too many answers, say): they cannot be one.
         return ours, [], [f"together: {error}"]
     return merged, taken, clashes
+
+
+CLASH_NOTE: Final = (
+    "Two versions of this file answered this question differently (a merge of two branches): "
+    "choose the answer, then tidy this note."
+)
+
+
+def open_answer_clashes(
+    merged: Assessment,
+    ours: Assessment,
+    theirs: Assessment,
+    clashes: list[str],
+    label: Callable[[str, str | None], str],
+) -> Assessment:
+    """MERGED with each answer both sides changed differently left open: no choice, and a note
+    giving both versions (LABEL(question id, choice id) names a choice), so neither side's
+    answer counts until a person settles it, in the app or by hand. Owner, due date, evidence
+    and reason are kept where both sides agree; where they differ they are in the note."""
+    answers = dict(merged.answers)
+    for clash in clashes:
+        kind, _, question_id = clash.partition(" ")
+        if kind != "answer":
+            continue
+        mine, other = ours.answers.get(question_id), theirs.answers.get(question_id)
+        sides = (mine, other)
+        answers[question_id] = Answer(
+            choice=None,
+            notes="\n".join(
+                [
+                    CLASH_NOTE,
+                    _version("Ours", mine, question_id, label),
+                    _version("Theirs", other, question_id, label),
+                ]
+            ),
+            owner=_agreed(sides, "owner") or "",
+            due=_agreed(sides, "due"),
+            evidence=_agreed(sides, "evidence") or "",
+            reason=_agreed(sides, "reason") or "",
+        )
+    return replace(merged, answers=answers)
+
+
+def _agreed(sides: tuple[Answer | None, Answer | None], field: str) -> Any:
+    """FIELD's value where both sides give the same one; None where they differ."""
+    values = {getattr(answer, field) if answer else None for answer in sides}
+    return values.pop() if len(values) == 1 else None
+
+
+def _version(
+    side: str, answer: Answer | None, question_id: str, label: Callable[[str, str | None], str]
+) -> str:
+    if answer is None:
+        return f"{side}: no answer."
+    parts = [f"{side}: {label(question_id, answer.choice)}."]
+    for name, value in (
+        ("Owner", answer.owner),
+        ("Due", answer.due.isoformat() if answer.due else ""),
+        ("Evidence", answer.evidence),
+        ("Reason", answer.reason),
+    ):
+        if value:
+            parts.append(f"{name}: {value}.")
+    if answer.notes:
+        # Indented, so each side's notes read as theirs however many lines they have.
+        parts.append("Notes:\n    " + answer.notes.replace("\n", "\n    "))
+    return " ".join(parts)

@@ -423,3 +423,42 @@ class Store:
         renamed = with_meta(assessment, now=now_utc(), title=title)
         # Against the version shown in the list: an app saving answers to it meanwhile keeps them.
         return self.save(name, renamed, base=assessment).assessment
+
+
+def read_many(
+    store: Store, paths: list[Path]
+) -> tuple[list[tuple[str, str, Assessment]], list[tuple[str, str]]]:
+    """The assessments in PATHS (folders, whose .toml files are read, and files), or in the data
+    folder when there are none: ((name, source, assessment) each, (source, reason) for each that
+    cannot be read). Nothing is written, and no file is left out silently."""
+    found: list[tuple[str, str, Assessment]] = []
+    unreadable: list[tuple[str, str]] = []
+    if not paths:
+        for entry in store.entries():
+            if entry.assessment is None:
+                unreadable.append((shown(entry.path), entry.error or "unreadable"))
+            else:
+                found.append((entry.name, shown(entry.path), entry.assessment))
+        return found, unreadable
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            try:
+                with os.scandir(path) as listing:
+                    files += sorted(
+                        path / item.name
+                        for item in listing
+                        if item.name.endswith(SUFFIX) and not item.name.startswith(".")
+                    )
+            except OSError as error:
+                unreadable.append((shown(path), f"cannot list the folder: {reason(error)}"))
+        elif os.path.lexists(path):
+            files.append(path)
+        else:
+            unreadable.append((shown(path), "no such file or folder"))
+    for path in dict.fromkeys(files):
+        try:
+            found.append((path.stem, shown(path), load_assessment_file(path, store.bank)))
+        except StoreError as error:
+            unreadable.append((shown(path), str(error).removeprefix(f"{shown(path)}: ")))
+    return found, unreadable

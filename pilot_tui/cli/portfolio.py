@@ -1,0 +1,159 @@
+"""`pilot-tui portfolio`: many pilots at once, as text, Markdown, one HTML page or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from pilot_tui.cli.common import EXIT_OK, UsageError, send_output, store_of
+from pilot_tui.core.assessment import now_utc
+from pilot_tui.core.portfolio import Portfolio, build_portfolio
+from pilot_tui.core.render import percent
+from pilot_tui.core.scoring import SectionScore
+from pilot_tui.core.text import printable
+from pilot_tui.store.folder import read_many
+
+
+def cmd_portfolio(args: argparse.Namespace) -> int:
+    if args.stale_days < 1:
+        raise UsageError("--stale-days must be 1 or more")
+    store = store_of(args)
+    paths = [Path(path) for path in args.paths]
+    found, unreadable = read_many(store, paths)
+    portfolio = build_portfolio(
+        store.bank, found, unreadable, now=now_utc(), stale_days=args.stale_days
+    )
+    if args.format == "json":
+        text = json.dumps(portfolio_json(portfolio), indent=2, ensure_ascii=False) + "\n"
+    elif args.format in ("md", "html"):
+        from pilot_tui.core.report.portfolio import portfolio_html, portfolio_markdown
+
+        text = portfolio_markdown(portfolio) if args.format == "md" else portfolio_html(portfolio)
+    else:
+        text = portfolio_text(portfolio)
+    send_output(args, text, args.output, reads=[Path(source) for _, source, _ in found])
+    return EXIT_OK
+
+
+def portfolio_text(portfolio: Portfolio) -> str:
+    """A heat map of letters a terminal shows in any width from 80 columns: R, A, G per root
+    cause (- where nothing in it applies), then what holds the pilots back."""
+    bank = portfolio.bank
+    total = len(portfolio.pilots)
+    lines = [f"{total} pilots, scored against {bank.title} {bank.version}"]
+    lines.append(
+        "Levels: " + ", ".join(f"{title} {number}" for _, title, number in portfolio.levels)
+    )
+    if portfolio.pilots:
+        names = {pilot.name: printable(pilot.name) for pilot in portfolio.pilots}
+        width = min(28, max(len(name) for name in names.values()))
+        short = "  ".join(
+            f"{number}={section.label}" for number, section in enumerate(bank.sections, 1)
+        )
+        lines += ["", *textwrap.wrap(f"Root causes: {short}", 79, subsequent_indent="  ")]
+        heads = " ".join(f"{number:>4}" for number in range(1, len(bank.sections) + 1))
+        lines.append(f"{'pilot':<{width}}  {heads}  level                  blockers  answered")
+        for pilot in portfolio.pilots:
+            scored = {section.id: section for section in pilot.card.sections}
+            cells = " ".join(_cell(scored.get(section.id)) for section in bank.sections)
+            name = names[pilot.name][:width]
+            lines.append(
+                f"{name:<{width}}  {cells}  {pilot.card.level_title:<22} "
+                f"{len(pilot.card.blockers):>8}  {pilot.card.coverage:>8.0%}"
+            )
+        lines += ["", "Held back by (pilots below the top level in that root cause):"]
+        lines += [f"  {held.title}: {len(held.pilots)} of {total}" for held in portfolio.by_section]
+        if portfolio.by_blocker:
+            lines += ["", "Blocker questions:"]
+            lines += [
+                f"  {held.title} [{held.id}]: {len(held.pilots)} of {total} pilots"
+                for held in portfolio.by_blocker[:10]
+            ]
+            if len(portfolio.by_blocker) > 10:
+                lines.append(f"  and {len(portfolio.by_blocker) - 10} more (--format md lists all)")
+    if portfolio.stale:
+        lines += ["", f"Not updated for {portfolio.stale_days} days or more:"]
+        lines += [f"  {printable(item.name)}: {item.days} days" for item in portfolio.stale]
+    if portfolio.set_aside:
+        lines += ["", "Set aside:"]
+        lines += [
+            f"  {printable(item.source)}: {printable(item.reason)}" for item in portfolio.set_aside
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(scored: SectionScore | None) -> str:
+    """A root cause's score and the first letter of its status (never colour alone)."""
+    if scored is None or scored.score is None:
+        return f"{'-':>4}"
+    return f"{percent(scored.score):>3}{scored.status[0].upper()}"
+
+
+def portfolio_json(portfolio: Portfolio) -> dict[str, Any]:
+    """`portfolio --format json`: {bank: {id, version, title}, generated (ISO time), stale_days,
+    levels: [{id, title, pilots (a count)}], pilots: [{name, source, title, team, level,
+    level_title, status, score, coverage, blockers: [question ids], sections: [{id, score (null
+    when nothing in it applies), status}], updated (ISO time), milestone (label or null),
+    since_milestone (score change or null), improved, regressed}], held_back: {sections: [{id,
+    title, pilots: [names]}], blockers: [{id, title, pilots: [names]}]}, stale: [{name,
+    updated, days}], set_aside: [{source, reason}]}. Pilots are most ready first."""
+    bank = portfolio.bank
+    return {
+        "bank": {"id": bank.id, "version": bank.version, "title": bank.title},
+        "generated": portfolio.generated.isoformat(),
+        "stale_days": portfolio.stale_days,
+        "levels": [
+            {"id": level, "title": title, "pilots": number}
+            for level, title, number in portfolio.levels
+        ],
+        "pilots": [
+            {
+                "name": pilot.name,
+                "source": pilot.source,
+                "title": pilot.assessment.meta.title,
+                "team": pilot.assessment.meta.team,
+                "level": pilot.card.level,
+                "level_title": pilot.card.level_title,
+                "status": pilot.card.status,
+                "score": round(pilot.card.score, 1),
+                "coverage": round(pilot.card.coverage, 3),
+                "blockers": [blocker.question for blocker in pilot.card.blockers],
+                "sections": [
+                    {
+                        "id": section.id,
+                        "score": None if section.score is None else round(section.score, 1),
+                        "status": section.status,
+                    }
+                    for section in pilot.card.sections
+                ],
+                "updated": pilot.assessment.meta.updated.isoformat(),
+                "milestone": pilot.milestone,
+                "since_milestone": (
+                    None if pilot.since_milestone is None else round(pilot.since_milestone, 1)
+                ),
+                "improved": pilot.improved,
+                "regressed": pilot.regressed,
+            }
+            for pilot in portfolio.pilots
+        ],
+        "held_back": {
+            "sections": [
+                {"id": held.id, "title": held.title, "pilots": list(held.pilots)}
+                for held in portfolio.by_section
+            ],
+            "blockers": [
+                {"id": held.id, "title": held.title, "pilots": list(held.pilots)}
+                for held in portfolio.by_blocker
+            ],
+        },
+        "stale": [
+            {"name": item.name, "updated": item.updated.isoformat(), "days": item.days}
+            for item in portfolio.stale
+        ],
+        "set_aside": [
+            {"source": item.source, "reason": item.reason} for item in portfolio.set_aside
+        ],
+    }
