@@ -33,7 +33,6 @@ from pilot_tui.core.assessment import (
     Assessment,
     new_assessment,
     with_answer,
-    with_context,
 )
 from pilot_tui.core.bank import Question
 from pilot_tui.core.milestones import add_milestone
@@ -90,14 +89,17 @@ def generate(folder: Path, count: int) -> None:
         maturity = rng.random()
         updated = NOW - timedelta(days=rng.randint(0, 300), minutes=rng.randint(0, 1440))
         team = rng.choice(TEAMS)
-        assessment = new_assessment(
-            bank, f"{team} {rng.choice(PRODUCTS)} {number}", team=f"{team} AI", now=updated
-        )
         context = {
             bank.contexts[0].id: [rng.choice(systems)],
             bank.contexts[1].id: rng.sample(serves, rng.randint(1, len(serves))),
         }
-        assessment = with_context(assessment, bank, context, reason="", now=updated)
+        assessment = new_assessment(
+            bank,
+            f"{team} {rng.choice(PRODUCTS)} {number}",
+            team=f"{team} AI",
+            context=context,
+            now=updated,
+        )
         assessment = answered(assessment, questions, rng, maturity, updated)
         if rng.random() < 0.5:
             assessment = add_milestone(assessment, "Workshop 1", now=updated)

@@ -23,6 +23,7 @@ from pilot_tui.core.assessment import Answer, new_assessment, with_answer, with_
 from pilot_tui.core.merge import MergeInput, merge
 from pilot_tui.core.milestones import add_milestone
 from pilot_tui.store import Store, load_bank
+from pilot_tui.store import workshop as store_workshop
 from pilot_tui.store.workshop import Workshop, open_state, workshop_folder
 from pilot_tui.ui import autosave
 from pilot_tui.ui.app import PilotApp, WorkshopStart
@@ -210,7 +211,10 @@ class TestLiveWorkshop:
 
         assert snap_compare(app, terminal_size=size, run_before=reveal)
 
-    def test_a_participant_has_voted(self, snap_compare: SnapCompare, tmp_path: Path) -> None:
+    def test_a_participant_has_voted(
+        self, snap_compare: SnapCompare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(store_workshop, "new_pin", lambda: "4821")
         workshop = Workshop(tmp_path / "claims.workshop")
         state = open_state(workshop, "success-criteria-agreed", now=self.OPENED)
         workshop.write_state(replace(state, code="482913", round="r1"))

@@ -114,7 +114,7 @@ def test_no_votes_suggest_nothing(bank: Bank) -> None:
 # ---------------------------------------------------------------------------- rounds
 
 
-def test_only_votes_cast_in_the_current_round_count() -> None:
+def test_only_votes_cast_in_the_current_round_count(bank: Bank) -> None:
     state = start_state(QUESTION, now=0, timebox=180, anonymous=False, limit=30)
     ballots = [
         Ballot(name="Ana", votes={QUESTION: Vote(choice="met", round=state.round)}),
@@ -122,7 +122,24 @@ def test_only_votes_cast_in_the_current_round_count() -> None:
         Ballot(name="Bo", votes={QUESTION: Vote(choice="not-met", round="guessed")}),
         Ballot(name="Cy", votes={OTHER: Vote(choice="met", round=state.round)}),
     ]
-    assert current_votes(state, ballots) == {"Ana": "met"}
+    assert current_votes(bank, question(bank), state, ballots) == ({"Ana": "met"}, [])
+
+
+def test_a_vote_that_is_no_choice_of_the_question_is_named_and_not_counted(bank: Bank) -> None:
+    # Counted, it would make the assessment fail to save from then on.
+    state = start_state(QUESTION, now=0, timebox=180, anonymous=False, limit=30)
+    ballots = [
+        Ballot(name="Ana", votes={QUESTION: Vote(choice="met", round=state.round)}),
+        Ballot(name="Bogus", votes={QUESTION: Vote(choice="banana", round=state.round)}),
+        # Not applicable needs a reason: the room decides it, nobody votes it.
+        Ballot(name="Cy", votes={QUESTION: Vote(choice="na", round=state.round)}),
+    ]
+    votes, refused = current_votes(bank, question(bank), state, ballots)
+    assert votes == {"Ana": "met"}
+    assert refused == [
+        "Bogus's vote 'banana' is not a choice of this question",
+        "Cy's vote 'na' is not a choice of this question",
+    ]
 
 
 def test_a_reveal_freezes_the_votes_and_a_later_visit_shows_them_to_decide() -> None:
@@ -158,7 +175,8 @@ def test_votes_become_the_participants_answers_and_a_new_round_replaces_the_last
 def test_joining_with_the_code_writes_an_empty_ballot(workshop: Workshop) -> None:
     seat = workshop.join("  Ana   Lopez ", workshop.read_state().code)
     assert seat.name == "Ana Lopez"
-    assert workshop.read_ballot("Ana Lopez") == Ballot(name="Ana Lopez")
+    assert len(seat.ballot.pin) == 4 and seat.ballot.pin.isdigit()
+    assert workshop.read_ballot("Ana Lopez") == Ballot(name="Ana Lopez", pin=seat.ballot.pin)
     assert oct(os.stat(workshop.ballot_path("Ana Lopez")).st_mode & 0o777) == "0o600"
 
 
@@ -192,8 +210,43 @@ def test_a_second_person_with_the_same_name_is_refused_while_the_first_is_in(
         workshop.join("ANA", code)
     first.vote(QUESTION, "met", workshop.read_state().round)
     first.leave()  # the browser closed
-    back = workshop.join("Ana", code)
+    back = workshop.join("Ana", code, first.ballot.pin)
     assert back.ballot.votes[QUESTION].choice == "met", "votes come back on reconnecting"
+
+
+def test_coming_back_to_a_seat_needs_its_pin(workshop: Workshop) -> None:
+    # Without it, anyone could take a seat (and change its secret vote) while its owner is away,
+    # by typing a name that reads the same: "ANA", "Ana 😀".
+    code = workshop.read_state().code
+    first = workshop.join("Ana", code)
+    first.vote(QUESTION, "met", workshop.read_state().round)
+    first.leave()
+    for name, pin in (
+        ("ANA", ""),
+        ("Ana 😀", ""),
+        ("Ana", "0000" if first.ballot.pin != "0000" else "1111"),
+    ):
+        with pytest.raises(JoinRefused, match="type the seat PIN"):
+            workshop.join(name, code, pin)
+    # An empty PIN is a question, not a guess; a wrong one counts as a wrong code.
+    assert workshop.wrong_codes_now(workshop.read_state()) == 1
+    back = workshop.join("ana", code, f" {first.ballot.pin} ")
+    assert back.name == "Ana" and back.ballot.votes[QUESTION].choice == "met"
+
+
+def test_an_empty_or_short_code_is_a_slip_not_a_guess(workshop: Workshop) -> None:
+    for slip in ("", "  ", "12345", "1234567", "abcdef"):
+        with pytest.raises(JoinRefused, match="6-digit join code"):
+            workshop.join("Ana", slip)
+    assert workshop.wrong_codes_now(workshop.read_state()) == 0
+
+
+def test_a_second_facilitator_is_refused_while_the_first_runs(workshop: Workshop) -> None:
+    held = workshop.hold_facilitator()
+    with pytest.raises(StoreError, match="another facilitator's screen"):
+        workshop.hold_facilitator()
+    held.release()
+    workshop.hold_facilitator().release()
 
 
 def test_more_participants_than_the_limit_are_refused(tmp_path: Path) -> None:
@@ -216,7 +269,7 @@ def test_names_that_are_not_one_printable_line_are_refused(workshop: Workshop, n
 
 def test_a_name_with_markup_is_kept_as_written(workshop: Workshop) -> None:
     seat = workshop.join("[bold red]Eve[/]", workshop.read_state().code)
-    assert workshop.ballots()[0] == [Ballot(name="[bold red]Eve[/]")]
+    assert workshop.ballots()[0] == [Ballot(name="[bold red]Eve[/]", pin=seat.ballot.pin)]
     assert seat.name == "[bold red]Eve[/]"
 
 
@@ -278,6 +331,23 @@ def test_an_unreadable_state_is_never_overwritten(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=r"state\.toml: not valid TOML.*move the file away"):
         open_state(workshop, QUESTION, now=0)
     assert workshop.state_path.read_text() == "question = [broken"
+
+
+@pytest.mark.parametrize("moment", ["nan", "inf", "1e308", "-1.0"])
+def test_a_hand_edited_moment_that_is_no_time_is_refused_not_a_crash(
+    tmp_path: Path, moment: str
+) -> None:
+    workshop = Workshop(tmp_path / "claims.workshop")
+    open_state(workshop, QUESTION, now=1000)
+    text = workshop.state_path.read_text()
+    edited = "\n".join(
+        f"opened = {moment}" if line.startswith("opened") else line for line in text.splitlines()
+    )
+    workshop.state_path.write_text(edited)
+    with pytest.raises(StoreError, match="opened: a moment is seconds since 1970") as refused:
+        open_state(workshop, QUESTION, now=0)
+    assert "\n" not in str(refused.value)
+    assert workshop.state_path.read_text() == edited
 
 
 def test_settings_out_of_range_are_refused_in_one_line(tmp_path: Path) -> None:

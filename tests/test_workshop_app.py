@@ -17,6 +17,7 @@ from pilot_tui.store.workshop import Workshop, open_state, workshop_folder
 from pilot_tui.ui.app import PilotApp, WorkshopStart
 from pilot_tui.ui.participant import ParticipantApp, VoteScreen
 from pilot_tui.ui.screens.workshop import WorkshopScreen
+from pilot_tui.ui.widgets.choice_list import ChoiceList
 
 FIRST = "success-criteria-agreed"
 SECOND = "eval-production-data"
@@ -194,6 +195,29 @@ async def test_a_garbage_ballot_is_named_in_a_warning_and_not_counted(store: Sto
         assert "0 of 0 voted" in board(app)
 
 
+async def test_a_vote_no_question_offers_is_not_counted_and_saving_goes_on(
+    store: Store,
+) -> None:
+    app = facilitator(store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        notices = capture_notices(app)
+        workshop = workshop_of(app)
+        state = workshop.read_state()
+        workshop.join("Ana", state.code).vote(FIRST, "met", state.round)
+        # A ballot written by hand (or by a participant using another bank).
+        (workshop.ballots_folder / "bogus.toml").write_text(
+            f'name = "Bogus"\n[votes.{FIRST}]\nchoice = "banana"\nround = "{state.round}"\n'
+        )
+        await wait_until(lambda: any("banana" in n.message for n in notices))
+        assert "1 of 2 voted" in board(app) and "· Bogus" in board(app)
+        await pilot.press("r", "enter")
+        app.flush_save()
+    saved = store.load("claims")
+    assert saved.participants["ana"].answers[FIRST].choice == "met"
+    assert "bogus" not in saved.participants
+    assert saved.answers[FIRST].choice == "met"
+
+
 async def test_the_workshop_fits_a_small_terminal(store: Store) -> None:
     app = facilitator(store)
     async with app.run_test(size=(80, 24)):
@@ -280,3 +304,56 @@ async def test_a_participant_typing_at_paste_speed_joins_with_the_right_name_and
         await wait_until(lambda: isinstance(app.screen, VoteScreen))
         assert workshop.read_ballot("Ana") is not None
         assert workshop.wrong_codes() == 0
+
+
+async def test_on_a_phone_every_choice_shows_and_a_tap_picks_the_one_under_it(
+    tmp_path: Path, bank: Bank
+) -> None:
+    workshop = Workshop(tmp_path / "claims.workshop")
+    state = open_state(workshop, FIRST, now=0)
+    app = ParticipantApp(workshop, bank)
+    async with app.run_test(size=(36, 40)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#name", Input).value = "Ana"
+        app.screen.query_one("#code", Input).value = state.code
+        await pilot.click("#join-button")
+        await wait_until(lambda: isinstance(app.screen, VoteScreen))
+        await wait_until(lambda: "Production success criteria" in _shown(app, "#vote-title"))
+        await pilot.pause()
+        choices = app.screen.query_one(ChoiceList)
+        # "Planned, with an owner and a due date" wraps: five choices take more than five lines.
+        assert choices.region.height > 5
+        await pilot.click(ChoiceList, offset=(4, choices.region.height - 1))
+        assert "Your vote: Don't know" in _shown(app, "#vote-status")
+        # After a reveal and the next question, the arrows and Enter work again.
+        workshop.write_state(reveal(workshop.read_state(), {"Ana": "unknown"}))
+        await wait_until(lambda: "Revealed" in _shown(app, "#vote-status"))
+        workshop.write_state(open_question(workshop.read_state(), SECOND, now=1))
+        await wait_until(lambda: "Vote with the number keys" in _shown(app, "#vote-status"))
+        await pilot.press("down", "enter")
+        assert "Your vote: Partly in place" in _shown(app, "#vote-status")
+
+
+async def test_voting_again_drops_the_last_rounds_votes_from_the_assessment(
+    store: Store,
+) -> None:
+    app = facilitator(store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        workshop = workshop_of(app)
+        state = workshop.read_state()
+        ana = workshop.join("Ana", state.code)
+        ana.vote(FIRST, "met", state.round)
+        await wait_until(lambda: "1 of 1 voted" in board(app))
+        await pilot.press("r", "1")
+        assert app.session is not None
+        assert app.session.assessment.participants["ana"].answers[FIRST].choice == "met"
+        await pilot.press("v")
+        again = workshop.read_state()
+        assert (again.phase, again.round != state.round) == ("vote", True)
+        assert FIRST not in app.session.assessment.participants["ana"].answers
+        ana.vote(FIRST, "partly", again.round)
+        await wait_until(lambda: "1 of 1 voted" in board(app))
+        await pilot.press("r")
+        app.flush_save()
+    saved = store.load("claims")
+    assert saved.participants["ana"].answers[FIRST].choice == "partly"

@@ -196,7 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--anonymous",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="show counts only at the reveal, not who voted what",
+        help="the projector and the participants' screens show counts only at the reveal, not "
+        "who voted what (the assessment still keeps each person's answers, as a merge does)",
     )
     sub.add_argument(
         "--limit", type=int, metavar="N", help="participants who may join (default: 30)"
@@ -214,6 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("reference", metavar="NAME|FILE")
     _server_options(sub)
+    # The facilitator's app starts the server with its own process id: the server ends with it.
+    sub.add_argument("--exit-with", type=int, metavar="PID", help=argparse.SUPPRESS)
 
     sub = add(
         "portfolio",

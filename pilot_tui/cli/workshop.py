@@ -51,6 +51,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             " a trusted room network.",
             file=sys.stderr,
         )
+    if args.exit_with is not None:
+        _exit_with(args.exit_with)
     # The page connects back to the server at this address: the one participants can reach.
     server = Server(
         shlex.join(command), host=args.host, port=args.port, title="pilot-tui", public_url=url
@@ -62,3 +64,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _check_port(port: int) -> None:
     if not 1 <= port <= 65535:
         raise UsageError(f"port {port} is not 1 to 65535")
+
+
+def _exit_with(pid: int) -> None:
+    """End this server (as Ctrl+C would) once process PID is gone, checked every second."""
+    import os
+    import signal
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(1)
+            if os.getppid() != pid:
+                # Our parent is gone (we were handed to another): so is the facilitator.
+                os.kill(os.getpid(), signal.SIGINT)
+                return
+
+    threading.Thread(target=watch, name="exit-with", daemon=True).start()

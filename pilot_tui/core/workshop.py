@@ -40,7 +40,13 @@ DEFAULT_LIMIT: Final = 30
 """Participants who may join: a large workshop; each browser costs a process on the laptop."""
 MAX_LIMIT: Final = 100
 CODE_DIGITS: Final = 6
-MAX_WRONG_CODES: Final = 20
+LATEST_MOMENT: Final = 253_402_300_800.0
+"""The first second of the year 10000: no state was written later."""
+PIN_DIGITS: Final = 4
+MAX_WRONG_CODES: Final = 50
+"""Wrong join codes and seat PINs the whole room may type before joining closes (the
+facilitator's new code opens it again): guessing a code in that many tries is one chance in
+twenty thousand."""
 """Wrong join codes tried before joining closes until the facilitator makes a new code: with a
 million codes, twenty guesses have one chance in fifty thousand."""
 MAX_HANDS: Final = 1000
@@ -59,6 +65,13 @@ def _check_limit(limit: int) -> int:
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"the participant limit is 1 to {MAX_LIMIT}, not {limit}")
     return limit
+
+
+def _check_moment(seconds: float) -> float:
+    # A hand-edited "nan" or "1e308" would break the countdown's arithmetic on screen.
+    if not 0 <= seconds < LATEST_MOMENT:
+        raise ValueError("a moment is seconds since 1970, before the year 10000")
+    return seconds
 
 
 def _check_code(code: str) -> str:
@@ -103,7 +116,7 @@ class WorkshopState:
     phase: Phase = "vote"
     round: Line
     """A new token each time a question opens for voting."""
-    opened: float
+    opened: Annotated[float, Check(_check_moment)]
     """When the current question opened (seconds since the epoch), for the timebox."""
     timebox: Annotated[int, Check(_check_timebox)] = DEFAULT_TIMEBOX
     anonymous: bool = False
@@ -138,10 +151,17 @@ class Ballot:
     votes: Annotated[dict[str, Vote], Length(max=MAX_ANSWERS), Check(check_question_ids)] = field(
         default_factory=dict
     )
+    pin: Annotated[str, Length(max=PIN_DIGITS)] = ""
+    """The seat's PIN, shown to the participant when they first join: coming back under the
+    same name needs it, so nobody else can take the seat (and its vote) while they are away."""
 
 
 def new_code() -> str:
     return "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+
+
+def new_pin() -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(PIN_DIGITS))
 
 
 def new_round() -> str:
@@ -178,14 +198,24 @@ def vote_again(state: WorkshopState, *, now: float) -> WorkshopState:
     return replace(state, phase="vote", round=new_round(), hands={}, opened=now, outcomes=outcomes)
 
 
-def current_votes(state: WorkshopState, ballots: list[Ballot]) -> dict[str, str]:
-    """Name -> choice of the votes cast in the current round, in name order."""
+def current_votes(
+    bank: Bank, question: Question, state: WorkshopState, ballots: list[Ballot]
+) -> tuple[dict[str, str], list[str]]:
+    """Name -> choice of the votes cast on QUESTION in the current round, in name order; and a
+    line for each vote that is not a choice of the question (a ballot written by hand, or
+    with another bank), which is not counted: it would make the assessment unsavable."""
+    allowed = {choice.id for choice in votable_choices(bank, question)}
     votes: dict[str, str] = {}
+    refused: list[str] = []
     for ballot in sorted(ballots, key=lambda ballot: ballot.name.casefold()):
         vote = ballot.votes.get(state.question)
-        if vote is not None and vote.round == state.round:
+        if vote is None or vote.round != state.round:
+            continue
+        if vote.choice in allowed:
             votes[ballot.name] = vote.choice
-    return votes
+        else:
+            refused.append(f"{ballot.name}'s vote {vote.choice!r} is not a choice of this question")
+    return votes, refused
 
 
 def reveal(state: WorkshopState, votes: dict[str, str]) -> WorkshopState:

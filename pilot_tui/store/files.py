@@ -106,7 +106,7 @@ def read_bytes(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
         except OSError as error:
             raise StoreError(f"{shown(path)}: cannot read: {reason(error)}") from None
     if len(raw) > limit:
-        raise StoreError(f"{shown(path)}: larger than the {limit // (1024 * 1024)} MiB limit")
+        raise StoreError(f"{shown(path)}: larger than the {_size(limit)} limit")
     return raw, status
 
 
@@ -380,3 +380,12 @@ def _write_stream(path: Path, data: bytes, *, fifo: bool) -> None:
         raise StoreError(f"{shown(path)}: cannot write: {reason(error)}") from None
     finally:
         os.close(descriptor)
+
+
+def _size(count: int) -> str:
+    """A limit in bytes as people read it: "8 MiB", "256 KiB" (never "0 MiB")."""
+    if count >= 1024 * 1024:
+        return f"{count / (1024 * 1024):g} MiB"
+    if count >= 1024:
+        return f"{count / 1024:g} KiB"
+    return f"{count} bytes"

@@ -24,12 +24,14 @@ from pilot_tui.core.merge import participant_id
 from pilot_tui.core.records import InvalidData, to_data, validate, validated
 from pilot_tui.core.text import check_line
 from pilot_tui.core.workshop import (
+    CODE_DIGITS,
     DEFAULT_LIMIT,
     DEFAULT_TIMEBOX,
     MAX_WRONG_CODES,
     Ballot,
     Vote,
     WorkshopState,
+    new_pin,
     start_state,
 )
 from pilot_tui.store.files import StoreError, atomic_write, folder_lock, read_bytes, reason, shown
@@ -39,6 +41,7 @@ STATE_FILE: Final = "state.toml"
 BALLOTS: Final = "ballots"
 SEATS: Final = "seats"
 WRONG_CODES: Final = "wrong-codes"
+FACILITATOR_LOCK: Final = "facilitator.lock"
 """One byte is appended per wrong join code: appends from many processes never clash."""
 MAX_NAME: Final = 60
 """A participant's name, as shown beside their vote on the projector."""
@@ -190,8 +193,9 @@ class Workshop:
 
     # -------------------------------------------------------------- joining
 
-    def join(self, name: str, code: str) -> Seat:
-        """A seat for NAME, or JoinRefused saying why in one line."""
+    def join(self, name: str, code: str, pin: str = "") -> Seat:
+        """A seat for NAME, or JoinRefused saying why in one line. Coming back to a seat taken
+        before needs its PIN (shown to the participant when they first joined)."""
         name = " ".join(name.split())
         if not name:
             raise JoinRefused("Type your name, as the room knows you.")
@@ -211,13 +215,19 @@ class Workshop:
             raise JoinRefused(
                 "Joining is closed after too many wrong codes: ask the facilitator for a new one."
             )
-        if not secrets.compare_digest(code.strip().encode(), state.code.encode()):
+        code = code.replace(" ", "")
+        if len(code) != CODE_DIGITS or not code.isascii() or not code.isdigit():
+            # A slip (Enter on an empty field, a digit short) is not a guess: not counted.
+            raise JoinRefused(
+                f"Type the {CODE_DIGITS}-digit join code shown on the facilitator's screen."
+            )
+        if not secrets.compare_digest(code.encode(), state.code.encode()):
             self._count_wrong_code()
             raise JoinRefused("That is not the join code on the facilitator's screen.")
         with folder_lock(self.folder):
-            return self._take_seat(name, state)
+            return self._take_seat(name, state, pin.replace(" ", ""))
 
-    def _take_seat(self, name: str, state: WorkshopState) -> Seat:
+    def _take_seat(self, name: str, state: WorkshopState, pin: str) -> Seat:
         import fcntl
 
         pid = participant_id(name)
@@ -237,16 +247,64 @@ class Workshop:
             ballot = self.read_ballot(name)
         except StoreError:
             ballot = None  # unreadable: the participant starts again, and rewrites it
+        if (
+            ballot is not None
+            and ballot.pin
+            and not secrets.compare_digest(pin.encode(), ballot.pin.encode())
+        ):
+            os.close(descriptor)
+            if pin:
+                self._count_wrong_code()
+            raise JoinRefused(
+                f"{ballot.name} has joined before: to come back as them, type the seat PIN "
+                "your screen showed; someone else? add an initial to your name."
+            )
         if ballot is None:
-            others = len(list(self.ballots_folder.glob("*.toml")))
-            if others >= state.limit:
+            # Only the ballots that count take a place: not a file left by hand or unreadable.
+            if len(self.ballots()[0]) >= state.limit:
                 os.close(descriptor)
                 raise JoinRefused(
                     f"The workshop is full ({state.limit} participants): ask the facilitator."
                 )
-            ballot = Ballot(name=name)
+            ballot = Ballot(name=name, pin=new_pin())
+            self.write_ballot(ballot)
+        elif not ballot.pin:
+            ballot = replace(ballot, pin=new_pin())  # a ballot from before seats had PINs
             self.write_ballot(ballot)
         return Seat(self, ballot, descriptor)
+
+    # -------------------------------------------------------------- the facilitator
+
+    def hold_facilitator(self) -> FacilitatorLock:
+        """The facilitator's lock, held while their screen runs: a second facilitator's screen
+        on the same workshop would undo the first one's every step. StoreError when held."""
+        import fcntl
+
+        self.create_folders()
+        path = self.folder / FACILITATOR_LOCK
+        try:
+            descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        except OSError as error:
+            raise StoreError(f"{shown(path)}: {reason(error)}") from None
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(descriptor)
+            raise StoreError(
+                f"{shown(self.folder)}: another facilitator's screen is running this workshop; "
+                "close it first (two would undo each other's steps)"
+            ) from None
+        return FacilitatorLock(descriptor)
+
+
+class FacilitatorLock:
+    def __init__(self, descriptor: int) -> None:
+        self._descriptor = descriptor
+
+    def release(self) -> None:
+        if self._descriptor >= 0:
+            os.close(self._descriptor)
+            self._descriptor = -1
 
 
 class Seat:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -218,14 +219,26 @@ class PilotApp(App[None]):
         workshop = Workshop(workshop_folder(session.path))
         first = session.question(session.positions()[0]).id
         try:
-            state = open_state(workshop, first, now=time.time())
+            held = workshop.hold_facilitator()
         except StoreError as problem:
             self.notify(_one_line(problem), severity="error", timeout=12)
             return
-        self.push_screen(WorkshopScreen(session, workshop, state))
+        try:
+            state = open_state(workshop, first, now=time.time())
+        except StoreError as problem:
+            held.release()
+            self.notify(_one_line(problem), severity="error", timeout=12)
+            return
+        self.push_screen(WorkshopScreen(session, workshop, state, held=held))
+        # The command names the data folder: this app may have been given another one.
+        serve = shlex.join(
+            ["pilot-tui", "--data-dir", str(self.store.root), "serve", session.name]
+            if session.name
+            else ["pilot-tui", "serve", str(session.path)]
+        )
         self.notify(
-            f"Workshop started: participants join with code {state.code} once "
-            f"`pilot-tui serve {session.name or session.path}` runs."
+            f"Workshop started: participants join with code {state.code} once `{serve}` runs "
+            "in another terminal."
         )
 
     def on_report_requested(self, message: ReportRequested) -> None:
@@ -449,6 +462,7 @@ def run_workshop(
     first = Session(store, path, assessment, name)
     first_question = first.question(first.positions()[0]).id
     workshop = Workshop(workshop_folder(path))
+    held = workshop.hold_facilitator()
     state = open_state(
         workshop,
         first_question,
@@ -473,6 +487,7 @@ def run_workshop(
     try:
         app.run()
     finally:
+        held.release()
         if server is not None:
             server.terminate()
             with suppress(subprocess.TimeoutExpired):
@@ -502,10 +517,16 @@ def _start_server(
 ) -> subprocess.Popen[bytes]:
     """`pilot-tui serve` in a process of its own, its output in the workshop's folder."""
     command = [sys.executable, "-m", "pilot_tui", "serve", str(path), "--host", host]
-    command += ["--port", str(port)]
+    # Ended with this process even when it is killed outright: a server left behind would hold
+    # the port, and the facilitator's next start could not serve.
+    command += ["--port", str(port), "--exit-with", str(os.getpid())]
     if bank_path is not None:
         command += ["--bank", str(bank_path)]
-    log = open(workshop.folder / "server.log", "wb")  # noqa: SIM115 - the child keeps it
+    # Its log names participants' addresses: for the facilitator's eyes only.
+    descriptor = os.open(
+        workshop.folder / "server.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600
+    )
+    log = os.fdopen(descriptor, "wb")
     with log:
         return subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT

@@ -50,31 +50,40 @@ class JoinScreen(Screen[None]):
             yield Label("Your name, as the room knows you")
             yield Input(id="name", max_length=60)
             yield Label("The join code on the facilitator's screen")
-            yield Input(id="code", max_length=6, restrict=r"[0-9 ]*")
+            yield Input(id="code", max_length=7, restrict=r"[0-9 ]*")
+            yield Label("Your seat PIN, only when coming back (it was shown when you joined)")
+            yield Input(id="pin", max_length=5, restrict=r"[0-9 ]*")
             yield Button("Join", id="join-button", variant="primary")
             yield Static("", id="join-error")
 
     def action_submit(self) -> None:
         name, code = self.query_one("#name", Input), self.query_one("#code", Input)
+        pin = self.query_one("#pin", Input)
         if self.focused is name:
             # At once (widget.focus() waits its turn behind the keys already read).
             self.set_focus(code)
         else:
             # Each field takes its keys from a queue of its own: the join waits behind the keys
-            # typed before this Enter, in the name's queue and then in the code's.
-            name.call_later(code.call_later, self._join)
+            # typed before this Enter, in each field's queue in turn.
+            name.call_later(code.call_later, pin.call_later, self._join)
 
     @on(Button.Pressed, "#join-button")
     def _join(self) -> None:
         app = self.app
         assert isinstance(app, ParticipantApp)
         name = self.query_one("#name", Input).value
-        code = self.query_one("#code", Input).value.replace(" ", "")
+        code = self.query_one("#code", Input).value
+        pin = self.query_one("#pin", Input)
         try:
-            seat = app.workshop.join(name, code)
+            seat = app.workshop.join(name, code, pin.value)
         except StoreError as refused:
             self.query_one("#join-error", Static).update(Content(str(refused)))
-            self.query_one("#code", Input).value = ""
+            if "seat PIN" in str(refused):
+                pin.value = ""
+                self.set_focus(pin)
+            else:
+                self.query_one("#code", Input).value = ""
+                self.set_focus(self.query_one("#code", Input))
             return
         app.seated(seat)
 
@@ -98,7 +107,14 @@ class VoteScreen(Screen[None]):
         self.query_one(ChoiceList).focus(scroll_visible=False)
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(f"You are {self.seat.name}"), id="who")
+        yield Static(
+            Content.assemble(
+                f"You are {self.seat.name}  ·  seat PIN ",
+                (self.seat.ballot.pin, "bold"),
+                " (to rejoin as you)",
+            ),
+            id="who",
+        )
         with VerticalScroll(id="vote-pane"):
             yield Static("", id="vote-position")
             yield Static("", id="vote-title")
@@ -133,19 +149,36 @@ class VoteScreen(Screen[None]):
         )
         voting = state.phase == "vote"
         choice_list.disabled = not voting
+        if voting and self.focused is None:
+            # Disabled at the reveal, it lost the focus: back for the arrows and Enter.
+            choice_list.focus(scroll_visible=False)
         if voting:
-            self._status(
+            said = (
                 f"Your vote: {self._label(question, mine)}. You can change it until the reveal."
                 if mine
                 else "Vote with the number keys, the arrows and Enter, or a tap. "
                 "Nobody sees your vote until the facilitator reveals them all."
             )
+            # What the room will see, and what is kept: "counts only" is for the screens.
+            kept = (
+                "The reveal shows counts only; the assessment keeps your answer under your name."
+                if state.anonymous
+                else "The reveal shows each vote with its name."
+            )
+            self.query_one("#vote-status", Static).update(
+                Content.assemble((said, "bold"), "\n", (kept, "dim"))
+            )
             self.query_one("#vote-tally", Static).update("")
         else:
             self._status("Revealed: what the room voted.")
             outcome = state.outcomes.get(state.question, Outcome())
-            lines = tally_lines(tally(self.bank, question, outcome), names=not state.anonymous)
-            self.query_one("#vote-tally", Static).update(lines)
+            shown = self.query_one("#vote-tally", Static)
+            lines = tally_lines(
+                tally(self.bank, question, outcome),
+                names=not state.anonymous,
+                width=max(0, shown.content_region.width - 2),  # a scrollbar may come
+            )
+            shown.update(lines)
 
     def _my_vote(self, state: WorkshopState) -> str | None:
         if state.phase != "vote":
@@ -157,8 +190,16 @@ class VoteScreen(Screen[None]):
         labels = {choice.id: choice.label for choice in self.bank.choices_for(question)}
         return labels.get(choice_id or "", "none")
 
-    def _status(self, text: str) -> None:
-        self.query_one("#vote-status", Static).update(Content(text))
+    def _status(self, text: str, *, more: bool = False) -> None:
+        """TEXT under the choices; with MORE, on a line of its own after what is there."""
+        status = self.query_one("#vote-status", Static)
+        if more:
+            shown = status.render()
+            status.update(
+                Content("\n").join([Content(str(shown)), Content.styled(text, "not bold dim")])
+            )
+        else:
+            status.update(Content(text))
 
     def action_vote(self, number: int) -> None:
         if 1 <= number <= len(self._choice_ids):

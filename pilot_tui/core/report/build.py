@@ -312,7 +312,8 @@ def _votes(bank: Bank, assessment: Assessment) -> Part | None:
         return None
     note = (
         "Each participant's own answer, counted per choice; the spread is how far apart they are"
-        " (100% when one said fully in place and another not at all)."
+        " (100% when one said fully in place and another not at all). A show of hands in a live"
+        " workshop has no names: it is in the team answer's notes, not counted here."
     )
     table = Table(("Question", "Votes", "Spread", "Team answer"), tuple(rows), numeric=(2,))
     return Part("Appendix: the votes on each question", (Paragraph(plain(note)), table))

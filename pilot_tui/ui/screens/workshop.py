@@ -44,7 +44,7 @@ from pilot_tui.core.workshop import (
     with_votes,
 )
 from pilot_tui.store import StoreError
-from pilot_tui.store.workshop import Workshop
+from pilot_tui.store.workshop import FacilitatorLock, Workshop
 from pilot_tui.ui import keys
 from pilot_tui.ui.screens import question_text as text
 from pilot_tui.ui.screens.interview import InterviewScreen
@@ -61,6 +61,8 @@ HANDS_NOTE = "Show of hands:"
 class WorkshopScreen(InterviewScreen):
     BINDINGS = keys.WORKSHOP
     in_workshop = True
+    # A short terminal keeps the board (the room's votes) in view rather than "why it matters".
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(
         self,
@@ -71,6 +73,7 @@ class WorkshopScreen(InterviewScreen):
         clock: Callable[[], float] = time.time,
         join_url: str = "",
         server: subprocess.Popen[bytes] | None = None,
+        held: FacilitatorLock | None = None,
     ) -> None:
         position = session.position_of(state.question) or session.first_position()
         super().__init__(session, position)
@@ -79,10 +82,13 @@ class WorkshopScreen(InterviewScreen):
         self.clock = clock
         self.join_url = join_url
         self.server = server
+        self._held = held
+        """The facilitator's lock when this screen took it (from the app's palette)."""
         self._server_told = False
         self.ballots: list[Ballot] = []
         self._problems: set[str] = set()
         self._time_up_told = False
+        self._state_unwritten = False
         self._shown: dict[Static, Content] = {}
 
     def compose(self) -> ComposeResult:
@@ -122,6 +128,14 @@ class WorkshopScreen(InterviewScreen):
         self.set_interval(POLL_SECONDS, self._poll)
         self.set_interval(1.0, self._show_bar)
 
+    def on_unmount(self) -> None:
+        if self._held is not None:
+            self._held.release()
+
+    def on_resize(self) -> None:
+        # The bars are drawn to the board's width.
+        self.call_after_refresh(self._show_board)
+
     def _hide_team_answers(self) -> None:
         # Who answered what is the board's, after the reveal.
         self.query_one("#team-answers").display = False
@@ -139,11 +153,26 @@ class WorkshopScreen(InterviewScreen):
         try:
             self.workshop.write_state(state)
         except StoreError as problem:
-            # The participants keep the last state they read; the facilitator must know.
-            self.notify(f"The workshop could not be updated: {problem}", severity="error")
+            # The participants keep the last state they read; the facilitator must know, once,
+            # and the write is tried again every second until the folder takes it.
+            if not self._state_unwritten:
+                self.notify(
+                    f"The workshop could not be updated: {problem}; trying again every second",
+                    severity="error",
+                    timeout=12,
+                )
+            self._state_unwritten = True
+            return
+        if self._state_unwritten:
+            self._state_unwritten = False
+            self.notify("The workshop is updated again: the participants see this screen's step.")
 
     def _poll(self) -> None:
         ballots, problems = self.workshop.ballots()
+        _, refused = current_votes(
+            self.session.bank, self.session.question(self.position), self.state, ballots
+        )
+        problems = [*problems, *refused]
         for problem in sorted(set(problems) - self._problems):
             self.notify(f"Ballot not counted: {problem}", severity="warning", timeout=8)
         self._problems = set(problems)
@@ -163,6 +192,8 @@ class WorkshopScreen(InterviewScreen):
 
     def _show_bar(self) -> None:
         state = self.state
+        if self._state_unwritten:
+            self._store_state(state)
         if self.server is not None and self.server.poll() is not None and not self._server_told:
             self._server_told = True
             self.join_url = ""
@@ -171,8 +202,12 @@ class WorkshopScreen(InterviewScreen):
                 f"The web server for participants stopped: see {log}", severity="error", timeout=30
             )
         left = remaining(state, self.clock())
+        box = f"{state.timebox // 60}:{state.timebox % 60:02d}"
         if left >= 0:
-            timer = Content.styled(f"{int(left) // 60}:{int(left) % 60:02d} left", "bold")
+            # The timebox beside it: + and - change it, and the change shows here.
+            timer = Content.assemble(
+                (f"{int(left) // 60}:{int(left) % 60:02d} left", "bold"), f" of {box}"
+            )
             self._time_up_told = False
         else:
             over = -int(left)
@@ -183,9 +218,13 @@ class WorkshopScreen(InterviewScreen):
         where = f"Join at {self.join_url} with code " if self.join_url else "Join code "
         wrong = self.workshop.wrong_codes_now(state)
         closed = (
-            Content.styled("  Joining closed: too many wrong codes (c: new code)", "bold $error")
+            Content.assemble(
+                "  ·  ", ("Joining closed: too many wrong codes (c: new code)", "bold $error")
+            )
             if wrong >= MAX_WRONG_CODES
-            else Content(f"  ({wrong} wrong codes tried)" if wrong else "")
+            else Content(
+                f"  ({wrong} wrong {'code' if wrong == 1 else 'codes'} tried)" if wrong else ""
+            )
         )
         joined = len(self.ballots)
         self._set_text(
@@ -206,7 +245,7 @@ class WorkshopScreen(InterviewScreen):
         question = self.session.question(self.position)
         board = self.query_one("#board", Static)
         if state.phase == "vote":
-            votes = current_votes(state, self.ballots)
+            votes, _ = current_votes(self.session.bank, question, state, self.ballots)
             hands = sum(state.hands.values())
             lines = [
                 Content.styled(f"{len(votes)} of {len(self.ballots)} voted", "bold"),
@@ -228,7 +267,13 @@ class WorkshopScreen(InterviewScreen):
             return
         outcome = state.outcomes.get(state.question, Outcome())
         result = tally(self.session.bank, question, outcome)
-        self._set_text(board, tally_lines(result, names=not state.anonymous))
+        self._set_text(
+            board,
+            # Two columns to spare for the scrollbar the bars may bring with them.
+            tally_lines(
+                result, names=not state.anonymous, width=max(0, board.content_region.width - 2)
+            ),
+        )
         if state.phase == "reveal" and result.suggested is not None:
             ids = [choice.id for choice in self._offered()]
             if result.suggested in ids and self.session.answer(self.position).choice is None:
@@ -266,7 +311,9 @@ class WorkshopScreen(InterviewScreen):
         if self.state.phase != "vote":
             self.notify("Already revealed: v opens the question for a new vote.")
             return
-        votes = current_votes(self.state, self.ballots)
+        votes, _ = current_votes(
+            self.session.bank, self.session.question(self.position), self.state, self.ballots
+        )
         state = reveal(self.state, votes)
         question_id = self.state.question
         try:
@@ -314,7 +361,19 @@ class WorkshopScreen(InterviewScreen):
         if self.state.phase == "vote":
             self.notify("The room is voting on this question now.")
             return
+        # The dropped round's votes and show of hands leave the assessment with it; the team's
+        # answer stays until the room decides again.
+        question_id = self.state.question
+        try:
+            assessment = with_votes(self.session.assessment, question_id, {}, now=now_utc())
+        except ValueError as problem:
+            self.notify(f"Votes not dropped: {problem}", severity="error")
+            return
+        self.session.replace(assessment)
+        self._note_hands(Outcome())
         self._write_state(vote_again(self.state, now=self.clock()))
+        self._refresh_scores()
+        self._changed()
 
     async def _show(self, position: Position) -> None:
         await super()._show(position)
@@ -329,8 +388,8 @@ class WorkshopScreen(InterviewScreen):
 
     def action_timebox(self, step: int) -> None:
         seconds = min(MAX_TIMEBOX, max(MIN_TIMEBOX, self.state.timebox + step * 60))
+        # The top line shows it ("2:10 left of 4:00"): no message to pile up on the projector.
         self._write_state(replace(self.state, timebox=seconds))
-        self.notify(f"Each question now has {seconds // 60}:{seconds % 60:02d}.")
 
     def action_new_code(self) -> None:
         state = replace(self.state, code=new_code(), wrong_codes_before=self.workshop.wrong_codes())

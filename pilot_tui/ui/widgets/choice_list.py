@@ -51,11 +51,13 @@ class ChoiceList(Widget, can_focus=True):
 
     def show(self, labels: Sequence[str], selected: int | None) -> None:
         """Another question's choices."""
-        resized = len(labels) != len(self._labels)
+        width = self.content_region.width
+        before = sum(self._heights(width)) if width else -1
         self._labels = list(labels)
         self.selected = selected
         self.highlighted = selected or 0
-        self.refresh(layout=resized)
+        # Other labels may wrap onto another number of lines: only then is a layout needed.
+        self.refresh(layout=before != (sum(self._heights(width)) if width else -2))
 
     def select(self, index: int | None) -> None:
         """Mark the answer (after a number key, say); the highlight follows it."""
@@ -64,7 +66,7 @@ class ChoiceList(Widget, can_focus=True):
             self.selected, self.highlighted = index, highlighted
             self.refresh()
 
-    def render(self) -> Content:
+    def _lines(self) -> list[Content]:
         lines = []
         for index, label in enumerate(self._labels):
             chosen = index == self.selected
@@ -77,10 +79,18 @@ class ChoiceList(Widget, can_focus=True):
             if self.has_focus and index == self.highlighted:
                 line = line.stylize("$block-cursor-foreground on $block-cursor-background")
             lines.append(line)
-        return Content("\n").join(lines)
+        return lines
+
+    def render(self) -> Content:
+        return Content("\n").join(self._lines())
+
+    def _heights(self, width: int) -> list[int]:
+        # A long choice wraps on a narrow screen (a phone): each takes as many lines as it needs.
+        rules = self.styles.get_rules()
+        return [max(1, line.get_height(rules, width)) for line in self._lines()]
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._labels)
+        return sum(self._heights(width)) if width > 0 else len(self._labels)
 
     def action_move(self, step: int) -> None:
         if self._labels:
@@ -93,10 +103,16 @@ class ChoiceList(Widget, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is not None and 0 <= offset.y < len(self._labels):
-            self.highlighted = offset.y
-            self.refresh()
-            self.post_message(self.Picked(self, offset.y))
+        if offset is None:
+            return
+        top = 0
+        for index, height in enumerate(self._heights(self.content_region.width)):
+            if top <= offset.y < top + height:
+                self.highlighted = index
+                self.refresh()
+                self.post_message(self.Picked(self, index))
+                return
+            top += height
 
     def on_focus(self) -> None:
         self.refresh()

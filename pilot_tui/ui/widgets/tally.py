@@ -9,34 +9,48 @@ from textual.content import Content
 from pilot_tui.core.workshop import Tally
 
 BAR_WIDTH = 30
+MIN_BAR = 8
+"""Shorter bars than this do not show a difference: the bar goes under its label instead."""
 FULL = "▆"
 """Not a full block: bars on adjacent lines would merge into one solid box in a browser."""
 
 
-def tally_lines(result: Tally, *, names: bool) -> Content:
+def tally_lines(result: Tally, *, names: bool, width: int = 0) -> Content:
+    """The votes as bars, fitted to WIDTH (0: as wide as they like): the bars shorten on a
+    narrow screen, and below that each choice's bar goes under its label."""
     if result.total == 0:
         return Content("No votes were cast on this question.")
-    width = max(len(row.choice.label) for row in result.counts)
+    label_width = max(len(row.choice.label) for row in result.counts)
     top = max(row.count for row in result.counts)
-    lines: list[Content] = []
+    rows = []
     for row in result.counts:
-        length = round(BAR_WIDTH * row.count / top) if row.count else 0
-        style = "$warning" if row.choice.unknown else "$accent"
         hands = row.count - len(row.names)
         who = ""
         if names and row.names:
             who = "  " + ", ".join(row.names)
             if hands:
                 who += f" + {hands} by hand"
-        lines.append(
-            Content.assemble(
-                (f"{row.choice.label:<{width}} ", "bold" if row.count == top else ""),
-                (FULL * length, style),
-                (" " * (BAR_WIDTH - length + 1), ""),
-                (f"{row.count:>3}", "bold"),
-                (who, "dim"),
-            )
+        rows.append((row, who))
+    # The names may wrap; the bar and its count should not.
+    room = width - label_width - 5 if width else BAR_WIDTH
+    stacked = bool(width) and room < MIN_BAR
+    bar_width = min(BAR_WIDTH, width - 5) if stacked else min(BAR_WIDTH, room)
+    bar_width = max(1, bar_width)
+    lines: list[Content] = []
+    for row, who in rows:
+        length = round(bar_width * row.count / top) if row.count else 0
+        style = "$warning" if row.choice.unknown else "$accent"
+        mark = "bold" if row.count == top else ""
+        bar = Content.assemble(
+            (FULL * length, style),
+            (" " * (bar_width - length + 1), ""),
+            (f"{row.count:>3}", "bold"),
+            (who, "dim"),
         )
+        if stacked:
+            lines += [Content.styled(row.choice.label, mark), bar]
+        else:
+            lines.append(Content.assemble((f"{row.choice.label:<{label_width}} ", mark), bar))
     lines.append(Content(""))
     total = f"{result.total} vote{'s' if result.total != 1 else ''}"
     if result.spread:
