@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -154,6 +155,17 @@ def test_a_reveal_freezes_the_votes_and_a_later_visit_shows_them_to_decide() -> 
     assert back.phase == "decide"
     again = vote_again(back, now=30)
     assert again.phase == "vote" and QUESTION not in again.outcomes
+
+
+def test_a_question_left_before_its_reveal_keeps_its_votes_for_the_return() -> None:
+    state = start_state(QUESTION, now=0, timebox=180, anonymous=False, limit=30)
+    away = open_question(state, OTHER, now=10)  # p or n before the reveal
+    assert away.round != state.round
+    back = open_question(away, QUESTION, now=20)
+    assert (back.phase, back.round) == ("vote", state.round)  # the votes cast count again
+    assert back.rounds == {OTHER: away.round}
+    # Once revealed, a question is decided on a return, not voted afresh.
+    assert open_question(reveal(back, {}), OTHER, now=30).round == away.round
 
 
 def test_votes_become_the_participants_answers_and_a_new_round_replaces_the_last(
@@ -398,3 +410,33 @@ def test_serve_gives_the_page_the_address_participants_reach(
     assert "\n" not in line and "http://192.168.4.20:8123" in line and "not encrypted" in line
     result = cli("serve", "claims", "--port", "8124")
     assert started[1]["public_url"] == "http://127.0.0.1:8124" and result.err == ""
+
+
+async def test_the_server_refuses_pages_beyond_its_cap_before_starting_their_apps() -> None:
+    server_module = pytest.importorskip("textual_serve.server")
+    from pilot_tui.cli.workshop import capped
+
+    started: list[str] = []
+    release = asyncio.Event()
+
+    class Stub(server_module.Server):  # type: ignore[misc,name-defined]
+        async def handle_websocket(self, request: object) -> str:
+            started.append("app")  # where textual-serve would start a participant's process
+            await release.wait()
+            return "closed"
+
+    server = capped(Stub, sessions=2)("true", host="127.0.0.1", port=9)
+    first = asyncio.create_task(server.handle_websocket(None))
+    second = asyncio.create_task(server.handle_websocket(None))
+    await asyncio.sleep(0.01)
+    refused = await server.handle_websocket(None)
+    assert refused.status == 503 and started == ["app", "app"]
+    release.set()
+    assert await first == await second == "closed"
+    # Closed pages free their places.
+    release.clear()
+    third = asyncio.create_task(server.handle_websocket(None))
+    await asyncio.sleep(0.01)
+    assert started == ["app", "app", "app"]
+    release.set()
+    await third

@@ -6,8 +6,10 @@ import argparse
 import shlex
 import sys
 from pathlib import Path
+from typing import Any, Final
 
 from pilot_tui.cli.common import UsageError, store_of
+from pilot_tui.core.workshop import DEFAULT_LIMIT
 from pilot_tui.store.workshop import join_url, workshop_folder
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -54,11 +56,53 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.exit_with is not None:
         _exit_with(args.exit_with)
     # The page connects back to the server at this address: the one participants can reach.
-    server = Server(
+    server = capped(Server, sessions=_sessions_for(path))(
         shlex.join(command), host=args.host, port=args.port, title="pilot-tui", public_url=url
     )
     server.serve()
     return 0
+
+
+SPARE_SESSIONS: Final = 10
+"""Pages open beyond the participant limit: reloads, and tabs whose connection has not yet timed
+out."""
+
+
+def _sessions_for(path: Path) -> int:
+    from pilot_tui.store.files import StoreError
+    from pilot_tui.store.workshop import Workshop
+
+    try:
+        limit = Workshop(workshop_folder(path)).read_state().limit
+    except StoreError:
+        limit = DEFAULT_LIMIT
+    return limit + SPARE_SESSIONS
+
+
+def capped(server_class: type[Any], *, sessions: int) -> type[Any]:
+    """SERVER_CLASS (textual-serve's) with at most SESSIONS pages open at once. Each page runs
+    a participant's app in a process of its own (about 50 MiB) from the moment it connects,
+    before any join code is asked: without a cap, a flood of connections would exhaust the
+    facilitator's laptop. One over the cap gets a short refusal instead."""
+    from aiohttp import web
+
+    class Capped(server_class):  # type: ignore[misc]
+        open_sessions = 0
+
+        async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+            if Capped.open_sessions >= sessions:
+                return web.Response(
+                    status=503,
+                    text="The workshop has as many pages open as it can take: try again soon.",
+                )
+            Capped.open_sessions += 1
+            try:
+                response: web.StreamResponse = await super().handle_websocket(request)
+                return response
+            finally:
+                Capped.open_sessions -= 1
+
+    return Capped
 
 
 def _check_port(port: int) -> None:

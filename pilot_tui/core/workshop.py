@@ -130,6 +130,11 @@ class WorkshopState:
         field(default_factory=dict)
     )
     """Every revealed question's votes, by question id."""
+    rounds: Annotated[dict[str, Line], Length(max=MAX_ANSWERS), Check(check_question_ids)] = field(
+        default_factory=dict
+    )
+    """The open round of each question left before its reveal: coming back to it, the votes
+    already cast count again."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -183,12 +188,24 @@ def start_state(
 
 
 def open_question(state: WorkshopState, question_id: str, *, now: float) -> WorkshopState:
-    """STATE on QUESTION_ID: its outcome shown for deciding when it was revealed before, else a
-    new round of voting."""
+    """STATE on QUESTION_ID: its outcome shown for deciding when it was revealed before; else
+    its round of voting, the one it had if it was left before its reveal, or a new one."""
+    rounds = dict(state.rounds)
+    if state.phase == "vote" and state.question != question_id:
+        rounds[state.question] = state.round
     if question_id in state.outcomes:
-        return replace(state, question=question_id, phase="decide", hands={}, opened=now)
+        return replace(
+            state, question=question_id, phase="decide", hands={}, opened=now, rounds=rounds
+        )
+    round_token = rounds.pop(question_id, None) or new_round()
     return replace(
-        state, question=question_id, phase="vote", round=new_round(), hands={}, opened=now
+        state,
+        question=question_id,
+        phase="vote",
+        round=round_token,
+        hands={},
+        opened=now,
+        rounds=rounds,
     )
 
 
