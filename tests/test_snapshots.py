@@ -92,7 +92,7 @@ class TestHome:
     ) -> None:
         assert snap_compare(app_for(fixed_store), terminal_size=size, run_before=settle)
 
-    @pytest.mark.parametrize("size", SIZES)
+    @pytest.mark.parametrize("size", [*SIZES, (160, 48)])
     def test_with_assessments(
         self, snap_compare: SnapCompare, fixed_store: Store, size: tuple[int, int]
     ) -> None:

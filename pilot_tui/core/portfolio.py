@@ -101,7 +101,7 @@ def build_portfolio(
                 )
             )
             continue
-        pilots.append(_pilot(bank, name, source, assessment))
+        pilots.append(pilot_row(bank, name, source, assessment))
     rank = {level.id: number for number, level in enumerate(bank.levels)}
     pilots.sort(key=lambda p: (-rank.get(p.card.level, 0), -p.card.score, p.name))
     by_section = tuple(
@@ -158,7 +158,8 @@ def build_portfolio(
     )
 
 
-def _pilot(bank: Bank, name: str, source: str, assessment: Assessment) -> Pilot:
+def pilot_row(bank: Bank, name: str, source: str, assessment: Assessment) -> Pilot:
+    """One pilot's row: its scorecard, and what changed since its last milestone."""
     card = score(bank, assessment)
     if not assessment.milestones:
         return Pilot(name, source, assessment, card, None, None, 0, 0)

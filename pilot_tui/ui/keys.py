@@ -106,6 +106,30 @@ HOME: Final[list[BindingType]] = [
         tooltip="Export the assessment to a TOML file",
         id="home.export",
     ),
+    Binding(
+        "slash",
+        "filter",
+        "Filter",
+        key_display="/",
+        tooltip="Show only the pilots whose title, team or level has the words typed",
+        id="home.filter",
+    ),
+    Binding(
+        "s",
+        "sort",
+        "Sort",
+        tooltip="Sort by the next column: updated, level, title, team, blockers, answered, trend "
+        "(or click a column's heading)",
+        id="home.sort",
+    ),
+    Binding(
+        "S",
+        "reverse_sort",
+        "Reverse",
+        show=False,
+        tooltip="Reverse the order",
+        id="home.reverse",
+    ),
 ]
 
 INTERVIEW: Final[list[BindingType]] = [

@@ -5,21 +5,23 @@ from __future__ import annotations
 import glob
 import os
 import shlex
-from datetime import datetime
 from pathlib import Path
+from typing import Any, Final
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
 
 from pilot_tui.core.assessment import now_utc
 from pilot_tui.core.merge import MergeError, MergeInput, disagreements, merge
-from pilot_tui.core.render import percent
-from pilot_tui.core.scoring import score
+from pilot_tui.core.portfolio import Pilot, pilot_row
+from pilot_tui.core.render import bar, percent
+from pilot_tui.core.scoring import action_plan
 from pilot_tui.core.text import printable
 from pilot_tui.store import BACKUP_DIR, Entry, Store, load_assessment_file
 from pilot_tui.store.files import StoreError, shown
@@ -27,10 +29,22 @@ from pilot_tui.ui import keys
 from pilot_tui.ui.commands import HomeCommands
 from pilot_tui.ui.messages import ExportAssessment, NewAssessment, OpenAssessment
 from pilot_tui.ui.screens.dialogs import Confirm, TextPrompt
-from pilot_tui.ui.widgets.scorecard import STATUS_STYLE
+from pilot_tui.ui.widgets.scorecard import STATUS_LABEL, STATUS_STYLE
 
-NOW_SAMPLE = datetime(2026, 11, 2, 9, 30)
-"""Any moment: stamps are as wide whatever the date."""
+WIDE_PREVIEW: Final = 150
+"""From this many columns, the highlighted pilot's scorecard shows beside the list."""
+PREVIEW_WIDTH: Final = 48
+PREVIEW_ACTIONS: Final = 3
+SORTS: Final = (
+    "updated",
+    "level",
+    "title",
+    "team",
+    "blockers",
+    "answered",
+    "trend",
+)
+"""The orders `o` goes through (a click on a column's heading sorts by that column)."""
 EMPTY_STATE = (
     "No assessments here yet.\n\n"
     "Press n to start one: give it a title, then answer one question at a time.\n"
@@ -41,6 +55,8 @@ EMPTY_STATE = (
 
 class HomeScreen(Screen[None]):
     AUTO_FOCUS = "#assessments"
+    # The highlighted pilot's scorecard beside the list, where there is room for both.
+    HORIZONTAL_BREAKPOINTS = [(0, "-list-only"), (WIDE_PREVIEW, "-wide-preview")]
     COMMANDS = {HomeCommands}
     BINDINGS = keys.HOME
 
@@ -48,12 +64,22 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.store = store
         self.entries: list[Entry] = []
+        """What the folder holds, in the order the table shows (only those the filter keeps)."""
+        self._all: list[Entry] = []
+        self._pilots: dict[str, Pilot] = {}
+        self._sort = "updated"
+        self._descending = True
+        self._filter = ""
 
     def compose(self) -> ComposeResult:
         yield Static("pilot-tui · is your AI pilot ready for production?", id="home-title")
-        table: DataTable[Text] = DataTable(id="assessments", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Title", "Team", "Updated", "Answered", "Level")
-        yield table
+        yield Input(placeholder="Filter: words of a title, team or level", id="home-filter")
+        with Horizontal(id="home-body"):
+            table: DataTable[Text] = DataTable(
+                id="assessments", cursor_type="row", zebra_stripes=True
+            )
+            yield table
+            yield Static(id="preview")
         yield Static(id="detail")
         yield Static(id="empty-state")
         yield Footer()
@@ -75,18 +101,26 @@ class HomeScreen(Screen[None]):
         # Reading and validating every file is I/O; it stays off the UI thread.
         try:
             entries = self.store.entries()
+            # Scored here too, off the UI thread: a portfolio may hold a thousand pilots.
+            pilots = {
+                entry.name: pilot_row(
+                    self.store.bank, entry.name, str(entry.path), entry.assessment
+                )
+                for entry in entries
+                if entry.assessment is not None
+            }
         except Exception as error:  # any failure is shown in the list's place; the app goes on
             if not get_current_worker().is_cancelled:
                 self.app.call_from_thread(self._show_failure, error)
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_entries, entries, select)
+            self.app.call_from_thread(self._show_entries, entries, select, pilots)
 
     def _show_failure(self, error: Exception) -> None:
         """The list could not be read (the data folder is a file, say): said where it would be."""
         expected = isinstance(error, StoreError)
         words = str(error) if expected else f"unexpected {type(error).__name__}: {error}"
-        self._show_entries([], None)
+        self._show_entries([], None, {})
         self.query_one("#empty-state", Static).update(
             Content.assemble(
                 ("The assessments cannot be listed: ", "bold $text-error"),
@@ -95,75 +129,181 @@ class HomeScreen(Screen[None]):
         )
         self.notify(f"Cannot list the assessments: {words}", severity="error", timeout=10)
 
-    def _show_entries(self, entries: list[Entry], select: str | None) -> None:
-        bank = self.store.bank
-        self.entries = sorted(
-            entries,
-            key=lambda e: (
-                e.assessment is None,
-                -(e.assessment.meta.updated.timestamp() if e.assessment else 0),
-                e.name,
-            ),
-        )
-        table = self.query_one("#assessments", DataTable)
-        table.loading = False
-        table.clear()
-        # Rich Text cells: DataTable would read a plain str as markup, and titles are user text.
-        colours = self.app.theme_variables
-        # Long titles are cut to what the other columns leave, so those stay on screen.
-        cards = {e.name: score(bank, e.assessment) for e in self.entries if e.assessment}
-        readable = [e.assessment for e in self.entries if e.assessment is not None]
-        # The level is the verdict: it is never cut. On narrow terminals the time of the last
-        # update gives way (the date stays) and teams are cut shorter, before the title is.
-        narrow = self.app.size.width < 100
-        team_limit = 10 if narrow else 16
-        team_width = max((min(len(a.meta.team), team_limit) for a in readable), default=4)
-        level_width = max((len(card.level_title) for card in cards.values()), default=10)
-        stamp = "%Y-%m-%d" if narrow else "%Y-%m-%d %H:%M"
-        others = max(team_width, 4) + len(NOW_SAMPLE.strftime(stamp)) + len("38/38 (100%)")
-        others += level_width
-        title_width = max(12, self.app.size.width - others - 2 * 5)
-        for entry in self.entries:
-            if entry.assessment is None:
-                error_style = colours.get("text-error", "red")
-                table.add_row(
-                    # Any name the folder holds: escape sequences are shown, not acted on.
-                    Text(f"⚠ {printable(entry.name)}.toml", style=error_style),
-                    Text(""),
-                    Text(""),
-                    Text(""),
-                    Text("unreadable", style=error_style),
-                    key=entry.name,
-                )
-                continue
-            card = cards[entry.name]
-            meta = entry.assessment.meta
-            status_style = colours.get(STATUS_STYLE[card.status].removeprefix("$"), "")
-            table.add_row(
-                Text(_clip(meta.title, title_width)),
-                Text(_clip(meta.team, team_limit)),
-                Text(meta.updated.astimezone().strftime(stamp)),
-                Text(f"{card.answered}/{card.total} ({percent(card.coverage * 100)}%)"),
-                Text(card.level_title, style=status_style),
-                key=entry.name,
-            )
-        empty = not self.entries
+    def _show_entries(
+        self, entries: list[Entry], select: str | None, pilots: dict[str, Pilot]
+    ) -> None:
+        self._all = entries
+        self._pilots = pilots
+        self._show_rows(select)
+        empty = not entries
         self.set_class(empty, "-empty")
         self.query_one("#empty-state", Static).update(
             Content(EMPTY_STATE.format(folder=self.store.root)) if empty else ""
         )
-        if select is not None:
-            names = [e.name for e in self.entries]
-            if select in names:
-                table.move_cursor(row=names.index(select))
         # Open, delete and export depend on there being entries (check_action): the footer
         # shows them once the list has arrived from its worker.
         self.refresh_bindings()
 
+    def _sorted(self) -> list[Entry]:
+        """The entries the filter keeps, in the chosen order; unreadable files last, always."""
+        words = self._filter.casefold().split()
+        kept = [
+            entry for entry in self._all if all(word in self._haystack(entry) for word in words)
+        ]
+        readable = [entry for entry in kept if entry.name in self._pilots]
+        readable.sort(key=self._sort_key, reverse=self._descending)
+        return readable + [entry for entry in kept if entry.name not in self._pilots]
+
+    def _haystack(self, entry: Entry) -> str:
+        found = self._pilots.get(entry.name)
+        if found is None:
+            return f"{entry.name} unreadable".casefold()
+        meta = found.assessment.meta
+        return f"{meta.title} {meta.team} {found.card.level_title} {entry.name}".casefold()
+
+    def _sort_key(self, entry: Entry) -> tuple[Any, ...]:
+        found = self._pilots[entry.name]
+        card = found.card
+        key: Any
+        if self._sort == "title":
+            key = found.assessment.meta.title.casefold()
+        elif self._sort == "team":
+            key = found.assessment.meta.team.casefold()
+        elif self._sort == "level":
+            key = (self._level_rank.get(card.level, 0), card.score)
+        elif self._sort == "blockers":
+            key = len(card.blockers)
+        elif self._sort == "answered":
+            key = card.coverage
+        elif self._sort == "trend":
+            key = found.since_milestone if found.since_milestone is not None else float("-inf")
+        elif self._sort.startswith("section:"):
+            scored = {section.id: section.score for section in card.sections}
+            value = scored.get(self._sort.removeprefix("section:"))
+            key = -1.0 if value is None else value
+        else:
+            key = found.assessment.meta.updated.timestamp()
+        return (key, entry.name)
+
+    @property
+    def _level_rank(self) -> dict[str, int]:
+        return {level.id: number for number, level in enumerate(self.store.bank.levels)}
+
+    def _columns(self) -> list[tuple[str, str]]:
+        """(key, heading) of each column for the terminal's width: the level and the root
+        causes always; the team, the update time and a wider title as room allows."""
+        width = self.app.size.width
+        sections = self.store.bank.sections
+        wide = width >= 120
+        columns = [("title", "Title")]
+        if wide:
+            columns.append(("team", "Team"))
+        columns.append(("level", "Level"))
+        # Numbered: five root causes' names do not fit; the line under the list names them.
+        columns += [
+            (f"section:{section.id}", str(number)) for number, section in enumerate(sections, 1)
+        ]
+        columns += [("blockers", "Blk"), ("answered", "Done")]
+        if width >= 90:
+            columns.append(("trend", "Trend"))  # narrower, the line under the list says it
+        if wide:
+            columns.append(("updated", "Updated"))
+        return columns
+
+    def _show_rows(self, select: str | None = None) -> None:
+        table = self.query_one("#assessments", DataTable)
+        table.loading = False
+        highlighted = self._selected()
+        current = select or (highlighted.name if highlighted is not None else None)
+        self.entries = self._sorted()
+        columns = self._columns()
+        table.clear(columns=True)
+        for key, heading in columns:
+            marked = (
+                heading + (" ▼" if self._descending else " ▲") if key == self._sort else heading
+            )
+            table.add_column(marked, key=key)
+        # Rich Text cells: DataTable would read a plain str as markup, and titles are user text.
+        colours = self.app.theme_variables
+        error_style = colours.get("text-error", "red")
+        # The title gets what the other columns leave (each column is padded by 1 a side).
+        pilots = list(self._pilots.values())
+        others = sum(
+            max(len(heading) + (2 if key == self._sort else 0), self._content_width(key, pilots))
+            + 2
+            for key, heading in columns
+            if key != "title"
+        )
+        # (And room for the title's own padding and a scrollbar.)
+        title_width = max(12, self.app.size.width - others - 6 - self._preview_width())
+        for entry in self.entries:
+            found = self._pilots.get(entry.name)
+            if found is None:
+                cells = [
+                    Text(_clip(f"⚠ {printable(entry.name)}.toml", title_width), style=error_style)
+                ]
+                cells += [
+                    Text("unreadable", style=error_style) if key == "level" else Text("")
+                    for key, _ in columns[1:]
+                ]
+                table.add_row(*cells, key=entry.name)
+                continue
+            table.add_row(
+                *(self._cell(found, key, title_width, colours) for key, _ in columns),
+                key=entry.name,
+            )
+        if current is not None:
+            names = [e.name for e in self.entries]
+            if current in names:
+                table.move_cursor(row=names.index(current))
+        self._show_detail()
+
+    def _cell(self, found: Pilot, key: str, title_width: int, colours: dict[str, str]) -> Text:
+        card = found.card
+        meta = found.assessment.meta
+        if key == "title":
+            return Text(_clip(meta.title, title_width))
+        if key == "team":
+            return Text(_clip(meta.team, 16))
+        if key == "level":
+            # The verdict: never cut, and its status in words as well as colour.
+            style = colours.get(STATUS_STYLE[card.status].removeprefix("$"), "")
+            return Text(card.level_title, style=style)
+        if key.startswith("section:"):
+            scored = next((s for s in card.sections if s.id == key.removeprefix("section:")), None)
+            if scored is None or scored.score is None:
+                return Text("  -", style="dim")  # nothing in it applies
+            style = colours.get(STATUS_STYLE[scored.status].removeprefix("$"), "")
+            # A letter beside the score: R, A or G, never colour alone.
+            return Text(f"{percent(scored.score):>3}{scored.status[0].upper()}", style=style)
+        if key == "blockers":
+            return Text(f"{len(card.blockers):>3}")
+        if key == "answered":
+            return Text(f"{percent(card.coverage * 100):>3}%")
+        if key == "trend":
+            return Text(_trend(found))
+        return Text(meta.updated.astimezone().strftime("%Y-%m-%d"))
+
+    def _content_width(self, key: str, pilots: list[Pilot]) -> int:
+        if key == "level":
+            return max((len(found.card.level_title) for found in pilots), default=10)
+        if key == "team":
+            return max((min(16, len(found.assessment.meta.team)) for found in pilots), default=0)
+        if key == "updated":
+            return 10
+        if key == "trend":
+            return max((len(_trend(found)) for found in pilots), default=0)
+        return 4
+
+    def _preview_width(self) -> int:
+        return PREVIEW_WIDTH if self.app.size.width >= WIDE_PREVIEW else 0
+
     @on(DataTable.RowHighlighted, "#assessments")
     def _show_detail(self) -> None:
-        """Under the table, what the highlighted row is: its file, or why it cannot be read."""
+        """Under the table, what the highlighted row is: its file, or why it cannot be read;
+        beside it on a wide terminal, its scorecard and what to fix first."""
         entry = self._selected()
+        self._show_preview(entry)
         detail = self.query_one("#detail", Static)
         if entry is None:
             detail.update("")
@@ -177,10 +317,61 @@ class HomeScreen(Screen[None]):
             )
         else:
             meta = entry.assessment.meta
-            facts = [shown(entry.path)]
+            facts = [meta.title]
+            facts += [f"team {meta.team}"] if meta.team else []
+            facts += [f"updated {meta.updated.astimezone().strftime('%Y-%m-%d %H:%M')}"]
+            found = self._pilots.get(entry.name)
+            if found is not None and found.milestone is not None:
+                facts += [f"{_trend(found)} since {found.milestone}"]
+            facts += [shown(entry.path)]
             facts += [f"facilitator {meta.facilitator}"] if meta.facilitator else []
             facts += [f"stage {meta.stage}"] if meta.stage else []
-            detail.update(Content.styled("  ·  ".join(facts), "dim"))
+            legend = "  ".join(
+                f"{number} {section.label}"
+                for number, section in enumerate(self.store.bank.sections, 1)
+            )
+            detail.update(
+                Content.assemble(
+                    ("  ·  ".join(facts), "dim"),
+                    "\n",
+                    (f"Root causes: {legend}", "dim"),
+                )
+            )
+
+    def _show_preview(self, entry: Entry | None) -> None:
+        preview = self.query_one("#preview", Static)
+        found = self._pilots.get(entry.name) if entry is not None else None
+        if found is None:
+            preview.update("")
+            return
+        card = found.card
+        lines = [
+            Content.styled(found.assessment.meta.title, "bold"),
+            Content.assemble(
+                (card.level_title, f"bold {STATUS_STYLE[card.status]}"),
+                f"  {STATUS_LABEL[card.status]}  ·  {len(card.blockers)} blockers",
+            ),
+            Content(""),
+        ]
+        for section in card.sections:
+            if section.score is None:
+                lines.append(Content(f"{_clip(section.label, 22):<22} not applicable"))
+                continue
+            lines.append(
+                Content.assemble(
+                    f"{_clip(section.label, 22):<22} ",
+                    (bar(section.score, 10), STATUS_STYLE[section.status]),
+                    f" {percent(section.score):>3} {STATUS_LABEL[section.status]}",
+                )
+            )
+        plan = action_plan(self.store.bank, found.assessment)[:PREVIEW_ACTIONS]
+        if plan:
+            lines += [Content(""), Content.styled("Fix first", "bold")]
+            lines += [
+                Content(f"{number}. {'BLOCKER ' if item.blocker else ''}{item.title}")
+                for number, item in enumerate(plan, 1)
+            ]
+        preview.update(Content("\n").join(lines))
 
     def _selected(self) -> Entry | None:
         table = self.query_one("#assessments", DataTable)
@@ -206,6 +397,61 @@ class HomeScreen(Screen[None]):
         if action in {"open", "rename", "duplicate", "delete", "export"}:
             return bool(self.entries)
         return True
+
+    # ------------------------------------------------------------------ order and filter
+
+    def action_sort(self) -> None:
+        following = (
+            SORTS[(SORTS.index(self._sort) + 1) % len(SORTS)] if self._sort in SORTS else SORTS[0]
+        )
+        self._sort_by(following)
+
+    def action_reverse_sort(self) -> None:
+        self._descending = not self._descending
+        self._show_rows()
+
+    def _sort_by(self, key: str) -> None:
+        # Most first where more is better (or later); A to Z for words.
+        self._sort, self._descending = key, key not in ("title", "team")
+        self._show_rows()
+        self.notify(
+            f"Sorted by {key.split(':')[0] if ':' not in key else 'root cause'}.", timeout=2
+        )
+
+    @on(DataTable.HeaderSelected, "#assessments")
+    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
+        key = str(event.column_key.value)
+        if key == self._sort:
+            self.action_reverse_sort()
+        else:
+            self._sort_by(key)
+
+    def action_filter(self) -> None:
+        field = self.query_one("#home-filter", Input)
+        self.add_class("-filtering")
+        field.focus()
+
+    @on(Input.Changed, "#home-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._filter = event.value
+        self._show_rows()
+
+    @on(Input.Submitted, "#home-filter")
+    def _filter_done(self) -> None:
+        self.query_one("#assessments", DataTable).focus()
+
+    def key_escape(self) -> None:
+        # Escape in the filter: the whole list again.
+        field = self.query_one("#home-filter", Input)
+        if self.has_class("-filtering"):
+            field.value = ""
+            self.remove_class("-filtering")
+            self.query_one("#assessments", DataTable).focus()
+
+    def on_resize(self) -> None:
+        # Which columns fit, and how much of each title, depend on the width.
+        if self._all:
+            self._show_rows()
 
     # ------------------------------------------------------------------ actions
 
@@ -390,3 +636,15 @@ def _expand_paths(text: str) -> list[Path]:
 
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _trend(found: Pilot) -> str:
+    """The change of the headline score since the last milestone: an arrow and the figure."""
+    change = found.since_milestone
+    if change is None:
+        return ""
+    if round(change) > 0:
+        return f"↑{round(change):+d}"
+    if round(change) < 0:
+        return f"↓{round(change):+d}"
+    return "→0"

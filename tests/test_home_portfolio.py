@@ -1,0 +1,132 @@
+"""The home screen as a portfolio: each pilot's level and root causes, sorted and filtered, the
+highlighted one's scorecard beside the list on a wide terminal, unreadable files kept in sight."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import app_for
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable, Static
+
+from pilot_tui.core.assessment import Answer, Assessment, new_assessment, now_utc, with_answer
+from pilot_tui.core.bank import Bank
+from pilot_tui.core.milestones import add_milestone
+from pilot_tui.store import Store
+from pilot_tui.ui.app import PilotApp
+
+
+def answered(bank: Bank, assessment: Assessment, choice: str) -> Assessment:
+    for _, question in bank.iter_questions():
+        assessment = with_answer(assessment, question.id, Answer(choice=choice), now=now_utc())
+    return assessment
+
+
+def fill(store: Store, bank: Bank) -> None:
+    ready = answered(bank, new_assessment(bank, "Claims bot", team="Claims", now=now_utc()), "met")
+    store.create(ready, "claims-bot")
+    fraud = new_assessment(bank, "Fraud model", team="Risk", now=now_utc())
+    fraud = add_milestone(fraud, "Workshop 1", now=now_utc())
+    fraud = with_answer(fraud, "success-criteria-agreed", Answer(choice="met"), now=now_utc())
+    store.create(fraud, "fraud-model")
+    store.create(new_assessment(bank, "Support chat", team="CX", now=now_utc()), "support-chat")
+    (store.root / "broken.toml").write_text("answers = [", encoding="utf-8")
+
+
+def column(app: PilotApp, key: str) -> list[str]:
+    table = app.screen.query_one("#assessments", DataTable)
+    return [
+        str(table.get_cell_at(Coordinate(row, table.get_column_index(key))))
+        for row in range(table.row_count)
+    ]
+
+
+def titles(app: PilotApp) -> list[str]:
+    return column(app, "title")
+
+
+async def test_each_pilot_shows_its_level_root_causes_blockers_and_trend(
+    store: Store, bank: Bank
+) -> None:
+    fill(store, bank)
+    app = app_for(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#assessments", DataTable)
+        claims = titles(app).index("Claims bot")
+        first_section = f"section:{bank.sections[0].id}"
+        # A score and its status as a letter: never colour alone.
+        assert column(app, first_section)[claims] == "100G"
+        assert column(app, "level")[claims] == bank.levels[-1].title
+        assert column(app, "blockers")[claims].strip() == "0"
+        fraud = titles(app).index("Fraud model")
+        assert column(app, "trend")[fraud].startswith(("↑", "→"))
+        # Unreadable files stay listed, last, with what they have instead of a level.
+        assert titles(app)[-1] == "⚠ broken.toml"
+        assert column(app, "level")[-1] == "unreadable"
+        assert table.row_count == 4
+
+
+async def test_sorting_by_a_column_and_back_keeps_unreadable_files_last(
+    store: Store, bank: Bank
+) -> None:
+    fill(store, bank)
+    app = app_for(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("s")  # updated -> level: the most ready first
+        assert titles(app)[0] == "Claims bot"
+        await pilot.press("S")  # reversed: the least ready first
+        assert titles(app)[-2] == "Claims bot" and titles(app)[-1] == "⚠ broken.toml"
+        await pilot.press("s")  # by title, A to Z
+        assert titles(app)[:3] == ["Claims bot", "Fraud model", "Support chat"]
+        header = app.screen.query_one("#assessments", DataTable)
+        assert any("▲" in str(col.label) for col in header.columns.values())
+
+
+async def test_filtering_by_words_of_a_title_team_or_level(store: Store, bank: Bank) -> None:
+    fill(store, bank)
+    app = app_for(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("slash", *"risk")
+        assert titles(app) == ["Fraud model"]
+        await pilot.press("enter")  # back to the list, the filter kept
+        assert titles(app) == ["Fraud model"]
+        await pilot.press("slash", "ctrl+u", *"production ready")
+        assert titles(app) == ["Claims bot"]
+        await pilot.press("escape")  # the whole list again
+        assert len(titles(app)) == 4
+
+
+async def test_a_wide_terminal_shows_the_pilots_scorecard_and_what_to_fix_first(
+    store: Store, bank: Bank
+) -> None:
+    fill(store, bank)
+    app = app_for(store)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        preview = app.screen.query_one("#preview", Static)
+        assert preview.display and preview.region.width > 0
+        rows = titles(app)
+        await pilot.press(*["down"] * rows.index("Support chat"))
+        shown = str(preview.render())
+        assert shown.startswith("Support chat") and "Fix first" in shown and "BLOCKER" in shown
+        assert all(section.label in shown for section in bank.sections)
+
+
+async def test_at_80x24_the_row_stays_readable(store: Store, bank: Bank, tmp_path: Path) -> None:
+    fill(store, bank)
+    app = app_for(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#assessments", DataTable)
+        assert not app.screen.query_one("#preview", Static).display
+        # Every column fits: the level (the verdict) and all five root causes are on screen.
+        assert table.virtual_size.width <= table.size.width
+        assert {"Claims bot", "Fraud model", "Support chat"} <= set(titles(app))
