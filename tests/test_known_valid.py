@@ -32,7 +32,7 @@ from pilot_tui.store import Store, dumps_assessment
 from pilot_tui.store import format as store_module
 from pilot_tui.store import known_valid as known_valid_module
 from pilot_tui.store.files import StoreError
-from pilot_tui.store.known_valid import FILE_NAME, KnownValid, cache_dir, digest
+from pilot_tui.store.known_valid import FILE_NAME, RECORDS, KnownValid, cache_dir, digest
 
 NOW = datetime(2026, 5, 4, 3, 2, 1, tzinfo=UTC)
 
@@ -342,3 +342,28 @@ def test_a_changed_rule_or_validator_validates_again(tmp_path: Path) -> None:
     assert known_valid_module.rules_digest(sources, newer) != known_valid_module.rules_digest(
         sources, versions
     )
+
+
+def test_a_content_read_again_is_neither_parsed_nor_validated(
+    store: Store, validations: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A portfolio reads a thousand files: the records a content gave are kept by its digest.
+    name = saved(store, ("runbook", "met"))
+    first = store.load(name)
+    parsed: list[object] = []
+    monkeypatch.setattr(store_module, "parse_toml_bytes", lambda *args: parsed.append(args))
+    validations.clear()
+    again = Store(store.root, store.bank).load(name)
+    assert again == first
+    assert parsed == [] and validations == []
+
+
+def test_a_damaged_kept_record_is_read_from_the_file_again(
+    store: Store, validations: list[object]
+) -> None:
+    name = saved(store, ("runbook", "met"))
+    first = store.load(name)
+    records = cache_dir() / RECORDS
+    for kept in records.iterdir():
+        kept.write_bytes(b"not a pickle")
+    assert Store(store.root, store.bank).load(name) == first

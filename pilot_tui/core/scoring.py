@@ -132,7 +132,52 @@ def answer_choice(bank: Bank, question: Question, answer: Answer | None) -> Choi
     """The choice an answer picked, or None when there is none (or it is not offered)."""
     if answer is None or answer.choice is None:
         return None
-    return next((c for c in bank.choices_for(question) if c.id == answer.choice), None)
+    return _choices_by_id(bank, question).get(answer.choice)
+
+
+# Scoring a portfolio scores a thousand pilots against one bank: what depends only on the bank
+# (and the pilot's context) is worked out once. Kept by identity, the objects themselves held
+# so an identity is never taken for another's; a bank is never hashed (that costs more).
+_CHOICES: dict[tuple[int, int], tuple[Bank, Question, dict[str, Choice]]] = {}
+_ASKED: dict[tuple[int, int, frozenset[str]], tuple[Bank, Section, tuple[_Asked, ...]]] = {}
+_MEMO_LIMIT: Final = 10_000
+
+
+def _choices_by_id(bank: Bank, question: Question) -> dict[str, Choice]:
+    found = _CHOICES.get((id(bank), id(question)))
+    if found is not None and found[0] is bank and found[1] is question:
+        return found[2]
+    index: dict[str, Choice] = {}
+    for choice in bank.choices_for(question):
+        index.setdefault(choice.id, choice)  # the first of a repeated id, as a search finds
+    if len(_CHOICES) > _MEMO_LIMIT:
+        _CHOICES.clear()
+    _CHOICES[(id(bank), id(question))] = (bank, question, index)
+    return index
+
+
+@dataclass(frozen=True)
+class _Asked:
+    question: Question
+    critical: bool
+
+
+def _asked_in(bank: Bank, section: Section, options: frozenset[str]) -> tuple[_Asked, ...]:
+    """The questions of SECTION that apply to a pilot of context OPTIONS, and which are
+    critical for it."""
+    key = (id(bank), id(section), options)
+    found = _ASKED.get(key)
+    if found is not None and found[0] is bank and found[1] is section:
+        return found[2]
+    asked = tuple(
+        _Asked(question, is_critical(question, options))
+        for question in section.questions
+        if applies(question, options)
+    )
+    if len(_ASKED) > _MEMO_LIMIT:
+        _ASKED.clear()
+    _ASKED[key] = (bank, section, asked)
+    return asked
 
 
 def level_for(bank: Bank, score: float, caps: Iterable[str] = ()) -> tuple[Level, bool]:
@@ -287,13 +332,10 @@ def score_section(
     earned = possible = 0.0
     answered = unknown = not_applicable = total = 0
     blockers: list[Blocker] = []
-    for question in section.questions:
-        if not applies(question, options):
-            continue
+    for asked in _asked_in(bank, section, options):
+        question = asked.question
         total += 1
-        judged = judge(
-            bank, question, answers.get(question.id), critical=is_critical(question, options)
-        )
+        judged = judge(bank, question, answers.get(question.id), critical=asked.critical)
         if judged.choice is not None:
             answered += 1
             unknown += judged.choice.unknown

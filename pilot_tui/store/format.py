@@ -111,12 +111,19 @@ def load_fingerprinted(path: Path, bank: Bank) -> tuple[Assessment, Fingerprint]
 
 
 def validate_bytes(raw: bytes, path: Path, bank: Bank) -> Assessment:
-    data = parse_toml_bytes(raw, path)
     known, key = known_valid(), digest(raw, bank)
-    if key in known:
+    valid = key in known
+    if valid:
+        kept = known.record(key)
+        if kept is not None:
+            return kept  # this very content, validated before: not even parsed again
+    data = parse_toml_bytes(raw, path)
+    if valid:
         # A file of another shape under a known digest (a damaged cache, say) is validated.
         with suppress(Exception):
-            return build(Assessment, data)
+            built = build(Assessment, data)
+            known.keep(key, built)
+            return built
     assessment = parse_assessment(data, path)
     problems = check_against_bank(assessment, bank)
     if problems:
@@ -125,6 +132,7 @@ def validate_bytes(raw: bytes, path: Path, bank: Bank) -> Assessment:
     # what validating it gives (a local time, say, is turned into UTC by validation only).
     if dumps_assessment(assessment).encode("utf-8") == raw:
         known.add(key)
+        known.keep(key, assessment)
     return assessment
 
 

@@ -11,8 +11,13 @@ a pilot-tui or a validator whose rules changed in any way, validates again. Only
 canonical form the store writes are recorded: for them, building the records directly gives
 exactly what validating gives (tested).
 
+Beside the digests, the records each validated content gave are kept (pickled, by digest):
+reading a thousand assessments for a portfolio then costs no TOML parsing either, which is most
+of the time once validation is skipped.
+
 This is a cache in the user's cache folder: losing it, or losing a line of it to two processes
-writing at once, only costs time.
+writing at once, only costs time. (Unpickling runs code a record names: the folder is the
+user's own, mode 0700, and whoever can write there can already change the user's programs.)
 """
 
 from __future__ import annotations
@@ -20,16 +25,20 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import pickle
 from contextlib import suppress
 from functools import cache
 from pathlib import Path
 from typing import Final
 
 from pilot_tui import __version__
+from pilot_tui.core.assessment import Assessment
 from pilot_tui.core.bank import Bank
 
 FILE_NAME: Final = "validated-files"
-MAX_DIGESTS: Final = 2000
+RECORDS: Final = "validated-records"
+"""The folder, beside FILE_NAME, of the records each digest's content gave."""
+MAX_DIGESTS: Final = 5000
 """Past this many lines the file is cut to the newest half."""
 MAX_CACHE_BYTES: Final = 4 * MAX_DIGESTS * 65
 """Far more than MAX_DIGESTS lines of 64 hex digits: a larger file is not ours, and ignored."""
@@ -89,11 +98,19 @@ def _rules_digest() -> bytes:
     return rules_digest(rule_sources(), validator_versions())
 
 
-@cache
+_BANK_DIGESTS: dict[int, tuple[Bank, bytes]] = {}
+
+
 def _bank_digest(bank: Bank) -> bytes:
     # repr lists every field of every record in order: two banks with equal content have equal
-    # reprs, and a change anywhere changes it.
-    return hashlib.sha256(repr(bank).encode("utf-8")).digest()
+    # reprs, and a change anywhere changes it. Kept by the bank's identity: hashing a whole
+    # bank for a lookup, once per file read, would cost more than a portfolio's scoring.
+    found = _BANK_DIGESTS.get(id(bank))
+    if found is not None and found[0] is bank:
+        return found[1]
+    value = hashlib.sha256(repr(bank).encode("utf-8")).digest()
+    _BANK_DIGESTS[id(bank)] = (bank, value)
+    return value
 
 
 def digest(raw: bytes, bank: Bank) -> str:
@@ -143,17 +160,54 @@ class KnownValid:
             # Not written: the file will simply be validated again next time.
             return
 
+    def record(self, key: str) -> Assessment | None:
+        """The records a content of digest KEY gave when it was validated, if kept."""
+        try:
+            with (self.path.parent / RECORDS / f"{key}.pickle").open("rb") as handle:
+                found = pickle.load(handle)
+        except Exception:  # missing, or damaged: the content is simply read again
+            return None
+        return found if isinstance(found, Assessment) else None
+
+    def keep(self, key: str, assessment: Assessment) -> None:
+        """Keep ASSESSMENT, what a content of digest KEY gives, for the next read of it."""
+        folder = self.path.parent / RECORDS
+        temporary = folder / f".{key}.{os.getpid()}"
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            temporary.write_bytes(pickle.dumps(assessment, protocol=pickle.HIGHEST_PROTOCOL))
+            # Whole or not at all for a reader; no fsync for what is only a cache.
+            os.replace(temporary, folder / f"{key}.pickle")
+        except OSError:
+            with suppress(OSError):
+                temporary.unlink()
+
     def _prune(self) -> None:
         from pilot_tui.store.files import StoreError, atomic_write
 
         lines = self.path.read_text(encoding="ascii", errors="replace").split()
+        kept = lines[-MAX_DIGESTS // 2 :]
         with suppress(StoreError):  # only a cache: left as it is, it is merely longer
-            atomic_write(self.path, "".join(f"{line}\n" for line in lines[-MAX_DIGESTS // 2 :]))
+            atomic_write(self.path, "".join(f"{line}\n" for line in kept))
+        # The records of the digests dropped go with them.
+        keys = set(kept)
+        with suppress(OSError), os.scandir(self.path.parent / RECORDS) as found:
+            for entry in found:
+                if entry.name.removesuffix(".pickle") not in keys:
+                    with suppress(OSError):
+                        os.unlink(entry.path)
 
 
 def known_valid() -> KnownValid:
     """The digests of this user (the same for every data folder: the keys are contents)."""
-    return _known_valid_at(cache_dir() / FILE_NAME)
+    # Once per cache folder, not once per file read: asking platformdirs costs more than the
+    # lookup. The folder follows the environment (tests give each their own).
+    return _known_valid_at(_cache_file(os.environ.get("XDG_CACHE_HOME"), os.environ.get("HOME")))
+
+
+@cache
+def _cache_file(xdg_cache_home: str | None, home: str | None) -> Path:
+    return cache_dir() / FILE_NAME
 
 
 @cache
