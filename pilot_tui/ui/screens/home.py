@@ -70,6 +70,7 @@ class HomeScreen(Screen[None]):
         self._sort = "updated"
         self._descending = True
         self._filter = ""
+        self._detail: Content | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("pilot-tui · is your AI pilot ready for production?", id="home-title")
@@ -84,16 +85,18 @@ class HomeScreen(Screen[None]):
         yield Static(id="empty-state")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.reload()
-
     def on_screen_resume(self) -> None:
-        # Back from a dialog or an interview: the same row stays highlighted.
+        # Shown first, or back from a dialog or an interview (the same row stays highlighted):
+        # the list is read afresh. (Not on mount as well: the screen is resumed right after it,
+        # and reading a thousand files twice at start-up would double the wait.)
         current = self._selected()
         self.reload(select=current.name if current else None)
 
     def reload(self, select: str | None = None) -> None:
-        self.query_one("#assessments", DataTable).loading = True
+        # Said in words, not with the table's animated loading indicator: its sixty frames a
+        # second would take turns with the worker reading the files, and slow it down.
+        if not self._all:
+            self._set_detail(Content.styled("Reading the assessments…", "dim"))
         self._load_entries(select)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home-list")
@@ -212,30 +215,41 @@ class HomeScreen(Screen[None]):
 
     def _show_rows(self, select: str | None = None) -> None:
         table = self.query_one("#assessments", DataTable)
-        table.loading = False
         highlighted = self._selected()
         current = select or (highlighted.name if highlighted is not None else None)
         self.entries = self._sorted()
         columns = self._columns()
         table.clear(columns=True)
-        for key, heading in columns:
-            marked = (
-                heading + (" ▼" if self._descending else " ▲") if key == self._sort else heading
-            )
-            table.add_column(marked, key=key)
         # Rich Text cells: DataTable would read a plain str as markup, and titles are user text.
         colours = self.app.theme_variables
         error_style = colours.get("text-error", "red")
-        # The title gets what the other columns leave (each column is padded by 1 a side).
+        # Each column as wide as its widest cell or heading, worked out here once: left to the
+        # table, a thousand rows would each be measured, cell by cell, after every change.
         pilots = list(self._pilots.values())
-        others = sum(
-            max(len(heading) + (2 if key == self._sort else 0), self._content_width(key, pilots))
-            + 2
+        headings = {
+            key: heading + (" ▼" if self._descending else " ▲") if key == self._sort else heading
             for key, heading in columns
+        }
+        widths = {
+            key: max(len(headings[key]), self._content_width(key, pilots))
+            for key, _ in columns
             if key != "title"
-        )
-        # (And room for the title's own padding and a scrollbar.)
+        }
+        # The title gets what the other columns leave (each is padded by 1 a side), and room
+        # for its own padding and a scrollbar.
+        others = sum(width + 2 for width in widths.values())
         title_width = max(12, self.app.size.width - others - 6 - self._preview_width())
+        unreadable = [entry for entry in self.entries if entry.name not in self._pilots]
+        if unreadable:
+            widths["level"] = max(widths["level"], len("unreadable"))
+        longest = max(
+            [len(found.assessment.meta.title) for found in pilots]
+            + [len(f"⚠ {printable(entry.name)}.toml") for entry in unreadable],
+            default=0,
+        )
+        widths["title"] = max(len(headings["title"]), min(title_width, max(longest, 14)))
+        for key, _ in columns:
+            table.add_column(headings[key], key=key, width=widths[key])
         for entry in self.entries:
             found = self._pilots.get(entry.name)
             if found is None:
@@ -304,11 +318,10 @@ class HomeScreen(Screen[None]):
         beside it on a wide terminal, its scorecard and what to fix first."""
         entry = self._selected()
         self._show_preview(entry)
-        detail = self.query_one("#detail", Static)
         if entry is None:
-            detail.update("")
+            self._set_detail("")
         elif entry.assessment is None:
-            detail.update(
+            self._set_detail(
                 Content.assemble(
                     (f"{shown(entry.path.name)} cannot be read: ", "bold $text-error"),
                     printable(entry.error or "").rstrip("."),
@@ -330,7 +343,7 @@ class HomeScreen(Screen[None]):
                 f"{number} {section.label}"
                 for number, section in enumerate(self.store.bank.sections, 1)
             )
-            detail.update(
+            self._set_detail(
                 Content.assemble(
                     ("  ·  ".join(facts), "dim"),
                     "\n",
@@ -338,11 +351,27 @@ class HomeScreen(Screen[None]):
                 )
             )
 
+    def _set_detail(self, content: Content | str) -> None:
+        # Each key down the list changes this line: the screen is laid out again only when
+        # it needs another number of lines (a layout per key would cost most of a frame).
+        detail = self.query_one("#detail", Static)
+        text = Content(content) if isinstance(content, str) else content
+        width = detail.content_region.width
+        rules = detail.styles.get_rules()
+        before = self._detail
+        self._detail = text
+        same = (
+            before is not None
+            and width > 0
+            and before.get_height(rules, width) == text.get_height(rules, width)
+        )
+        detail.update(text, layout=not same)
+
     def _show_preview(self, entry: Entry | None) -> None:
         preview = self.query_one("#preview", Static)
         found = self._pilots.get(entry.name) if entry is not None else None
         if found is None:
-            preview.update("")
+            preview.update("", layout=False)
             return
         card = found.card
         lines = [
@@ -371,7 +400,8 @@ class HomeScreen(Screen[None]):
                 Content(f"{number}. {'BLOCKER ' if item.blocker else ''}{item.title}")
                 for number, item in enumerate(plan, 1)
             ]
-        preview.update(Content("\n").join(lines))
+        # A box of its own size: a new text never changes the layout around it.
+        preview.update(Content("\n").join(lines), layout=False)
 
     def _selected(self) -> Entry | None:
         table = self.query_one("#assessments", DataTable)
