@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
 
@@ -35,6 +36,8 @@ WIDE_PREVIEW: Final = 150
 """From this many columns, the highlighted pilot's scorecard shows beside the list."""
 PREVIEW_WIDTH: Final = 48
 PREVIEW_ACTIONS: Final = 3
+FILTER_PAUSE: Final = 0.15
+"""Seconds of no typing in the filter before the list follows."""
 SORTS: Final = (
     "updated",
     "level",
@@ -71,6 +74,7 @@ class HomeScreen(Screen[None]):
         self._descending = True
         self._filter = ""
         self._detail: Content | None = None
+        self._filter_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("pilot-tui · is your AI pilot ready for production?", id="home-title")
@@ -463,11 +467,19 @@ class HomeScreen(Screen[None]):
 
     @on(Input.Changed, "#home-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        # The list follows once typing pauses: rebuilding a thousand rows after every letter
+        # would hold up the letters themselves.
         self._filter = event.value
-        self._show_rows()
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_PAUSE, self._show_rows)
 
     @on(Input.Submitted, "#home-filter")
     def _filter_done(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        self._show_rows()
         self.query_one("#assessments", DataTable).focus()
 
     def key_escape(self) -> None:
@@ -475,6 +487,11 @@ class HomeScreen(Screen[None]):
         field = self.query_one("#home-filter", Input)
         if self.has_class("-filtering"):
             field.value = ""
+            self._filter = ""
+            if self._filter_timer is not None:
+                self._filter_timer.stop()
+                self._filter_timer = None
+            self._show_rows()
             self.remove_class("-filtering")
             self.query_one("#assessments", DataTable).focus()
 
