@@ -51,7 +51,7 @@ async def test_each_pilot_shows_its_level_root_causes_blockers_and_trend(
     fill(store, bank)
     app = app_for(store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await wait_until(lambda: bool(titles(app)))  # read by a worker once the screen shows
         await pilot.pause()
         table = app.screen.query_one("#assessments", DataTable)
         claims = titles(app).index("Claims bot")
@@ -74,7 +74,7 @@ async def test_sorting_by_a_column_and_back_keeps_unreadable_files_last(
     fill(store, bank)
     app = app_for(store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await wait_until(lambda: bool(titles(app)))  # read by a worker once the screen shows
         await pilot.pause()
         await pilot.press("s")  # updated -> level: the most ready first
         assert titles(app)[0] == "Claims bot"
@@ -90,7 +90,7 @@ async def test_filtering_by_words_of_a_title_team_or_level(store: Store, bank: B
     fill(store, bank)
     app = app_for(store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await wait_until(lambda: bool(titles(app)))  # read by a worker once the screen shows
         await pilot.pause()
         await pilot.press("slash", *"risk")
         # The list follows once typing pauses, so the letters never wait for it.
@@ -110,7 +110,7 @@ async def test_a_wide_terminal_shows_the_pilots_scorecard_and_what_to_fix_first(
     fill(store, bank)
     app = app_for(store)
     async with app.run_test(size=(160, 48)) as pilot:
-        await app.workers.wait_for_complete()
+        await wait_until(lambda: bool(titles(app)))  # read by a worker once the screen shows
         await pilot.pause()
         preview = app.screen.query_one("#preview", Static)
         assert preview.display and preview.region.width > 0
@@ -125,10 +125,20 @@ async def test_at_80x24_the_row_stays_readable(store: Store, bank: Bank, tmp_pat
     fill(store, bank)
     app = app_for(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
+        await wait_until(lambda: bool(titles(app)))  # read by a worker once the screen shows
         await pilot.pause()
         table = app.screen.query_one("#assessments", DataTable)
         assert not app.screen.query_one("#preview", Static).display
         # Every column fits: the level (the verdict) and all five root causes are on screen.
         assert table.virtual_size.width <= table.size.width
         assert {"Claims bot", "Fraud model", "Support chat"} <= set(titles(app))
+        # Sorted by the update time, a column this width leaves out: the top line says so.
+        top = str(app.screen.query_one("#home-title", Static).render())
+        assert top.endswith("sorted by updated ▼")
+        # s goes on through each root cause after the other columns.
+        await pilot.press(*["s"] * 7)
+        headings = [str(col.label) for col in table.columns.values()]
+        assert "1 ▼" in headings
+        first = f"section:{bank.sections[0].id}"
+        scores = [int(cell[:3]) for cell in column(app, first) if cell.strip()[:1].isdigit()]
+        assert scores == sorted(scores, reverse=True)

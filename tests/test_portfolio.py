@@ -98,6 +98,7 @@ def test_the_cli_text_fits_a_terminal_and_lists_what_it_set_aside(pilots: Store,
     assert all(len(line) <= 100 for line in lines[:12])
     assert any(line.startswith("claims-bot") and "100G" in line for line in lines)
     assert "broken.toml" in result.out and "Not updated for 60 days" in result.out
+    assert "fraud-model (Workshop 1): score +0, 2 improved, 0 regressed" in result.out
 
 
 def test_the_json_has_its_documented_shape(pilots: Store, cli: Cli) -> None:
@@ -169,18 +170,28 @@ def test_folders_and_files_with_hostile_and_missing_paths(
     (shared / "notes.txt").write_text("not an assessment", encoding="utf-8")
     (shared / "huge.toml").write_bytes(b"#" * (9 * 1024 * 1024))
     (shared / "link.toml").symlink_to("/etc/passwd")
+    # The same pilot reached twice (a link to a file also named): one pilot.
+    (shared / "again.toml").symlink_to(pilots.root / "claims-bot.toml")
+    # A name that would act on a terminal or a page where it is shown.
+    hostile = new_assessment(bank, "Hostile name", now=NOW)
+    (shared / "a\x1b]0;pwn\x07\u202e.toml").write_text(dumps_assessment(hostile))
     result = cli(
         "portfolio",
         str(shared),
         str(pilots.root / "claims-bot.toml"),
-        str(tmp_path / "gone"),
         "--format",
         "json",
     )
     assert result.code == 0, result.err
     data = json.loads(result.out)
-    assert sorted(pilot["name"] for pilot in data["pilots"]) == ["Team A", "claims-bot"]
+    names = sorted(pilot["name"] for pilot in data["pilots"])
+    assert names == ["Team A", "a\\x1b]0;pwn\\x07\\u202e", "claims-bot"]
     reasons = {Path(item["source"]).name: item["reason"] for item in data["set_aside"]}
-    assert set(reasons) == {"huge.toml", "link.toml", "gone"}
-    assert reasons["gone"] == "no such file or folder"
+    assert set(reasons) == {"huge.toml", "link.toml"}
+    for fmt in ("md", "html", "text"):
+        shown = cli("portfolio", str(shared), "--format", fmt).out
+        assert "\x1b" not in shown and "\u202e" not in shown and "\x07" not in shown
+    # A path named on purpose that is not there is a typo, not "no pilots".
+    missing = cli("portfolio", str(tmp_path / "gone"))
+    assert missing.code == 2 and "gone: no such file or folder" in missing.err
     assert cli("portfolio", "--stale-days", "0").code == 2

@@ -11,7 +11,7 @@ from typing import Any
 from pilot_tui.cli.common import EXIT_OK, UsageError, send_output, store_of
 from pilot_tui.core.assessment import now_utc
 from pilot_tui.core.portfolio import Portfolio, build_portfolio
-from pilot_tui.core.render import percent
+from pilot_tui.core.render import percent, plural
 from pilot_tui.core.scoring import SectionScore
 from pilot_tui.core.text import printable
 from pilot_tui.store.folder import read_many
@@ -44,7 +44,7 @@ def portfolio_text(portfolio: Portfolio) -> str:
     cause (- where nothing in it applies), then what holds the pilots back."""
     bank = portfolio.bank
     total = len(portfolio.pilots)
-    lines = [f"{total} pilots, scored against {bank.title} {bank.version}"]
+    lines = [f"{plural(total, 'pilot')}, scored against {bank.title} {bank.version}"]
     lines.append(
         "Levels: " + ", ".join(f"{title} {number}" for _, title, number in portfolio.levels)
     )
@@ -75,6 +75,15 @@ def portfolio_text(portfolio: Portfolio) -> str:
             ]
             if len(portfolio.by_blocker) > 10:
                 lines.append(f"  and {len(portfolio.by_blocker) - 10} more (--format md lists all)")
+    since = [pilot for pilot in portfolio.pilots if pilot.milestone is not None]
+    if since:
+        lines += ["", "Since each pilot's last milestone:"]
+        lines += [
+            f"  {printable(pilot.name)} ({printable(pilot.milestone or '')}): score "
+            f"{pilot.since_milestone or 0:+.0f}, {pilot.improved} improved, "
+            f"{pilot.regressed} regressed"
+            for pilot in since
+        ]
     if portfolio.stale:
         lines += ["", f"Not updated for {portfolio.stale_days} days or more:"]
         lines += [f"  {printable(item.name)}: {item.days} days" for item in portfolio.stale]

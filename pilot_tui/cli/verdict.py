@@ -35,6 +35,7 @@ from pilot_tui.core.scoring import (
     action_plan,
     score,
 )
+from pilot_tui.core.text import printable
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -109,7 +110,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
         newer, _ = store.load_reference(args.other)
         older = assessment
         from_label, to_label = args.reference, args.other
-        from_text, to_text = args.reference, args.other
+        # Paths are whatever the file system allows: shown so they cannot act on a terminal.
+        from_text, to_text = printable(args.reference), printable(args.other)
     else:
         if not assessment.milestones:
             raise UsageError(

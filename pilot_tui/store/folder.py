@@ -455,10 +455,20 @@ def read_many(
         elif os.path.lexists(path):
             files.append(path)
         else:
-            unreadable.append((shown(path), "no such file or folder"))
-    for path in dict.fromkeys(files):
+            # Named on purpose and not there: a typo, which must not pass for "no pilots".
+            raise StoreError(f"{shown(path)}: no such file or folder")
+    # One file reached twice (named twice, or through a link) is one pilot, named after the
+    # file itself rather than a link to it.
+    unique: dict[str, Path] = {}
+    for path in files:
+        target = os.path.realpath(path)
+        if target not in unique or (unique[target].is_symlink() and not path.is_symlink()):
+            unique[target] = path
+    for path in unique.values():
         try:
-            found.append((path.stem, shown(path), load_assessment_file(path, store.bank)))
+            # The name comes from the file system, never checked: made printable, so it cannot
+            # act on a terminal or a page wherever it is shown.
+            found.append((shown(path.stem), shown(path), load_assessment_file(path, store.bank)))
         except StoreError as error:
             unreadable.append((shown(path), str(error).removeprefix(f"{shown(path)}: ")))
     return found, unreadable

@@ -118,7 +118,8 @@ HOME: Final[list[BindingType]] = [
         "s",
         "sort",
         "Sort",
-        tooltip="Sort by the next column: updated, level, title, team, blockers, answered, trend "
+        tooltip="Sort by the next column: updated, level, title, team, blockers, answered, trend, "
+        "each root cause "
         "(or click a column's heading)",
         id="home.sort",
     ),

@@ -82,7 +82,8 @@ def _levels(portfolio: Portfolio) -> Section:
     )
     ready = portfolio.levels[-1][2] if portfolio.levels else 0
     note = (
-        f"{ready} of {len(portfolio.pilots)} pilots are at the top level, "
+        f"{ready} of {plural(len(portfolio.pilots), 'pilot')} "
+        f"{'is' if ready == 1 else 'are'} at the top level, "
         f"{portfolio.levels[-1][1] if portfolio.levels else ''}."
     )
     return Section(

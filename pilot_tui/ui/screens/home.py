@@ -32,6 +32,7 @@ from pilot_tui.ui.messages import ExportAssessment, NewAssessment, OpenAssessmen
 from pilot_tui.ui.screens.dialogs import Confirm, TextPrompt
 from pilot_tui.ui.widgets.scorecard import STATUS_LABEL, STATUS_STYLE
 
+HOME_TITLE: Final = "pilot-tui · is your AI pilot ready for production?"
 WIDE_PREVIEW: Final = 150
 """From this many columns, the highlighted pilot's scorecard shows beside the list."""
 PREVIEW_WIDTH: Final = 48
@@ -75,9 +76,10 @@ class HomeScreen(Screen[None]):
         self._filter = ""
         self._detail: Content | None = None
         self._filter_timer: Timer | None = None
+        self._resumed = False
 
     def compose(self) -> ComposeResult:
-        yield Static("pilot-tui · is your AI pilot ready for production?", id="home-title")
+        yield Static(HOME_TITLE, id="home-title")
         yield Input(placeholder="Filter: words of a title, team or level", id="home-filter")
         with Horizontal(id="home-body"):
             table: DataTable[Text] = DataTable(
@@ -89,10 +91,16 @@ class HomeScreen(Screen[None]):
         yield Static(id="empty-state")
         yield Footer()
 
+    def on_mount(self) -> None:
+        self.reload()
+
     def on_screen_resume(self) -> None:
-        # Shown first, or back from a dialog or an interview (the same row stays highlighted):
-        # the list is read afresh. (Not on mount as well: the screen is resumed right after it,
-        # and reading a thousand files twice at start-up would double the wait.)
+        # Back from a dialog or an interview (the same row stays highlighted): the list is read
+        # afresh. Not when first shown, just after mounting started the reading: reading a
+        # thousand files twice at start-up would double the wait.
+        if not self._resumed:
+            self._resumed = True
+            return
         current = self._selected()
         self.reload(select=current.name if current else None)
 
@@ -230,10 +238,17 @@ class HomeScreen(Screen[None]):
         # Each column as wide as its widest cell or heading, worked out here once: left to the
         # table, a thousand rows would each be measured, cell by cell, after every change.
         pilots = list(self._pilots.values())
+        arrow = " ▼" if self._descending else " ▲"
         headings = {
-            key: heading + (" ▼" if self._descending else " ▲") if key == self._sort else heading
-            for key, heading in columns
+            key: heading + arrow if key == self._sort else heading for key, heading in columns
         }
+        # The order in words on the top line too: it may be a column this width leaves out.
+        self.query_one("#home-title", Static).update(
+            Content.assemble(
+                HOME_TITLE, ("  ·  ", "dim"), (f"sorted by {self._sort_name()}{arrow}", "not bold")
+            ),
+            layout=False,
+        )
         widths = {
             key: max(len(headings[key]), self._content_width(key, pilots))
             for key, _ in columns
@@ -435,10 +450,9 @@ class HomeScreen(Screen[None]):
     # ------------------------------------------------------------------ order and filter
 
     def action_sort(self) -> None:
-        following = (
-            SORTS[(SORTS.index(self._sort) + 1) % len(SORTS)] if self._sort in SORTS else SORTS[0]
-        )
-        self._sort_by(following)
+        orders = [*SORTS, *(f"section:{section.id}" for section in self.store.bank.sections)]
+        at = orders.index(self._sort) if self._sort in orders else -1
+        self._sort_by(orders[(at + 1) % len(orders)])
 
     def action_reverse_sort(self) -> None:
         self._descending = not self._descending
@@ -448,9 +462,16 @@ class HomeScreen(Screen[None]):
         # Most first where more is better (or later); A to Z for words.
         self._sort, self._descending = key, key not in ("title", "team")
         self._show_rows()
-        self.notify(
-            f"Sorted by {key.split(':')[0] if ':' not in key else 'root cause'}.", timeout=2
-        )
+        self.notify(f"Sorted by {self._sort_name()}.", timeout=2)
+
+    def _sort_name(self) -> str:
+        if self._sort.startswith("section:"):
+            sections = self.store.bank.sections
+            number = next(
+                (n for n, s in enumerate(sections, 1) if f"section:{s.id}" == self._sort), 0
+            )
+            return f"root cause {number}"
+        return self._sort
 
     @on(DataTable.HeaderSelected, "#assessments")
     def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
