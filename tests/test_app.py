@@ -662,7 +662,8 @@ async def test_the_list_footer_offers_open_once_the_list_has_loaded(
         await app.workers.wait_for_complete()
         await wait_until(lambda: " Open " in footer_keys(app))
         shown = footer_keys(app)
-        assert all(f" {key} " in shown for key in ("Open", "Delete", "Export")), shown
+        # (Delete is in the help, not the footer: at 80 columns it pushed Quit off the line.)
+        assert all(f" {key} " in shown for key in ("Open", "Export")), shown
 
 
 async def test_theme_choice_is_remembered(store: Store) -> None:

@@ -87,6 +87,8 @@ HOME: Final[list[BindingType]] = [
         "delete",
         "Delete",
         key_display="del",
+        # Not in the footer: at 80 columns it pushed Quit and Help off the line (? lists it).
+        show=False,
         tooltip="Delete (a backup copy is kept)",
         id="home.delete",
     ),
