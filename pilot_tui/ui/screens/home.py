@@ -31,6 +31,7 @@ from pilot_tui.ui.commands import HomeCommands
 from pilot_tui.ui.messages import ExportAssessment, NewAssessment, OpenAssessment
 from pilot_tui.ui.screens.dialogs import Confirm, TextPrompt
 from pilot_tui.ui.widgets.scorecard import STATUS_LABEL, STATUS_STYLE
+from pilot_tui.ui.widgets.steady_text import SteadyText
 
 HOME_TITLE: Final = "pilot-tui · is your AI pilot ready for production?"
 WIDE_PREVIEW: Final = 150
@@ -74,7 +75,6 @@ class HomeScreen(Screen[None]):
         self._sort = "updated"
         self._descending = True
         self._filter = ""
-        self._detail: Content | None = None
         self._filter_timer: Timer | None = None
         self._resumed = False
 
@@ -87,7 +87,7 @@ class HomeScreen(Screen[None]):
             )
             yield table
             yield Static(id="preview")
-        yield Static(id="detail")
+        yield SteadyText(id="detail")
         yield Static(id="empty-state")
         yield Footer()
 
@@ -371,20 +371,8 @@ class HomeScreen(Screen[None]):
             )
 
     def _set_detail(self, content: Content | str) -> None:
-        # Each key down the list changes this line: the screen is laid out again only when
-        # it needs another number of lines (a layout per key would cost most of a frame).
-        detail = self.query_one("#detail", Static)
-        text = Content(content) if isinstance(content, str) else content
-        width = detail.content_region.width
-        rules = detail.styles.get_rules()
-        before = self._detail
-        self._detail = text
-        same = (
-            before is not None
-            and width > 0
-            and before.get_height(rules, width) == text.get_height(rules, width)
-        )
-        detail.update(text, layout=not same)
+        # Each key down the list changes this line (SteadyText: no layout per key).
+        self.query_one("#detail", SteadyText).show(content)
 
     def _show_preview(self, entry: Entry | None) -> None:
         preview = self.query_one("#preview", Static)

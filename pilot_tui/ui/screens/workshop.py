@@ -51,6 +51,7 @@ from pilot_tui.ui.screens.interview import InterviewScreen
 from pilot_tui.ui.session import Position, Session
 from pilot_tui.ui.widgets.choice_list import ChoiceList
 from pilot_tui.ui.widgets.scorecard import ScorecardPanel, SectionList, SummaryLine, summary_line
+from pilot_tui.ui.widgets.steady_text import SteadyText
 from pilot_tui.ui.widgets.tally import tally_lines
 
 POLL_SECONDS = 0.2
@@ -89,7 +90,6 @@ class WorkshopScreen(InterviewScreen):
         self._problems: set[str] = set()
         self._time_up_told = False
         self._state_unwritten = False
-        self._shown: dict[Static, Content] = {}
 
     def compose(self) -> ComposeResult:
         session = self.session
@@ -97,7 +97,7 @@ class WorkshopScreen(InterviewScreen):
         with Horizontal(id="topbar"):
             yield Static(Content(session.assessment.meta.title), id="assessment-title")
             yield Static("", id="save-status")
-        yield Static("", id="workshop-bar")
+        yield SteadyText(id="workshop-bar")
         with Horizontal(id="interview-body"):
             # The interview's lists are kept (its code updates them) but not shown: the
             # projector shows the question and the room, nothing else.
@@ -108,7 +108,7 @@ class WorkshopScreen(InterviewScreen):
                 yield Static(text.title(session, question), id="question-title")
                 yield Static(Content(question.text), id="question-text")
                 yield Static(text.why(question), id="question-why")
-                yield Static("", id="board")
+                yield SteadyText(id="board")
                 with Vertical(id="decide"):
                     yield Static(Content.styled("Team answer", "bold"), id="decide-title")
                     yield ChoiceList(*self._choices(), id="choices")
@@ -227,8 +227,7 @@ class WorkshopScreen(InterviewScreen):
             )
         )
         joined = len(self.ballots)
-        self._set_text(
-            self.query_one("#workshop-bar", Static),
+        self.query_one("#workshop-bar", SteadyText).show(
             Content.assemble(
                 where,
                 (state.code, "bold"),
@@ -243,7 +242,7 @@ class WorkshopScreen(InterviewScreen):
     def _show_board(self) -> None:
         state = self.state
         question = self.session.question(self.position)
-        board = self.query_one("#board", Static)
+        board = self.query_one("#board", SteadyText)
         if state.phase == "vote":
             votes, _ = current_votes(self.session.bank, question, state, self.ballots)
             hands = sum(state.hands.values())
@@ -263,12 +262,11 @@ class WorkshopScreen(InterviewScreen):
                 else Content("Nobody has joined yet.")
             )
             lines.append(Content.styled("r: reveal the votes   h: show of hands", "dim"))
-            self._set_text(board, Content("\n").join(lines))
+            board.show(Content("\n").join(lines))
             return
         outcome = state.outcomes.get(state.question, Outcome())
         result = tally(self.session.bank, question, outcome)
-        self._set_text(
-            board,
+        board.show(
             # Two columns to spare for the scrollbar the bars may bring with them.
             tally_lines(
                 result, names=not state.anonymous, width=max(0, board.content_region.width - 2)
@@ -281,23 +279,6 @@ class WorkshopScreen(InterviewScreen):
                 choice_list = self.query_one(ChoiceList)
                 choice_list.highlighted = ids.index(result.suggested)
                 choice_list.refresh()
-
-    def _set_text(self, widget: Static, content: Content) -> None:
-        # A vote arriving changes a tick and a count, the clock a figure: re-arranging the whole
-        # screen for that (a layout) would hold up the facilitator's keys, so only a text that
-        # needs more or fewer lines asks for one.
-        before = self._shown.get(widget)
-        if before is not None and (before.plain, before.spans) == (content.plain, content.spans):
-            return
-        width = widget.content_region.width
-        rules = widget.styles.get_rules()
-        same_height = (
-            before is not None
-            and width > 0
-            and before.get_height(rules, width) == content.get_height(rules, width)
-        )
-        self._shown[widget] = content
-        widget.update(content, layout=not same_height)
 
     # ------------------------------------------------------------------ the facilitator's keys
 
