@@ -41,6 +41,10 @@ from pilot_tui.store import Store, load_bank
 
 HERE = Path(__file__).parent
 ANSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[P\]_^][^\x1b]*\x1b\\|\x1b[@-_]")
+# An escape code that has all its bytes (ANSI's alternatives, each told by its second byte).
+FINISHED_CODE = re.compile(
+    rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[P\]_^][^\x1b]*\x1b\\|\x1b[^\[P\]_^]"
+)
 COLUMNS, ROWS = 120, 40
 TIMEOUT = 20.0
 TARGET_RATIO = 1.5
@@ -59,6 +63,7 @@ class Terminal:
     started: float
     screen: bytes = field(default=b"")
     raw: bytes = field(default=b"")
+    _unfinished: bytes = field(default=b"")
 
     @classmethod
     def start(cls, command: list[str], env: dict[str, str]) -> Terminal:
@@ -91,11 +96,25 @@ class Terminal:
             now = time.perf_counter()
             self.raw += chunk
             self._answer_queries(chunk)
-            self.screen = ANSI.sub(b"", self.raw)
-            if pattern in self.screen[since:]:
+            self._add_to_screen(chunk)
+            if self.screen.find(pattern, since) != -1:
                 return now
         tail = self.screen[-300:].decode("utf-8", "replace")
         raise TimeoutError(f"{pattern!r} never appeared; the screen ends with: {tail!r}")
+
+    def _add_to_screen(self, chunk: bytes) -> None:
+        # Only the new output is cleaned of escape codes: cleaning all of it again on every
+        # read would make this harness, not the app, slow once a few megabytes were drawn. An
+        # escape code cut in two by the read waits for its end.
+        pending = self._unfinished + chunk
+        self._unfinished = b""
+        cut = len(pending)
+        start = pending.rfind(b"\x1b")
+        while start != -1 and FINISHED_CODE.match(pending, start) is None:
+            cut = start
+            start = pending.rfind(b"\x1b", 0, start)
+        pending, self._unfinished = pending[:cut], pending[cut:]
+        self.screen += ANSI.sub(b"", pending)
 
     def _answer_queries(self, chunk: bytes) -> None:
         # Textual asks the terminal a few questions at start; a real terminal answers them.

@@ -28,11 +28,20 @@ from pilot_tui.core.assessment import (
     with_answer,
 )
 from pilot_tui.core.bank import Bank
+from pilot_tui.core.portfolio import Standing, standing_of
 from pilot_tui.store import Store, dumps_assessment
+from pilot_tui.store import folder as folder_module
 from pilot_tui.store import format as store_module
 from pilot_tui.store import known_valid as known_valid_module
 from pilot_tui.store.files import StoreError
-from pilot_tui.store.known_valid import FILE_NAME, RECORDS, KnownValid, cache_dir, digest
+from pilot_tui.store.known_valid import (
+    FILE_NAME,
+    RECORDS,
+    STANDINGS,
+    KnownValid,
+    cache_dir,
+    digest,
+)
 
 NOW = datetime(2026, 5, 4, 3, 2, 1, tzinfo=UTC)
 
@@ -367,3 +376,66 @@ def test_a_damaged_kept_record_is_read_from_the_file_again(
     for kept in records.iterdir():
         kept.write_bytes(b"not a pickle")
     assert Store(store.root, store.bank).load(name) == first
+
+
+@pytest.fixture
+def scorings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The titles of the assessments the store works a standing out for (its scoring, wrapped)."""
+    seen: list[str] = []
+    real = standing_of
+
+    def counting(bank: Bank, assessment: Assessment) -> Standing:
+        seen.append(assessment.meta.title)
+        return real(bank, assessment)
+
+    monkeypatch.setattr(folder_module, "standing_of", counting)
+    return seen
+
+
+def test_an_unchanged_file_is_not_scored_again(store: Store, scorings: list[str]) -> None:
+    # `list`, `portfolio` and the home screen score a thousand files: once per content.
+    name = saved(store, ("runbook", "met"), ("on-call", "not-met"))
+    path = store.path_for(name)
+    first = store.standing(path, store.load(name))
+    assert first == standing_of(store.bank, store.load(name))
+    again = Store(store.root, store.bank)
+    assert again.standing(path, again.load(name)) == first
+    assert scorings == ["Claims bot"]
+
+
+def test_a_changed_file_or_another_bank_is_scored_again(
+    store: Store, bank: Bank, scorings: list[str]
+) -> None:
+    name = saved(store, ("runbook", "met"))
+    path = store.path_for(name)
+    store.standing(path, store.load(name))
+    changed = with_answer(store.load(name), "on-call", Answer(choice="met"), now=NOW)
+    store.save(name, changed)
+    fresh = Store(store.root, store.bank)
+    assert fresh.standing(path, fresh.load(name)) == standing_of(bank, changed)
+    other = dataclasses.replace(bank, title="Another edition")
+    elsewhere = Store(store.root, other)
+    elsewhere.standing(path, elsewhere.load(name))
+    assert scorings == ["Claims bot"] * 3
+
+
+def test_a_damaged_kept_standing_is_worked_out_again(store: Store, scorings: list[str]) -> None:
+    name = saved(store, ("runbook", "met"))
+    path = store.path_for(name)
+    first = store.standing(path, store.load(name))
+    for kept in (cache_dir() / STANDINGS).iterdir():
+        kept.write_bytes(b"not a pickle")
+    fresh = Store(store.root, store.bank)
+    assert fresh.standing(path, fresh.load(name)) == first
+    assert len(scorings) == 2
+
+
+def test_an_assessment_not_read_from_that_file_is_scored_as_it_is(
+    store: Store, scorings: list[str]
+) -> None:
+    # Changed in memory since it was read: the standing kept for the file would be wrong.
+    name = saved(store, ("runbook", "met"))
+    path = store.path_for(name)
+    store.standing(path, store.load(name))
+    edited = with_answer(store.load(name), "runbook", Answer(choice="not-met"), now=NOW)
+    assert store.standing(path, edited) == standing_of(store.bank, edited)

@@ -90,6 +90,38 @@ def test_a_pilot_of_another_bank_is_set_aside_never_scored(store: Store, bank: B
     assert "answered against the bank 'vision'" in portfolio.set_aside[0].reason
 
 
+def test_files_of_other_banks_are_grouped_by_bank_in_every_format(
+    pilots: Store, bank: Bank, cli: Cli
+) -> None:
+    # Two teams assessed with their own editions of a bank: their files are in the folder too.
+    for name, bank_id, version in (
+        ("vision-a", "vision", "1"),
+        ("vision-b", "vision", "1"),
+        ("speech", "speech", "2.0"),
+    ):
+        foreign = new_assessment(bank, name, now=NOW)
+        foreign = type(foreign)(
+            **{**foreign.__dict__, "bank": type(foreign.bank)(id=bank_id, version=version)}
+        )
+        (pilots.root / f"{name}.toml").write_text(dumps_assessment(foreign), encoding="utf-8")
+
+    data = json.loads(cli("portfolio", "--format", "json").out)
+    assert len(data["pilots"]) == 3  # never scored against the wrong questions
+    assert [(item["source"].rsplit("/", 1)[-1], item["bank"]) for item in data["set_aside"]] == [
+        ("speech.toml", "speech 2.0"),
+        ("vision-a.toml", "vision 1"),
+        ("vision-b.toml", "vision 1"),
+        ("broken.toml", None),
+    ]
+    text = cli("portfolio").out
+    assert "bank speech 2.0 (1 file); bank vision 1 (2 files)" in " ".join(text.split())
+    page = cli("portfolio", "--format", "html").out
+    assert "bank vision 1 (2 files)" in page
+    # The data folder's own list says why, file by file.
+    listed = cli("list").out
+    assert "answered against bank 'vision'" in listed
+
+
 def test_the_cli_text_fits_a_terminal_and_lists_what_it_set_aside(pilots: Store, cli: Cli) -> None:
     result = cli("portfolio")
     assert result.code == 0, result.err

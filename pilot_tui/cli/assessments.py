@@ -93,7 +93,13 @@ def cmd_context(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     store = store_of(args)
-    rows = list_json(store.bank, store.entries())
+    entries = store.entries()
+    cards = {
+        entry.name: store.standing(entry.path, entry.assessment).card
+        for entry in entries
+        if entry.assessment is not None
+    }
+    rows = list_json(entries, cards)
     if args.json:
         print_json(rows)
         return EXIT_OK

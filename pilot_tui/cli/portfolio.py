@@ -10,7 +10,7 @@ from typing import Any
 
 from pilot_tui.cli.common import EXIT_OK, UsageError, send_output, store_of
 from pilot_tui.core.assessment import now_utc
-from pilot_tui.core.portfolio import Portfolio, build_portfolio
+from pilot_tui.core.portfolio import Portfolio, build_portfolio, other_banks, other_banks_line
 from pilot_tui.core.render import percent, plural
 from pilot_tui.core.scoring import SectionScore
 from pilot_tui.core.text import printable
@@ -22,9 +22,15 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
         raise UsageError("--stale-days must be 1 or more")
     store = store_of(args)
     paths = [Path(path) for path in args.paths]
-    found, unreadable = read_many(store, paths)
+    reading = read_many(store, paths)
     portfolio = build_portfolio(
-        store.bank, found, unreadable, now=now_utc(), stale_days=args.stale_days
+        store.bank,
+        reading.found,
+        reading.unreadable,
+        now=now_utc(),
+        stale_days=args.stale_days,
+        standings=reading.standings,
+        other_banks=reading.other_banks,
     )
     if args.format == "json":
         # One line: a thousand pilots' JSON indented would take a quarter of a second to write.
@@ -35,7 +41,7 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
         text = portfolio_markdown(portfolio) if args.format == "md" else portfolio_html(portfolio)
     else:
         text = portfolio_text(portfolio)
-    send_output(args, text, args.output, reads=[Path(source) for _, source, _ in found])
+    send_output(args, text, args.output, reads=[Path(source) for _, source, _ in reading.found])
     return EXIT_OK
 
 
@@ -89,6 +95,10 @@ def portfolio_text(portfolio: Portfolio) -> str:
         lines += [f"  {printable(item.name)}: {item.days} days" for item in portfolio.stale]
     if portfolio.set_aside:
         lines += ["", "Set aside:"]
+        if other_banks(portfolio):
+            lines += textwrap.wrap(
+                other_banks_line(portfolio), 79, initial_indent="  ", subsequent_indent="  "
+            )
         lines += [
             f"  {printable(item.source)}: {printable(item.reason)}" for item in portfolio.set_aside
         ]
@@ -109,7 +119,9 @@ def portfolio_json(portfolio: Portfolio) -> dict[str, Any]:
     when nothing in it applies), status}], updated (ISO time), milestone (label or null),
     since_milestone (score change or null), improved, regressed}], held_back: {sections: [{id,
     title, pilots: [names]}], blockers: [{id, title, pilots: [names]}]}, stale: [{name,
-    updated, days}], set_aside: [{source, reason}]}. Pilots are most ready first."""
+    updated, days}], set_aside: [{source, reason, bank (the other bank, "id version", it was
+    answered against, or null)}]}. Pilots are most ready first; files answered against other
+    banks come first in set_aside, grouped by bank."""
     bank = portfolio.bank
     return {
         "bank": {"id": bank.id, "version": bank.version, "title": bank.title},
@@ -164,6 +176,7 @@ def portfolio_json(portfolio: Portfolio) -> dict[str, Any]:
             for item in portfolio.stale
         ],
         "set_aside": [
-            {"source": item.source, "reason": item.reason} for item in portfolio.set_aside
+            {"source": item.source, "reason": item.reason, "bank": item.bank}
+            for item in portfolio.set_aside
         ],
     }

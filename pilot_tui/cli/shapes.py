@@ -4,7 +4,7 @@ never breaks a user's CI script by accident."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pilot_tui.cli.common import rounded
@@ -16,6 +16,7 @@ from pilot_tui.core.merge import Disagreement
 from pilot_tui.core.milestones import Change, Replaced
 from pilot_tui.core.scoring import (
     ActionItem,
+    Scorecard,
     default_cap,
     not_applicable_cap,
     score,
@@ -163,8 +164,9 @@ def dispute_json(item: Disagreement) -> dict[str, Any]:
     }
 
 
-def list_json(bank: Bank, entries: Sequence[Entry]) -> list[dict[str, Any]]:
-    """`list --json`: one object per file of the data folder.
+def list_json(entries: Sequence[Entry], cards: Mapping[str, Scorecard]) -> list[dict[str, Any]]:
+    """`list --json`: one object per file of the data folder (CARDS: each readable one's
+    scorecard, by name).
 
     A readable assessment: {name, path, title, team, updated (ISO 8601), coverage (0 to 1),
     level (id), level_title, score (0 to 100)}. A file that cannot be read: {name, path, error}.
@@ -174,7 +176,7 @@ def list_json(bank: Bank, entries: Sequence[Entry]) -> list[dict[str, Any]]:
         if entry.assessment is None:
             rows.append({"name": entry.name, "path": str(entry.path), "error": entry.error})
             continue
-        card = score(bank, entry.assessment)
+        card = cards[entry.name]
         meta = entry.assessment.meta
         rows.append(
             {

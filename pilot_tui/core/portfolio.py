@@ -8,7 +8,7 @@ against the wrong questions.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Final
@@ -23,12 +23,13 @@ STALE_DAYS: Final = 60
 
 
 @dataclass(frozen=True)
-class Pilot:
-    name: str
-    """How the pilot is named in the portfolio: its file's name without .toml."""
-    source: str
-    """The file, as it was found."""
-    assessment: Assessment
+class Standing:
+    """Where one pilot's answers put it: its scorecard, and its change since its last milestone.
+
+    A function of the bank and the file's content alone (no clock), so the store may keep it
+    by content and give it back for a file that has not changed.
+    """
+
     card: Scorecard
     milestone: str | None
     """The label of the pilot's last milestone, if it has one."""
@@ -40,9 +41,41 @@ class Pilot:
 
 
 @dataclass(frozen=True)
+class Pilot:
+    name: str
+    """How the pilot is named in the portfolio: its file's name without .toml."""
+    source: str
+    """The file, as it was found."""
+    assessment: Assessment
+    standing: Standing
+
+    @property
+    def card(self) -> Scorecard:
+        return self.standing.card
+
+    @property
+    def milestone(self) -> str | None:
+        return self.standing.milestone
+
+    @property
+    def since_milestone(self) -> float | None:
+        return self.standing.since_milestone
+
+    @property
+    def improved(self) -> int:
+        return self.standing.improved
+
+    @property
+    def regressed(self) -> int:
+        return self.standing.regressed
+
+
+@dataclass(frozen=True)
 class SetAside:
     source: str
     reason: str
+    bank: str | None = None
+    """The other bank ("id version") it was answered against, when that is the reason."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +100,7 @@ class Portfolio:
     pilots: tuple[Pilot, ...]
     """Most ready first: by level, then headline score, then name."""
     set_aside: tuple[SetAside, ...]
+    """Files in no figure: those answered against other banks first, grouped by bank."""
     by_section: tuple[HeldBack, ...]
     """Each section, in the bank's order, with the pilots where it is not green."""
     by_blocker: tuple[HeldBack, ...]
@@ -85,10 +119,15 @@ def build_portfolio(
     *,
     now: datetime,
     stale_days: int = STALE_DAYS,
+    standings: Mapping[str, Standing] | None = None,
+    other_banks: Mapping[str, str] | None = None,
 ) -> Portfolio:
     """The portfolio of FOUND ((name, source, assessment) each) and the UNREADABLE files
-    ((source, reason) each), as of NOW."""
-    set_aside = [SetAside(source, reason) for source, reason in unreadable]
+    ((source, reason) each), as of NOW. STANDINGS: those the caller already has, by source;
+    OTHER_BANKS: the bank ("id version") of each unreadable file answered against another."""
+    known = standings or {}
+    banks = other_banks or {}
+    set_aside = [SetAside(source, reason, banks.get(source)) for source, reason in unreadable]
     pilots: list[Pilot] = []
     for name, source, assessment in found:
         if assessment.bank.id != bank.id:
@@ -98,10 +137,11 @@ def build_portfolio(
                     f"answered against the bank {assessment.bank.id!r} "
                     f"(version {assessment.bank.version}), not {bank.id!r}: give that bank "
                     "with --bank to include it",
+                    f"{assessment.bank.id} {assessment.bank.version}",
                 )
             )
             continue
-        pilots.append(pilot_row(bank, name, source, assessment))
+        pilots.append(pilot_row(bank, name, source, assessment, known.get(source)))
     rank = {level.id: number for number, level in enumerate(bank.levels)}
     pilots.sort(key=lambda p: (-rank.get(p.card.level, 0), -p.card.score, p.name))
     by_section = tuple(
@@ -148,7 +188,9 @@ def build_portfolio(
     return Portfolio(
         bank=bank,
         pilots=tuple(pilots),
-        set_aside=tuple(sorted(set_aside, key=lambda item: item.source)),
+        set_aside=tuple(
+            sorted(set_aside, key=lambda item: (item.bank is None, item.bank or "", item.source))
+        ),
         by_section=by_section,
         by_blocker=by_blocker,
         levels=levels,
@@ -158,18 +200,46 @@ def build_portfolio(
     )
 
 
-def pilot_row(bank: Bank, name: str, source: str, assessment: Assessment) -> Pilot:
-    """One pilot's row: its scorecard, and what changed since its last milestone."""
+def other_banks(portfolio: Portfolio) -> list[tuple[str, int]]:
+    """Each other bank ("id version") files set aside were answered against, and how many."""
+    counts: dict[str, int] = {}
+    for item in portfolio.set_aside:
+        if item.bank is not None:
+            counts[item.bank] = counts.get(item.bank, 0) + 1
+    return list(counts.items())
+
+
+def other_banks_line(portfolio: Portfolio) -> str:
+    """One sentence on the files answered against other banks, or "" when there are none."""
+    groups = other_banks(portfolio)
+    if not groups:
+        return ""
+    named = "; ".join(
+        f"bank {bank} ({count} {'file' if count == 1 else 'files'})" for bank, count in groups
+    )
+    return (
+        f"Answered against other banks, so not scored here: {named}. Each group is a "
+        "portfolio of its own: pilot-tui portfolio --bank THAT-BANK.toml with its files."
+    )
+
+
+def pilot_row(
+    bank: Bank, name: str, source: str, assessment: Assessment, known: Standing | None = None
+) -> Pilot:
+    """One pilot's row: its scorecard, and what changed since its last milestone (KNOWN, when
+    the caller already has the assessment's standing)."""
+    return Pilot(name, source, assessment, known or standing_of(bank, assessment))
+
+
+def standing_of(bank: Bank, assessment: Assessment) -> Standing:
+    """ASSESSMENT's scorecard, and what changed since its last milestone."""
     card = score(bank, assessment)
     if not assessment.milestones:
-        return Pilot(name, source, assessment, card, None, None, 0, 0)
+        return Standing(card, None, None, 0, 0)
     last = assessment.milestones[-1]
     then = score(bank, replace(assessment, answers=dict(last.answers), context=last.context))
     changes = diff_answers(bank, last.answers, assessment.answers)
-    return Pilot(
-        name,
-        source,
-        assessment,
+    return Standing(
         card,
         last.label,
         card.score - then.score,

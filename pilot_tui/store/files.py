@@ -41,6 +41,16 @@ class OutputExists(StoreError):
     """An output path that is taken, where the user did not say to replace it."""
 
 
+class OtherBank(StoreError):
+    """An assessment answered against another bank than the one in use: never scored against
+    the wrong questions."""
+
+    def __init__(self, message: str, bank: str) -> None:
+        super().__init__(message)
+        self.bank = bank
+        """That bank, as "id version"."""
+
+
 class RefusedSave(StoreError):
     """A save that cannot succeed by trying again: a limit, a value that is not allowed, a
     read-only or unreadable file. The user has to change something first."""

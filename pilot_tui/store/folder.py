@@ -28,8 +28,10 @@ from pilot_tui.core.assessment import (
 )
 from pilot_tui.core.bank import Bank
 from pilot_tui.core.limits import MAX_TITLE
+from pilot_tui.core.portfolio import Standing, standing_of
 from pilot_tui.core.writers import merge_assessments
 from pilot_tui.store.files import (
+    OtherBank,
     RefusedSave,
     StoreError,
     atomic_write,
@@ -99,6 +101,8 @@ class Entry:
     path: Path
     assessment: Assessment | None
     error: str | None
+    other_bank: str | None = None
+    """The bank ("id version") it was answered against, when that is why it cannot be read."""
 
 
 class Store:
@@ -190,7 +194,8 @@ class Store:
                 result.append(Entry(path.stem, path, self.load(path.stem), None))
             except StoreError as error:
                 problem = str(error).removeprefix(f"{shown(path)}: ")
-                result.append(Entry(path.stem, path, None, problem))
+                other = error.bank if isinstance(error, OtherBank) else None
+                result.append(Entry(path.stem, path, None, problem, other))
         return result
 
     def exists(self, name: str) -> bool:
@@ -211,6 +216,20 @@ class Store:
         assessment, fingerprint = load_fingerprinted(path, self.bank)
         self._seen[path.absolute()] = (fingerprint, assessment)
         return assessment
+
+    def standing(self, path: Path, assessment: Assessment) -> Standing:
+        """ASSESSMENT's standing (scorecard and trend since its last milestone), read from PATH
+        by this store: kept in the cache by the file's content, so that listing a thousand
+        unchanged pilots again does not score them again."""
+        seen = self._seen.get(path.absolute())
+        if seen is None or seen[1] is not assessment:
+            return standing_of(self.bank, assessment)
+        known, key = known_valid(), digest(seen[0].digest, self.bank)
+        kept = known.standing(key)
+        if kept is None:
+            kept = standing_of(self.bank, assessment)
+            known.keep_standing(key, kept)
+        return kept
 
     def load_reference(self, reference: str) -> tuple[Assessment, Path]:
         """NAME in the store, or the path of any assessment file."""
@@ -425,21 +444,35 @@ class Store:
         return self.save(name, renamed, base=assessment).assessment
 
 
-def read_many(
-    store: Store, paths: list[Path]
-) -> tuple[list[tuple[str, str, Assessment]], list[tuple[str, str]]]:
+@dataclass(frozen=True)
+class Reading:
+    """What read_many found."""
+
+    found: list[tuple[str, str, Assessment]]
+    """(name, source, assessment) of each file read."""
+    unreadable: list[tuple[str, str]]
+    """(source, reason) of each file that cannot be read."""
+    standings: dict[str, Standing]
+    """Each file read's standing, by source."""
+    other_banks: dict[str, str]
+    """The bank ("id version") each unreadable file answered against another bank names."""
+
+
+def read_many(store: Store, paths: list[Path]) -> Reading:
     """The assessments in PATHS (folders, whose .toml files are read, and files), or in the data
-    folder when there are none: ((name, source, assessment) each, (source, reason) for each that
-    cannot be read). Nothing is written, and no file is left out silently."""
-    found: list[tuple[str, str, Assessment]] = []
-    unreadable: list[tuple[str, str]] = []
+    folder when there are none. Nothing is written, and no file is left out silently."""
+    reading = Reading([], [], {}, {})
     if not paths:
         for entry in store.entries():
             if entry.assessment is None:
-                unreadable.append((shown(entry.path), entry.error or "unreadable"))
+                reading.unreadable.append((shown(entry.path), entry.error or "unreadable"))
+                if entry.other_bank is not None:
+                    reading.other_banks[shown(entry.path)] = entry.other_bank
             else:
-                found.append((entry.name, shown(entry.path), entry.assessment))
-        return found, unreadable
+                source = shown(entry.path)
+                reading.found.append((entry.name, source, entry.assessment))
+                reading.standings[source] = store.standing(entry.path, entry.assessment)
+        return reading
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -451,7 +484,7 @@ def read_many(
                         if item.name.endswith(SUFFIX) and not item.name.startswith(".")
                     )
             except OSError as error:
-                unreadable.append((shown(path), f"cannot list the folder: {reason(error)}"))
+                reading.unreadable.append((shown(path), f"cannot list the folder: {reason(error)}"))
         elif os.path.lexists(path):
             files.append(path)
         else:
@@ -465,10 +498,16 @@ def read_many(
         if target not in unique or (unique[target].is_symlink() and not path.is_symlink()):
             unique[target] = path
     for path in unique.values():
+        source = shown(path)
         try:
-            # The name comes from the file system, never checked: made printable, so it cannot
-            # act on a terminal or a page wherever it is shown.
-            found.append((shown(path.stem), shown(path), load_assessment_file(path, store.bank)))
+            assessment = store._load_path(path)
         except StoreError as error:
-            unreadable.append((shown(path), str(error).removeprefix(f"{shown(path)}: ")))
-    return found, unreadable
+            reading.unreadable.append((source, str(error).removeprefix(f"{source}: ")))
+            if isinstance(error, OtherBank):
+                reading.other_banks[source] = error.bank
+            continue
+        # The name comes from the file system, never checked: made printable, so it cannot
+        # act on a terminal or a page wherever it is shown.
+        reading.found.append((shown(path.stem), source, assessment))
+        reading.standings[source] = store.standing(path, assessment)
+    return reading

@@ -33,6 +33,7 @@ from pilot_tui.core.limits import MAX_FILE_BYTES
 from pilot_tui.core.problems import and_more
 from pilot_tui.core.records import InvalidData, build, validate
 from pilot_tui.store.files import (
+    OtherBank,
     RefusedSave,
     StoreError,
     read_bytes,
@@ -126,6 +127,10 @@ def validate_bytes(raw: bytes, path: Path, bank: Bank) -> Assessment:
             return built
     assessment = parse_assessment(data, path)
     problems = check_against_bank(assessment, bank)
+    if problems and assessment.bank.id != bank.id:
+        raise OtherBank(
+            f"{shown(path)}: {problems[0]}", f"{assessment.bank.id} {assessment.bank.version}"
+        )
     if problems:
         raise StoreError(f"{shown(path)}: {and_more(problems)}")
     # Only the canonical form is recorded: building records straight from it gives exactly

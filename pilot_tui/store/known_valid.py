@@ -13,7 +13,8 @@ exactly what validating gives (tested).
 
 Beside the digests, the records each validated content gave are kept (pickled, by digest):
 reading a thousand assessments for a portfolio then costs no TOML parsing either, which is most
-of the time once validation is skipped.
+of the time once validation is skipped. So are the standings (scorecard and trend) the store
+worked out for a content, so that an unchanged pilot is not scored again for the next list.
 
 This is a cache in the user's cache folder: losing it, or losing a line of it to two processes
 writing at once, only costs time. (Unpickling runs code a record names: the folder is the
@@ -34,10 +35,13 @@ from typing import Final
 from pilot_tui import __version__
 from pilot_tui.core.assessment import Assessment
 from pilot_tui.core.bank import Bank
+from pilot_tui.core.portfolio import Standing
 
 FILE_NAME: Final = "validated-files"
 RECORDS: Final = "validated-records"
 """The folder, beside FILE_NAME, of the records each digest's content gave."""
+STANDINGS: Final = "standings"
+"""The folder, beside FILE_NAME, of the standings (scorecard and trend) of contents read."""
 MAX_DIGESTS: Final = 5000
 """Past this many lines the file is cut to the newest half."""
 MAX_CACHE_BYTES: Final = 4 * MAX_DIGESTS * 65
@@ -162,20 +166,34 @@ class KnownValid:
 
     def record(self, key: str) -> Assessment | None:
         """The records a content of digest KEY gave when it was validated, if kept."""
-        try:
-            with (self.path.parent / RECORDS / f"{key}.pickle").open("rb") as handle:
-                found = pickle.load(handle)
-        except Exception:  # missing, or damaged: the content is simply read again
-            return None
+        found = self._kept(RECORDS, key)
         return found if isinstance(found, Assessment) else None
 
     def keep(self, key: str, assessment: Assessment) -> None:
         """Keep ASSESSMENT, what a content of digest KEY gives, for the next read of it."""
-        folder = self.path.parent / RECORDS
+        self._keep(RECORDS, key, assessment)
+
+    def standing(self, key: str) -> Standing | None:
+        """The standing (scorecard and trend) a content of digest KEY gave, if kept."""
+        found = self._kept(STANDINGS, key)
+        return found if isinstance(found, Standing) else None
+
+    def keep_standing(self, key: str, standing: Standing) -> None:
+        self._keep(STANDINGS, key, standing)
+
+    def _kept(self, folder: str, key: str) -> object:
+        try:
+            with (self.path.parent / folder / f"{key}.pickle").open("rb") as handle:
+                return pickle.load(handle)
+        except Exception:  # missing, or damaged: the content is simply read or scored again
+            return None
+
+    def _keep(self, name: str, key: str, value: object) -> None:
+        folder = self.path.parent / name
         temporary = folder / f".{key}.{os.getpid()}"
         try:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            temporary.write_bytes(pickle.dumps(assessment, protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
             # Whole or not at all for a reader; no fsync for what is only a cache.
             os.replace(temporary, folder / f"{key}.pickle")
         except OSError:
@@ -189,13 +207,15 @@ class KnownValid:
         kept = lines[-MAX_DIGESTS // 2 :]
         with suppress(StoreError):  # only a cache: left as it is, it is merely longer
             atomic_write(self.path, "".join(f"{line}\n" for line in kept))
-        # The records of the digests dropped go with them.
+        # The records of the digests dropped go with them; the standings all go (they are
+        # kept by another key, and scoring a file again costs less than a millisecond).
         keys = set(kept)
-        with suppress(OSError), os.scandir(self.path.parent / RECORDS) as found:
-            for entry in found:
-                if entry.name.removesuffix(".pickle") not in keys:
-                    with suppress(OSError):
-                        os.unlink(entry.path)
+        for folder in (RECORDS, STANDINGS):
+            with suppress(OSError), os.scandir(self.path.parent / folder) as found:
+                for entry in found:
+                    if folder == STANDINGS or entry.name.removesuffix(".pickle") not in keys:
+                        with suppress(OSError):
+                            os.unlink(entry.path)
 
 
 def known_valid() -> KnownValid:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from pilot_tui.core.portfolio import HeldBack, Portfolio
+from pilot_tui.core.portfolio import HeldBack, Portfolio, other_banks, other_banks_line
 from pilot_tui.core.render import percent, plural
 from pilot_tui.core.report.document import (
     Block,
@@ -61,10 +61,19 @@ def portfolio_document(portfolio: Portfolio) -> Document:
                 "Files set aside",
                 (
                     Paragraph(plain("Not in any figure above: each with the reason.")),
+                    *(
+                        [Paragraph(plain(other_banks_line(portfolio)))]
+                        if other_banks(portfolio)
+                        else []
+                    ),
                     Table(
-                        ("File", "Reason"),
+                        ("File", "Bank", "Reason"),
                         tuple(
-                            (text_cell(item.source), text_cell(item.reason))
+                            (
+                                text_cell(item.source),
+                                text_cell(item.bank or ""),
+                                text_cell(item.reason),
+                            )
                             for item in portfolio.set_aside
                         ),
                     ),

@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
 
+from pilot_tui.collector import settle_collection
 from pilot_tui.core.assessment import now_utc
 from pilot_tui.core.merge import MergeError, MergeInput, disagreements, merge
 from pilot_tui.core.portfolio import Pilot, pilot_row
@@ -30,6 +31,7 @@ from pilot_tui.ui import keys
 from pilot_tui.ui.commands import HomeCommands
 from pilot_tui.ui.messages import ExportAssessment, NewAssessment, OpenAssessment
 from pilot_tui.ui.screens.dialogs import Confirm, TextPrompt
+from pilot_tui.ui.widgets.row_table import RowTable
 from pilot_tui.ui.widgets.scorecard import STATUS_LABEL, STATUS_STYLE
 from pilot_tui.ui.widgets.steady_text import SteadyText
 
@@ -40,6 +42,13 @@ PREVIEW_WIDTH: Final = 48
 PREVIEW_ACTIONS: Final = 3
 FILTER_PAUSE: Final = 0.15
 """Seconds of no typing in the filter before the list follows."""
+PREVIEW_PAUSE: Final = 0.05
+FIRST_ROWS: Final = 60
+"""Rows added to the table before its first frame, more than any terminal shows; the rest
+follow after that frame. The table measures every cell of the rows added before its next frame
+(a thousand rows: a quarter of a second), and draws itself whole again after each batch (a
+tenth of a second at 160 columns), so two batches: the first soon, the others at once."""
+"""Seconds the highlight stays on a row before the preview draws that pilot's scorecard."""
 SORTS: Final = (
     "updated",
     "level",
@@ -76,23 +85,26 @@ class HomeScreen(Screen[None]):
         self._descending = True
         self._filter = ""
         self._filter_timer: Timer | None = None
+        self._preview_timer: Timer | None = None
+        self._filling = 0
+        """Which filling of the table is under way: a newer one stops an older one."""
         self._resumed = False
 
     def compose(self) -> ComposeResult:
         yield Static(HOME_TITLE, id="home-title")
         yield Input(placeholder="Filter: words of a title, team or level", id="home-filter")
         with Horizontal(id="home-body"):
-            table: DataTable[Text] = DataTable(
-                id="assessments", cursor_type="row", zebra_stripes=True
-            )
-            yield table
+            yield RowTable(self._show_detail, id="assessments")
             yield Static(id="preview")
         yield SteadyText(id="detail")
         yield Static(id="empty-state")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.reload()
+        # Read once the first frame is on screen: a worker reading a thousand files meanwhile
+        # would take turns with drawing it, and hold it up.
+        self._set_detail(Content.styled("Reading the assessments…", "dim"))
+        self.call_after_refresh(self._load_entries, None)
 
     def on_screen_resume(self) -> None:
         # Back from a dialog or an interview (the same row stays highlighted): the list is read
@@ -119,7 +131,11 @@ class HomeScreen(Screen[None]):
             # Scored here too, off the UI thread: a portfolio may hold a thousand pilots.
             pilots = {
                 entry.name: pilot_row(
-                    self.store.bank, entry.name, str(entry.path), entry.assessment
+                    self.store.bank,
+                    entry.name,
+                    str(entry.path),
+                    entry.assessment,
+                    self.store.standing(entry.path, entry.assessment),
                 )
                 for entry in entries
                 if entry.assessment is not None
@@ -232,11 +248,10 @@ class HomeScreen(Screen[None]):
         self.entries = self._sorted()
         columns = self._columns()
         table.clear(columns=True)
-        # Rich Text cells: DataTable would read a plain str as markup, and titles are user text.
-        colours = self.app.theme_variables
-        error_style = colours.get("text-error", "red")
-        # Each column as wide as its widest cell or heading, worked out here once: left to the
-        # table, a thousand rows would each be measured, cell by cell, after every change.
+        # Rich Text cells (see _add_rows): DataTable would read a plain str as markup, and
+        # titles are user text.
+        # Each column as wide as its widest cell or heading, worked out here once for every row:
+        # the table would otherwise widen its columns as the batches of rows arrive.
         pilots = list(self._pilots.values())
         arrow = " ▼" if self._descending else " ▲"
         headings = {
@@ -269,7 +284,23 @@ class HomeScreen(Screen[None]):
         widths["title"] = max(len(headings["title"]), min(title_width, max(longest, 14)))
         for key, _ in columns:
             table.add_column(headings[key], key=key, width=widths[key])
-        for entry in self.entries:
+        self._filling += 1
+        self._add_rows(self._filling, 0, [key for key, _ in columns], title_width, current)
+        self._show_detail()
+
+    def _add_rows(
+        self, filling: int, start: int, columns: list[str], title_width: int, select: str | None
+    ) -> None:
+        """The rows of self.entries from START on, in two batches (see FIRST_ROWS), so that
+        the list shows while a thousand rows are still being added. A newer filling (a sort,
+        say) stops this one."""
+        if filling != self._filling:
+            return
+        table = self.query_one("#assessments", DataTable)
+        colours = self.app.theme_variables
+        error_style = colours.get("text-error", "red")
+        end = FIRST_ROWS if start == 0 else len(self.entries)
+        for entry in self.entries[start:end]:
             found = self._pilots.get(entry.name)
             if found is None:
                 cells = [
@@ -277,19 +308,24 @@ class HomeScreen(Screen[None]):
                 ]
                 cells += [
                     Text("unreadable", style=error_style) if key == "level" else Text("")
-                    for key, _ in columns[1:]
+                    for key in columns[1:]
                 ]
                 table.add_row(*cells, key=entry.name)
-                continue
-            table.add_row(
-                *(self._cell(found, key, title_width, colours) for key, _ in columns),
-                key=entry.name,
-            )
-        if current is not None:
-            names = [e.name for e in self.entries]
-            if current in names:
-                table.move_cursor(row=names.index(current))
-        self._show_detail()
+            else:
+                table.add_row(
+                    *(self._cell(found, key, title_width, colours) for key in columns),
+                    key=entry.name,
+                )
+        names = [entry.name for entry in self.entries[start:end]]
+        if select in names:
+            table.move_cursor(row=start + names.index(select))
+            select = None
+        if end < len(self.entries):
+            self.call_after_refresh(self._add_rows, filling, end, columns, title_width, select)
+        else:
+            # All there: what was made to show them lives as long as the list; the collector
+            # need not walk it again and again (see pilot_tui/collector.py).
+            settle_collection()
 
     def _cell(self, found: Pilot, key: str, title_width: int, colours: dict[str, str]) -> Text:
         card = found.card
@@ -331,12 +367,14 @@ class HomeScreen(Screen[None]):
     def _preview_width(self) -> int:
         return PREVIEW_WIDTH if self.app.size.width >= WIDE_PREVIEW else 0
 
-    @on(DataTable.RowHighlighted, "#assessments")
     def _show_detail(self) -> None:
         """Under the table, what the highlighted row is: its file, or why it cannot be read;
-        beside it on a wide terminal, its scorecard and what to fix first."""
+        beside it on a wide terminal, its scorecard and what to fix first (once the keys
+        pause: a key held down the list draws the line, not a whole scorecard, per row)."""
         entry = self._selected()
-        self._show_preview(entry)
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self._preview_timer = self.set_timer(PREVIEW_PAUSE, self._show_preview)
         if entry is None:
             self._set_detail("")
         elif entry.assessment is None:
@@ -374,8 +412,12 @@ class HomeScreen(Screen[None]):
         # Each key down the list changes this line (SteadyText: no layout per key).
         self.query_one("#detail", SteadyText).show(content)
 
-    def _show_preview(self, entry: Entry | None) -> None:
+    def _show_preview(self) -> None:
+        self._preview_timer = None
         preview = self.query_one("#preview", Static)
+        if not preview.display:
+            return  # too narrow for it: nothing to draw
+        entry = self._selected()
         found = self._pilots.get(entry.name) if entry is not None else None
         if found is None:
             preview.update("", layout=False)
