@@ -242,7 +242,7 @@ SINGLE_PROBLEMS: list[tuple[str, Mutation, str]] = [
     (
         "empty text",
         _set(*QUESTION_Q2, "text", value=""),
-        "section 'one', question 'q2', text: String should have at least 1 character",
+        "section 'one', question 'q2', text: must not be empty",
     ),
     (
         "missing section title",

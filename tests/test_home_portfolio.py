@@ -7,13 +7,15 @@ from pathlib import Path
 
 from helpers import app_for, wait_until
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from pilot_tui.core.assessment import Answer, Assessment, new_assessment, now_utc, with_answer
 from pilot_tui.core.bank import Bank
 from pilot_tui.core.milestones import add_milestone
-from pilot_tui.store import Store
+from pilot_tui.store import Store, dumps_assessment
 from pilot_tui.ui.app import PilotApp
+from pilot_tui.ui.screens.dialogs import ContextForm, SetupForm, TextPrompt
+from pilot_tui.ui.screens.interview import InterviewScreen
 
 
 def answered(bank: Bank, assessment: Assessment, choice: str) -> Assessment:
@@ -142,3 +144,43 @@ async def test_at_80x24_the_row_stays_readable(store: Store, bank: Bank, tmp_pat
         first = f"section:{bank.sections[0].id}"
         scores = [int(cell[:3]) for cell in column(app, first) if cell.strip()[:1].isdigit()]
         assert scores == sorted(scores, reverse=True)
+
+
+def highlighted(app: PilotApp) -> str:
+    table = app.screen.query_one("#assessments", DataTable)
+    return titles(app)[table.cursor_row]
+
+
+async def test_the_assessment_just_created_or_merged_is_the_one_highlighted(
+    store: Store, bank: Bank, tmp_path: Path
+) -> None:
+    # Enter or Delete on the list must act on what the user just made, not on the row that
+    # happens to sit where the cursor was.
+    fill(store, bank)
+    for person in ("ana", "bo"):
+        mine = new_assessment(bank, "Claims bot", respondent=person, now=now_utc())
+        (tmp_path / f"{person}.toml").write_text(dumps_assessment(mine), encoding="utf-8")
+    app = app_for(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(lambda: bool(titles(app)))
+        await pilot.press("down", "down")
+        assert highlighted(app) != "Zeta pilot"
+        await pilot.press("n")
+        await wait_until(lambda: isinstance(app.screen, SetupForm))
+        await pilot.press(*"Zeta", "space", *"pilot", "enter")
+        await wait_until(lambda: isinstance(app.screen, ContextForm))
+        await pilot.press("escape")  # decide later
+        await wait_until(lambda: isinstance(app.screen, InterviewScreen))
+        await pilot.press("escape")  # back to the list
+        await wait_until(lambda: "Zeta pilot" in titles(app) and highlighted(app) == "Zeta pilot")
+
+        await pilot.press("down")
+        await pilot.press("m")
+        await wait_until(lambda: isinstance(app.screen, TextPrompt))
+        app.screen.query_one(Input).value = f"{tmp_path}/*.toml"
+        await pilot.press("enter")
+        await wait_until(lambda: titles(app).count("Claims bot") == 2)
+        await wait_until(lambda: highlighted(app) == "Claims bot")
+        table = app.screen.query_one("#assessments", DataTable)
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        assert key == "claims-bot-2"  # the merge, not the assessment of the same title

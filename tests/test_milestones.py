@@ -116,7 +116,7 @@ def test_milestones_keep_their_order_and_round_trip(bank: Bank) -> None:
             "milestone label: must be one line without control, invisible or text-direction "
             "characters (found U+000A LINE FEED)",
         ),
-        ("x" * 201, "milestone label: String should have at most 200 characters"),
+        ("x" * 201, "milestone label: is too long: at most 200 characters"),
     ],
 )
 def test_a_bad_milestone_label_is_refused(bank: Bank, label: str, message: str) -> None:

@@ -471,7 +471,7 @@ def test_plan_text_numbers_items_and_tags_blockers_and_unknowns(small: Bank) -> 
     assert plan_text(plan).splitlines() == [
         "1. Operations owner [owner] BLOCKER",
         "   Now: Partly. Fix: Name an operations owner.",
-        "2. Data pipelines [pipes] UNKNOWN",
+        "2. Data pipelines [pipes] DON'T KNOW",
         "   Now: Don't know. Fix: Build the pipelines.",
         "   Owner ana, due 2026-03-01",
     ]

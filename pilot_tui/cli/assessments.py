@@ -26,12 +26,13 @@ from pilot_tui.core.assessment import (
     with_answer,
     with_context,
 )
-from pilot_tui.core.merge import MergeError, MergeInput, disagreements, merge
+from pilot_tui.core.merge import MergeError, MergeInput, disagreements, merge, titles
 from pilot_tui.core.milestones import (
     add_milestone,
 )
 from pilot_tui.core.render import (
     context_text,
+    percent,
     plural,
 )
 from pilot_tui.core.scoring import (
@@ -116,7 +117,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         else:
             print(
                 f"{name:<{width}}  {row['title']}  (updated {row['updated'][:10]}, "
-                f"{row['coverage']:.0%} answered, {row['level_title']})"
+                # The card's own coverage: the JSON's is rounded to 3 places, and rounding
+                # twice can show 36% where every other view shows 35%.
+                f"{percent(cards[row['name']].coverage * 100)}% answered, {row['level_title']})"
             )
     return EXIT_OK
 
@@ -188,8 +191,18 @@ def cmd_merge(args: argparse.Namespace) -> int:
         merged = merge(bank, inputs, title=args.title, now=now_utc())
     except MergeError as error:
         raise UsageError(str(error)) from None
+    named = titles([item.assessment for item in inputs])
+    if len(named) > 1 and args.title is None:
+        # Not refused (a person may have typed the title differently), but never silent.
+        shown = ", ".join(repr(printable(title)) for title in named[:4])
+        print(
+            f"pilot-tui: warning: the files have different titles ({shown}): check they are "
+            f"about the same pilot; the merged title is {printable(merged.meta.title)!r} "
+            "(--title sets another)",
+            file=sys.stderr,
+        )
     # Replacing an input, even with --force, would lose a person's own answers: refused there.
-    send_output(args, dumps_assessment(merged), args.output, reads=paths)
+    send_output(args, dumps_assessment(merged), args.output, reads=paths, quiet=True)
     disputed = len(disagreements(bank, merged))
     where = "standard output" if args.output == "-" else printable(args.output)
     print(

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pilot_tui.core.bank import Bank
+from pilot_tui.core.text import printable
 from pilot_tui.store import (
     Store,
     load_bank,
@@ -59,9 +60,15 @@ def rounded(value: float | None) -> float | None:
 
 
 def send_output(
-    args: argparse.Namespace, text: str, output: str | None, *, reads: Sequence[Path] = ()
+    args: argparse.Namespace,
+    text: str,
+    output: str | None,
+    *,
+    reads: Sequence[Path] = (),
+    quiet: bool = False,
 ) -> None:
-    """TEXT to standard output (no -o, or -o -), or to the file the user named.
+    """TEXT to standard output (no -o, or -o -), or to the file the user named, saying so
+    (unless QUIET: the command says it its own way).
 
     The file is created; an existing one is replaced only with --force, and never a file of the
     data folder or one this command READS (or the bank it uses): see files.write_output.
@@ -79,6 +86,9 @@ def send_output(
         protected=[resolve_data_dir(args.data_dir)],
         inputs=inputs,
     )
+    if not quiet:
+        # Silence would leave the user wondering whether anything happened, and where.
+        print(f"wrote {printable(output)}")
 
 
 def parse_due(text: str) -> date:

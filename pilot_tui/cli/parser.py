@@ -144,7 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="one file per person (named by its respondent, or else its file name), or a merge",
     )
-    sub.add_argument("--title", help="the merged assessment's title (default: the first file's)")
+    sub.add_argument(
+        "--title",
+        help="the merged assessment's title (default: the title most files have; a warning "
+        "when they differ)",
+    )
     _output_options(sub, required=True)
 
     sub = add("disputes", "print the questions people answered differently, most disputed first")

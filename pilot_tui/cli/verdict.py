@@ -27,6 +27,7 @@ from pilot_tui.core.milestones import (
 )
 from pilot_tui.core.render import (
     context_lines,
+    percent,
     plan_text,
     scorecard_text,
 )
@@ -57,7 +58,12 @@ def cmd_score(args: argparse.Namespace) -> int:
         print(scorecard_text(bank, card, assessment))
     failures: list[str] = []
     if args.fail_under is not None and round(card.score, 1) < args.fail_under:
-        failures.append(f"score {card.score:.1f} is below {args.fail_under:g}")
+        # Whole numbers as everywhere else, unless rounding would show the very threshold
+        # the score fails ("score 70 is below 70").
+        shown = percent(card.score)
+        if float(shown) >= args.fail_under:
+            shown = f"{card.score:.1f}"
+        failures.append(f"score {shown} is below {args.fail_under:g}")
     if required is not None:
         order = [level.id for level in bank.levels]
         if order.index(card.level) < order.index(required.id):

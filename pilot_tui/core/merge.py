@@ -71,6 +71,9 @@ class Disagreement:
     """0 to 1: the distance between the highest and lowest score given (n/a left out)."""
     distinct: int
     """How many different choices were given."""
+    applicability: bool = False
+    """Some answered "not applicable" and others scored the question: they disagree on whether
+    it counts at all, which the spread (on the score scale, n/a left out) cannot show."""
 
 
 def participant_id(name: str) -> str:
@@ -174,11 +177,24 @@ def _participant(
         raise MergeError(f"{item.source}: participant {error}") from None
 
 
+def titles(assessments: Sequence[Assessment]) -> list[str]:
+    """The different titles ASSESSMENTS have (told apart ignoring case and spacing), the most
+    common first, a tie in alphabetical order: files with more than one are likely about
+    different pilots, which a merge should not mix without the user knowing."""
+    counts: dict[str, int] = {}
+    spelled: dict[str, str] = {}
+    for assessment in assessments:
+        key = " ".join(assessment.meta.title.split()).casefold()
+        counts[key] = counts.get(key, 0) + 1
+        spelled.setdefault(key, assessment.meta.title.strip())
+    return [spelled[key] for key in sorted(counts, key=lambda key: (-counts[key], key))]
+
+
 def _merged_meta(ordered: list[Assessment], title: str | None) -> Meta:
-    first = ordered[0].meta
     try:
         meta = Meta(
-            title=first.title if title is None else title.strip(),
+            # The title most files have: the same whatever order the files come in.
+            title=titles(ordered)[0] if title is None else title.strip(),
             team=_first_set(a.meta.team for a in ordered),
             facilitator=_first_set(a.meta.facilitator for a in ordered),
             stage=_first_set(a.meta.stage for a in ordered),
@@ -267,8 +283,13 @@ def spread(bank: Bank, question: Question, choices: Iterable[str | None]) -> flo
 
 
 def disagreements(bank: Bank, assessment: Assessment) -> list[Disagreement]:
-    """The questions the participants answered differently, most disputed first.
+    """The questions the participants answered differently, in a way that changes the score,
+    most disputed first.
 
+    Disputed: their scores are apart (a spread above 0), or some say the question does not apply
+    while others score it (whether it counts at all). Different choices worth the same ("not in
+    place" and "don't know", both 0) are not a dispute about the pilot: the score is the same
+    whoever is right (and the report lists each "don't know" among its unknowns, with who).
     Most disputed: the widest spread of scores, then the most different choices, then bank order.
     Someone who gave no answer is not counted as a choice of their own.
     """
@@ -287,6 +308,10 @@ def disagreements(bank: Bank, assessment: Assessment) -> list[Disagreement]:
         distinct = {choice for _, choice in given if choice is not None}
         if len(distinct) < 2:
             continue
+        apart = spread(bank, question, [choice for _, choice in given])
+        applicability = _split_on_applying(bank, question, distinct)
+        if not apart and not applicability:
+            continue
         found.append(
             (
                 order,
@@ -295,10 +320,18 @@ def disagreements(bank: Bank, assessment: Assessment) -> list[Disagreement]:
                     section=section.id,
                     title=question.title,
                     answers=tuple(given),
-                    spread=spread(bank, question, [choice for _, choice in given]),
+                    spread=apart,
                     distinct=len(distinct),
+                    applicability=applicability,
                 ),
             )
         )
     found.sort(key=lambda pair: (-pair[1].spread, -pair[1].distinct, pair[0]))
     return [disagreement for _, disagreement in found]
+
+
+def _split_on_applying(bank: Bank, question: Question, choices: Iterable[str]) -> bool:
+    """Whether CHOICES hold both "not applicable" and a scored choice."""
+    kinds = {choice.id: choice for choice in bank.choices_for(question)}
+    found = [kinds[choice] for choice in choices if choice in kinds]
+    return any(c.not_applicable for c in found) and any(c.score is not None for c in found)

@@ -23,6 +23,13 @@ def describe_errors(error: ValidationError, data: Any = None) -> list[str]:
     for problem in error.errors():
         # Our own validators raise ValueError; pydantic prefixes their text with "Value error, ".
         message = _MESSAGES.get(problem["type"], str(problem["msg"]).removeprefix("Value error, "))
+        limits = problem.get("ctx") or {}
+        # Lengths in words a person uses ("must not be empty"), not the validator's own.
+        if problem["type"] == "string_too_short":
+            least = limits.get("min_length", 1)
+            message = "must not be empty" if least == 1 else f"needs at least {least} characters"
+        elif problem["type"] == "string_too_long":
+            message = f"is too long: at most {limits.get('max_length')} characters"
         lines.append(f"{describe_location(data, tuple(problem['loc']))}: {message}")
     return lines
 

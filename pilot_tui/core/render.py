@@ -4,6 +4,7 @@ for the terminal and for pipes."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Final
 
 from pilot_tui.core.assessment import Assessment
 from pilot_tui.core.bank import FULL_SCORE, Bank, Choice
@@ -19,6 +20,10 @@ from pilot_tui.core.scoring import (
 )
 
 BAR_WIDTH = 20
+
+
+UNKNOWN_FLAG: Final = "DON'T KNOW"
+"""How an item answered "don't know" is flagged, in the app as in the command line."""
 
 
 def percent(value: float | None) -> str:
@@ -118,7 +123,7 @@ def plan_text(items: list[ActionItem]) -> str:
     lines: list[str] = []
     for number, item in enumerate(items, start=1):
         tags = " BLOCKER" if item.blocker else ""
-        tags += " UNKNOWN" if item.unknown else ""
+        tags += f" {UNKNOWN_FLAG}" if item.unknown else ""
         lines.append(f"{number}. {item.title} [{item.question}]{tags}")
         lines.append(f"   Now: {item.answer}. Fix: {item.fix}")
         if item.earlier:

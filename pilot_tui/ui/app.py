@@ -37,6 +37,7 @@ from pilot_tui.ui.autosave import Autosave
 from pilot_tui.ui.messages import (
     AnswersChanged,
     ExportAssessment,
+    HighlightAssessment,
     LeaveInterview,
     NewAssessment,
     OpenAssessment,
@@ -175,14 +176,19 @@ class PilotApp(App[None]):
     def leave_interview(self) -> None:
         """Back to the list: written first, so the list shows the latest answers."""
         self.flush_save()
+        left = self.session.name if self.session is not None else None
         if len(self.screen_stack) > 1:
             self.pop_screen()
             screen = self.screen
             if isinstance(screen, InterviewScreen):
                 # Back from a workshop on the same session: show what the room decided.
                 self.call_later(screen.show_adopted)
+            elif left is not None:
+                screen.post_message(HighlightAssessment(left))
             return
         self.switch_mode(HOME_MODE)
+        if left is not None:
+            self.screen.post_message(HighlightAssessment(left))
 
     # ------------------------------------------------------------------ what the screens ask
 

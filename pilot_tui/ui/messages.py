@@ -28,6 +28,14 @@ class OpenAssessment(Message):
     position: Position | None = None
 
 
+@dataclass
+class HighlightAssessment(Message):
+    """Sent by the app to the list: highlight this assessment (the one just left, which may
+    have been created a moment ago), so that Enter or Delete acts on what the user expects."""
+
+    name: str
+
+
 class NewAssessment(Message):
     """Ask for a title (and the pilot's context), create the assessment and open it."""
 

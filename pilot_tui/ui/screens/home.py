@@ -19,17 +19,22 @@ from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
 
 from pilot_tui.collector import settle_collection
-from pilot_tui.core.assessment import now_utc
-from pilot_tui.core.merge import MergeError, MergeInput, disagreements, merge
+from pilot_tui.core.assessment import Assessment, now_utc
+from pilot_tui.core.merge import MergeError, MergeInput, disagreements, merge, titles
 from pilot_tui.core.portfolio import Pilot, pilot_row
-from pilot_tui.core.render import bar, percent
+from pilot_tui.core.render import bar, percent, plural
 from pilot_tui.core.scoring import action_plan
 from pilot_tui.core.text import printable
 from pilot_tui.store import BACKUP_DIR, Entry, Store, load_assessment_file
 from pilot_tui.store.files import StoreError, shown
 from pilot_tui.ui import keys
 from pilot_tui.ui.commands import HomeCommands
-from pilot_tui.ui.messages import ExportAssessment, NewAssessment, OpenAssessment
+from pilot_tui.ui.messages import (
+    ExportAssessment,
+    HighlightAssessment,
+    NewAssessment,
+    OpenAssessment,
+)
 from pilot_tui.ui.screens.dialogs import Confirm, TextPrompt
 from pilot_tui.ui.widgets.row_table import RowTable
 from pilot_tui.ui.widgets.scorecard import STATUS_LABEL, STATUS_STYLE
@@ -87,6 +92,8 @@ class HomeScreen(Screen[None]):
         self._filter_timer: Timer | None = None
         self._preview_timer: Timer | None = None
         self._filling = 0
+        self._wanted: str | None = None
+        """The assessment to highlight when the list next shows it (see reload)."""
         """Which filling of the table is under way: a newer one stops an older one."""
         self._resumed = False
 
@@ -104,7 +111,7 @@ class HomeScreen(Screen[None]):
         # Read once the first frame is on screen: a worker reading a thousand files meanwhile
         # would take turns with drawing it, and hold it up.
         self._set_detail(Content.styled("Reading the assessments…", "dim"))
-        self.call_after_refresh(self._load_entries, None)
+        self.call_after_refresh(self._load_entries)
 
     def on_screen_resume(self) -> None:
         # Back from a dialog or an interview (the same row stays highlighted): the list is read
@@ -113,18 +120,25 @@ class HomeScreen(Screen[None]):
         if not self._resumed:
             self._resumed = True
             return
-        current = self._selected()
-        self.reload(select=current.name if current else None)
+        self.reload()
 
     def reload(self, select: str | None = None) -> None:
+        """Read the list again; SELECT: the assessment to highlight once it is shown (kept until
+        a list that has it is shown, whichever read shows it: a dialog's closing and its
+        callback each ask for a read, in either order)."""
+        if select is not None:
+            self._wanted = select
         # Said in words, not with the table's animated loading indicator: its sixty frames a
         # second would take turns with the worker reading the files, and slow it down.
         if not self._all:
             self._set_detail(Content.styled("Reading the assessments…", "dim"))
-        self._load_entries(select)
+        self._load_entries()
+
+    def on_highlight_assessment(self, message: HighlightAssessment) -> None:
+        self.reload(select=message.name)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home-list")
-    def _load_entries(self, select: str | None) -> None:
+    def _load_entries(self) -> None:
         # Reading and validating every file is I/O; it stays off the UI thread.
         try:
             entries = self.store.entries()
@@ -145,13 +159,13 @@ class HomeScreen(Screen[None]):
                 self.app.call_from_thread(self._show_failure, error)
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_entries, entries, select, pilots)
+            self.app.call_from_thread(self._show_entries, entries, pilots)
 
     def _show_failure(self, error: Exception) -> None:
         """The list could not be read (the data folder is a file, say): said where it would be."""
         expected = isinstance(error, StoreError)
         words = str(error) if expected else f"unexpected {type(error).__name__}: {error}"
-        self._show_entries([], None, {})
+        self._show_entries([], {})
         self.query_one("#empty-state", Static).update(
             Content.assemble(
                 ("The assessments cannot be listed: ", "bold $text-error"),
@@ -160,12 +174,10 @@ class HomeScreen(Screen[None]):
         )
         self.notify(f"Cannot list the assessments: {words}", severity="error", timeout=10)
 
-    def _show_entries(
-        self, entries: list[Entry], select: str | None, pilots: dict[str, Pilot]
-    ) -> None:
+    def _show_entries(self, entries: list[Entry], pilots: dict[str, Pilot]) -> None:
         self._all = entries
         self._pilots = pilots
-        self._show_rows(select)
+        self._show_rows()
         empty = not entries
         self.set_class(empty, "-empty")
         self.query_one("#empty-state", Static).update(
@@ -241,10 +253,10 @@ class HomeScreen(Screen[None]):
             columns.append(("updated", "Updated"))
         return columns
 
-    def _show_rows(self, select: str | None = None) -> None:
+    def _show_rows(self) -> None:
         table = self.query_one("#assessments", DataTable)
         highlighted = self._selected()
-        current = select or (highlighted.name if highlighted is not None else None)
+        current = self._wanted or (highlighted.name if highlighted is not None else None)
         self.entries = self._sorted()
         columns = self._columns()
         table.clear(columns=True)
@@ -319,7 +331,7 @@ class HomeScreen(Screen[None]):
         names = [entry.name for entry in self.entries[start:end]]
         if select in names:
             table.move_cursor(row=start + names.index(select))
-            select = None
+            select = self._wanted = None
         if end < len(self.entries):
             self.call_after_refresh(self._add_rows, filling, end, columns, title_width, select)
         else:
@@ -680,15 +692,24 @@ class HomeScreen(Screen[None]):
             if text is None:
                 return
             try:
-                name, count, disputed = self._merge(text)
+                name, merged, disputed, named = self._merge(text)
             except (StoreError, MergeError, ValueError) as error:
                 self.notify(_one_line(error), severity="error", timeout=10)
                 return
             self.notify(
-                f"Merged {count} participants into {name}.toml; "
-                f"the team disagrees on {disputed} questions.",
+                f"Merged {plural(len(merged.participants), 'participant')} into {name}.toml; "
+                f"the team disagrees on {plural(disputed, 'question')}.",
                 timeout=8,
             )
+            if len(named) > 1:
+                # Not refused (a person may have typed the title differently), never silent.
+                self.notify(
+                    f"The files have different titles ({', '.join(named[:4])}): check they "
+                    f"are about the same pilot. The merge is titled {merged.meta.title!r} "
+                    "(r renames it).",
+                    severity="warning",
+                    timeout=15,
+                )
             self.reload(select=name)
 
         self.app.push_screen(
@@ -701,7 +722,9 @@ class HomeScreen(Screen[None]):
             callback=done,
         )
 
-    def _merge(self, text: str) -> tuple[str, int, int]:
+    def _merge(self, text: str) -> tuple[str, Assessment, int, list[str]]:
+        """The name the merge of the files TEXT names is stored under, the merge, how many
+        questions the team disagrees on, and the different titles the files have."""
         store = self.store
         paths = _expand_paths(text)
         if len(paths) < 2:
@@ -709,7 +732,8 @@ class HomeScreen(Screen[None]):
         inputs = [MergeInput(p.name, load_assessment_file(p, store.bank)) for p in paths]
         merged = merge(store.bank, inputs, now=now_utc())
         name = store.create(merged)
-        return name, len(merged.participants), len(disagreements(store.bank, merged))
+        named = titles([item.assessment for item in inputs])
+        return name, merged, len(disagreements(store.bank, merged)), named
 
     def action_export(self) -> None:
         entry = self._selected_readable("export")

@@ -10,7 +10,7 @@ from textual.widgets import Footer, Static
 
 from pilot_tui.core.assessment import Answer
 from pilot_tui.core.milestones import replaced_answers
-from pilot_tui.core.render import bar, context_lines, held_back, percent, plural
+from pilot_tui.core.render import UNKNOWN_FLAG, bar, context_lines, held_back, percent, plural
 from pilot_tui.core.scoring import ActionItem, Scorecard, answer_choice
 from pilot_tui.ui import keys
 from pilot_tui.ui.session import Session
@@ -184,7 +184,7 @@ class SummaryScreen(Screen[None]):
             if item.blocker:
                 parts.append(("  BLOCKER", "bold $text-error"))
             if item.unknown:
-                parts.append(("  DON'T KNOW", "bold $text-warning"))
+                parts.append((f"  {UNKNOWN_FLAG}", "bold $text-warning"))
             parts += ["\n", ("    Now: ", "dim"), item.answer]
             if item.owner:
                 parts += [("   Owner: ", "dim"), item.owner]
