@@ -681,6 +681,18 @@ async def test_theme_choice_is_remembered(store: Store) -> None:
         assert again.theme == chosen
 
 
+async def test_ctrl_t_after_a_dark_theme_from_the_palette_goes_light_at_once(
+    store: Store,
+) -> None:
+    app = PilotApp(store, remember_theme=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = "nord"  # a dark theme, as chosen in the palette
+        await pilot.press("ctrl+t")
+        assert not app.current_theme.dark
+        await pilot.press("ctrl+t")
+        assert app.current_theme.dark
+
+
 async def test_markup_in_titles_and_notes_is_shown_as_written(store: Store) -> None:
     assessment: Assessment = new_assessment(store.bank, "[red]Boom[/red]", now=now_utc())
     assessment = with_answer(

@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers import app_for, wait_until
+from textual import events
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Button, DataTable, Input, Static
 
 from pilot_tui.core.assessment import Answer, Assessment, new_assessment, now_utc, with_answer
 from pilot_tui.core.bank import Bank
@@ -184,3 +185,43 @@ async def test_the_assessment_just_created_or_merged_is_the_one_highlighted(
         table = app.screen.query_one("#assessments", DataTable)
         key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         assert key == "claims-bot-2"  # the merge, not the assessment of the same title
+
+
+async def test_the_new_dialog_typed_at_paste_speed_fills_each_field_as_typed(
+    store: Store,
+) -> None:
+    # Every key arrives before the app has handled the first: Tab and Enter still act in order.
+    app = app_for(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")
+        await wait_until(lambda: isinstance(app.screen, SetupForm))
+        for character in "Zeta pilot\tRisk AI\tDee\t\tAna\r":
+            key = {"\t": "tab", "\r": "enter", " ": "space"}.get(character, character)
+            app.post_message(events.Key(key, character))
+        await wait_until(lambda: isinstance(app.screen, ContextForm))
+        await pilot.press("escape")
+        await wait_until(lambda: store.names() == ["zeta-pilot"])
+    meta = store.load("zeta-pilot").meta
+    assert (meta.title, meta.team, meta.facilitator, meta.stage, meta.respondent) == (
+        "Zeta pilot",
+        "Risk AI",
+        "Dee",
+        "",
+        "Ana",
+    )
+
+
+async def test_at_60x20_the_new_dialogs_buttons_are_in_sight(store: Store) -> None:
+    app = app_for(store)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("n")
+        await wait_until(lambda: isinstance(app.screen, SetupForm))
+        await pilot.pause()
+        for button in app.screen.query(Button):
+            region = button.region
+            assert region.height > 0 and region.bottom <= 20, (button.id, region)
+        # Every field can still be reached, and shows when it has the focus.
+        await pilot.press("tab", "tab", "tab", "tab")
+        focused = app.screen.focused
+        assert isinstance(focused, Input) and focused.id == "setup-respondent"
+        assert focused.region.height > 0 and focused.region.bottom <= 20

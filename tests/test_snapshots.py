@@ -121,30 +121,56 @@ class TestSummary:
         )
 
 
+def merged_workshop(fixed_store: Store) -> str:
+    """Three people merged, a milestone, then a changed answer: disputes, don't knows, blockers
+    and changes since the milestone."""
+    bank = fixed_store.bank
+    people = {
+        "Ana": {"success-criteria-agreed": "met", "eval-production-data": "partly"},
+        "Bo": {"success-criteria-agreed": "not-met", "eval-production-data": "partly"},
+        "Cy": {"success-criteria-agreed": "met", "eval-production-data": "unknown"},
+    }
+    inputs = []
+    for who, choices in people.items():
+        own = with_meta(
+            new_assessment(bank, "Claims triage assistant", now=FIXED),
+            now=FIXED,
+            respondent=who,
+        )
+        for question_id, choice in choices.items():
+            own = with_answer(own, question_id, Answer(choice=choice), now=FIXED)
+        inputs.append(MergeInput(f"{who.lower()}.toml", own))
+    merged = add_milestone(merge(bank, inputs, now=FIXED), "Workshop 1", now=FIXED)
+    merged = with_answer(merged, "eval-production-data", Answer(choice="met"), now=FIXED)
+    return fixed_store.create(merged)
+
+
 class TestWorkshop:
     def test_merged_with_a_milestone(self, snap_compare: SnapCompare, fixed_store: Store) -> None:
-        """Three people merged, a milestone, then a changed answer: who answered what beside
-        the question, disputes and changes since the milestone on the card, trends."""
-        bank = fixed_store.bank
-        people = {
-            "Ana": {"success-criteria-agreed": "met", "eval-production-data": "partly"},
-            "Bo": {"success-criteria-agreed": "not-met", "eval-production-data": "partly"},
-            "Cy": {"success-criteria-agreed": "met", "eval-production-data": "unknown"},
-        }
-        inputs = []
-        for who, choices in people.items():
-            own = with_meta(
-                new_assessment(bank, "Claims triage assistant", now=FIXED),
-                now=FIXED,
-                respondent=who,
-            )
-            for question_id, choice in choices.items():
-                own = with_answer(own, question_id, Answer(choice=choice), now=FIXED)
-            inputs.append(MergeInput(f"{who.lower()}.toml", own))
-        merged = add_milestone(merge(bank, inputs, now=FIXED), "Workshop 1", now=FIXED)
-        merged = with_answer(merged, "eval-production-data", Answer(choice="met"), now=FIXED)
-        name = fixed_store.create(merged)
+        """Who answered what beside the question, disputes and changes since the milestone on
+        the card, trends."""
+        name = merged_workshop(fixed_store)
         assert snap_compare(app_for(fixed_store, name), terminal_size=(120, 40), run_before=settle)
+
+    def test_the_narrow_summary_line_keeps_the_disputes(
+        self, snap_compare: SnapCompare, fixed_store: Store
+    ) -> None:
+        """At 80x24 the card is two lines over the question: blockers, disputes and don't
+        knows come before the coverage, so a cut end never hides a dispute."""
+        name = merged_workshop(fixed_store)
+        assert snap_compare(app_for(fixed_store, name), terminal_size=(80, 24), run_before=settle)
+
+
+class TestNewDialog:
+    def test_at_60x20_the_buttons_stay_in_sight(
+        self, snap_compare: SnapCompare, fixed_store: Store
+    ) -> None:
+        async def open_dialog(pilot: Pilot[None]) -> None:
+            await settle(pilot)
+            await pilot.press("n")
+            await pilot.pause()
+
+        assert snap_compare(app_for(fixed_store), terminal_size=(60, 20), run_before=open_dialog)
 
 
 class TestLiveWorkshop:

@@ -396,7 +396,10 @@ class PilotApp(App[None]):
             self.push_screen(HelpScreen(self.store.bank))
 
     def action_toggle_theme(self) -> None:
-        self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+        # Dark to light or back, from any theme: after a dark one chosen in the palette (nord,
+        # say), going to the other dark one would look like nothing happened.
+        dark, light = THEMES
+        self.theme = light if self.current_theme.dark else dark
 
     def watch_theme(self, theme: str) -> None:
         if not (self._remember_theme and self._theme_ready):

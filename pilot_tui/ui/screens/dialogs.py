@@ -4,11 +4,12 @@ pilot's context."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList, Static
@@ -126,10 +127,25 @@ class Setup:
     respondent: str
 
 
+SHORT_TERMINAL: Final = 24
+"""Rows from which the New dialog shows all its fields and buttons without scrolling."""
+
+
 class SetupForm(ModalScreen[Setup | None]):
     """The short form that starts an assessment: only the title is required."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without creating anything")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without creating anything"),
+        # Taken as the app reads the keys, in their order. Left to the fields and the screen,
+        # a move to the next field (a message, or a focus that waits its turn) would come after
+        # the keys typed just behind it, at a quick typist's or a paste's speed, and those would
+        # land in the field before.
+        Binding("tab", "next_field", show=False, priority=True),
+        Binding("shift+tab", "previous_field", show=False, priority=True),
+        Binding("enter", "submit", show=False, priority=True),
+    ]
+    # Below this many rows the fields scroll and the buttons stay in sight (app.tcss).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_TERMINAL, "-tall")]
 
     FIELDS = (
         ("title", "Title *", "required, e.g. Claims triage assistant", MAX_TITLE),
@@ -142,10 +158,12 @@ class SetupForm(ModalScreen[Setup | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("New assessment", classes="dialog-title")
-            for field, label, placeholder, limit in self.FIELDS:
-                with Horizontal(classes="form-row"):
-                    yield Label(label)
-                    yield Input(placeholder=placeholder, max_length=limit, id=f"setup-{field}")
+            # The fields scroll on a short terminal; the buttons below them stay in sight.
+            with VerticalScroll(classes="dialog-fields"):
+                for field, label, placeholder, limit in self.FIELDS:
+                    with Horizontal(classes="form-row"):
+                        yield Label(label)
+                        yield Input(placeholder=placeholder, max_length=limit, id=f"setup-{field}")
             yield Static("", id="setup-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Create", variant="primary", id="create")
@@ -157,7 +175,30 @@ class SetupForm(ModalScreen[Setup | None]):
     def _value(self, field: str) -> str:
         return self.query_one(f"#setup-{field}", Input).value.strip()
 
-    @on(Input.Submitted)
+    def action_next_field(self) -> None:
+        self._focus_at_once(1)
+
+    def action_previous_field(self) -> None:
+        self._focus_at_once(-1)
+
+    def _focus_at_once(self, step: int) -> None:
+        chain = self.focus_chain
+        if not chain:
+            return
+        at = chain.index(self.focused) if self.focused in chain else -step
+        # At once: widget.focus() would wait its turn behind the keys already read.
+        self.set_focus(chain[(at + step) % len(chain)])
+
+    def action_submit(self) -> None:
+        if isinstance(self.focused, Button):
+            self.focused.press()
+            return
+        # Each field takes its keys from a queue of its own: the form is read once every
+        # field has taken the keys typed before this Enter, each queue in turn.
+        fields = list(self.query(Input))
+        first, *others = fields
+        first.call_later(*(field.call_later for field in others), self._create)
+
     @on(Button.Pressed, "#create")
     def _create(self) -> None:
         if not self._value("title"):

@@ -299,6 +299,8 @@ class HomeScreen(Screen[None]):
         self._filling += 1
         self._add_rows(self._filling, 0, [key for key, _ in columns], title_width, current)
         self._show_detail()
+        # A new list is not a key held down it: its preview at once.
+        self._show_preview()
 
     def _add_rows(
         self, filling: int, start: int, columns: list[str], title_width: int, select: str | None
@@ -425,7 +427,9 @@ class HomeScreen(Screen[None]):
         self.query_one("#detail", SteadyText).show(content)
 
     def _show_preview(self) -> None:
-        self._preview_timer = None
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
         preview = self.query_one("#preview", Static)
         if not preview.display:
             return  # too narrow for it: nothing to draw

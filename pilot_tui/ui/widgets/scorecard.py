@@ -125,13 +125,20 @@ def summary_line(card: Scorecard, extras: CardExtras = NO_EXTRAS) -> Content:
     parts: Parts = [(card.level_title.upper(), LEVEL_STYLE), f" {card.score:.0f}/100"]
     if weakest is not None:
         parts += [("  weakest ", "dim"), (weakest.label, STATUS_STYLE[weakest.status])]
-    parts += ["\n", f"{card.answered}/{card.total} answered"]
+    # What stands in the way first, coverage last: on a narrow line the end may be cut, and
+    # the disputes must not be what is lost.
+    risks: list[tuple[str, str]] = []
     if card.blockers:
-        parts += [("  ·  ", "dim"), (plural(len(card.blockers), "blocker"), "$text-error")]
-    if card.unknown:
-        parts += [("  ·  ", "dim"), (f"{card.unknown} don't know", "$text-warning")]
+        risks.append((plural(len(card.blockers), "blocker"), "$text-error"))
     if extras.disputed:
-        parts += [("  ·  ", "dim"), (f"{extras.disputed} disputed", "$text-warning")]
+        risks.append((f"{extras.disputed} disputed", "$text-warning"))
+    if card.unknown:
+        risks.append((f"{card.unknown} don't know", "$text-warning"))
+    risks.append((f"{card.answered}/{card.total} answered", ""))
+    parts.append("\n")
+    for number, risk in enumerate(risks):
+        parts += [(" · ", "dim")] if number else []
+        parts.append(risk)
     return Content.assemble(*parts)
 
 
