@@ -115,7 +115,8 @@ STORE_BUGS: dict[str, str] = {}
 """Files that find a bug in the store: expected to fail until fixed (none now)."""
 
 MARKUP_TITLE = "[red]Boom[/red] [link=https://evil.example]click[/link]"
-MARKUP_IN_MD = "\\[red\\]Boom\\[/red\\] \\[link=https://evil.example\\]click\\[/link\\]"
+# The address is a link to itself, shown whole; the rest stays text.
+MARKUP_IN_MD = "\\[red\\]Boom\\[/red\\] \\[link=<https://evil.example>\\]click\\[/link\\]"
 
 COMMANDS: dict[str, tuple[str, ...]] = {
     "import": ("import", "{file}"),

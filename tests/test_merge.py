@@ -34,9 +34,10 @@ Disagreements, most disputed first (spread = (highest - lowest score) / 100, n/a
     edge-cases-tested      spread 1.0 (100 - 0), 2
     data-pipelines         spread 0.5 (100 - 50), 3   (spread comes before the count)
     criteria-met    spread 0.5 (50 - 0), 2     (the count comes before bank order)
-    operations-owner-named       spread 0.0 (only met is scored), 2
-    runbook                spread 0.0 (0 - 0), 2
-    escalation-path        spread 0.0 (only met is scored), 2   (the last three in bank order)
+    operations-owner-named       spread 0.0 (only met is scored), 2: whether it applies
+    escalation-path        spread 0.0 (only met is scored), 2: whether it applies (bank order)
+
+    runbook (unknown and not-met, both 0) is no dispute: the score is the same whoever is right.
 """
 
 from __future__ import annotations
@@ -327,14 +328,13 @@ def test_disagreements_most_disputed_first(bank: Bank) -> None:
 
     found = disagreements(bank, merged)
 
-    assert [(d.question, d.spread, d.distinct) for d in found] == [
-        ("eval-production-data", 1.0, 3),
-        ("training-serving-skew", 1.0, 2),
-        ("data-pipelines", 0.5, 3),
-        ("criteria-met", 0.5, 2),
-        ("operations-owner-named", 0.0, 2),
-        ("runbook", 0.0, 2),
-        ("escalation-path", 0.0, 2),
+    assert [(d.question, d.spread, d.distinct, d.applicability) for d in found] == [
+        ("eval-production-data", 1.0, 3, False),
+        ("training-serving-skew", 1.0, 2, False),
+        ("data-pipelines", 0.5, 3, True),
+        ("criteria-met", 0.5, 2, False),
+        ("operations-owner-named", 0.0, 2, True),
+        ("escalation-path", 0.0, 2, True),
     ]
     # Names sort with uppercase first, as Python sorts them: Ana, Bo, cy.
     assert found[0] == Disagreement(
@@ -368,6 +368,23 @@ def test_people_who_agree_have_no_disagreement(bank: Bank) -> None:
 
     assert disagreements(bank, merged) == []
     assert merged.answers == {"runbook": Answer(choice="met"), "on-call": Answer(choice="partly")}
+
+
+def test_only_answers_that_would_score_differently_are_disputed(bank: Bank) -> None:
+    # "Not in place" and "don't know" both score 0: whoever is right, the score is the same.
+    # "Not applicable" against a scored answer decides whether the question counts at all.
+    not_applicable = Answer(choice="na", reason="Fixed-price contract")
+    first = person(
+        bank, "a.toml", {"runbook": "not-met", "cost-cap": not_applicable, "on-call": "met"}
+    )
+    second = person(bank, "b.toml", {"runbook": "unknown", "cost-cap": "met", "on-call": "partly"})
+
+    found = disagreements(bank, merge(bank, [first, second], now=NOW))
+
+    assert [(d.question, d.spread, d.applicability) for d in found] == [
+        ("on-call", 0.5, False),
+        ("cost-cap", 0.0, True),
+    ]
 
 
 # ---------------------------------------------------------------------------- order and round trips
@@ -623,7 +640,7 @@ def test_cli_merge_writes_the_merged_file(
     result = cli("merge", *map(str, files), "-o", str(output))
 
     assert (result.code, result.err) == (0, "")
-    assert result.out == f"merged 3 participants into {output}; the team disagrees on 7 questions\n"
+    assert result.out == f"merged 3 participants into {output}; the team disagrees on 6 questions\n"
     assert load_assessment_file(output, bank) == merge(bank, three(bank), now=NOW)
     assert folder_snapshot(tmp_path / "in") == before
     mask = os.umask(0o022)
@@ -640,7 +657,7 @@ def test_cli_merge_with_a_title_and_force(
     result = cli("merge", *map(str, files[:2]), "-o", str(output), "--title", "Team", "--force")
 
     assert result.code == 0, result
-    assert result.out == f"merged 2 participants into {output}; the team disagrees on 5 questions\n"
+    assert result.out == f"merged 2 participants into {output}; the team disagrees on 4 questions\n"
     assert load_assessment_file(output, bank).meta.title == "Team"
 
 
@@ -763,7 +780,7 @@ def test_cli_disputes(cli: Cli, tmp_path: Path, files: list[Path]) -> None:
     assert (result.code, result.err) == (0, "")
     lines = result.out.splitlines()
     assert lines[:6] == [
-        "The 3 participants disagree on 7 questions, most disputed first:",
+        "The 3 participants disagree on 6 questions, most disputed first:",
         "",
         "1. Evaluation on real production data [eval-production-data]: 3 different answers, "
         "scores 100 points apart",
@@ -772,7 +789,7 @@ def test_cli_disputes(cli: Cli, tmp_path: Path, files: list[Path]) -> None:
         "   cy:  Partly in place",
     ]
     assert lines[-4:] == [
-        "7. Escalation path [escalation-path]: 2 different answers",
+        "6. Escalation path [escalation-path]: 2 different answers",
         "   Ana: Not applicable",
         "   Bo:  In place and evidenced",
         "   cy:  (no answer)",

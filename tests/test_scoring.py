@@ -475,3 +475,43 @@ def test_plan_text_numbers_items_and_tags_blockers_and_unknowns(small: Bank) -> 
         "   Now: Don't know. Fix: Build the pipelines.",
         "   Owner ana, due 2026-03-01",
     ]
+
+
+# ---------------------------------------------------------------------------- ties
+
+
+def test_sections_at_the_same_lowest_score_are_tied(small: Bank) -> None:
+    # ops: (1*50 + 4*50 + 5*100) / 10 = 75; integ: (2*100 + 2*50) / 4 = 75.
+    tied = assess(
+        small,
+        {"owner": "partly", "runbook": "partly", "review": "yes", "pipes": "met", "auth": "partly"},
+    )
+    card = score(small, tied)
+    assert (card.score, card.lowest, card.tied) == (75.0, ("ops", "integ"), True)
+    # integ at 100: ops alone is the weakest.
+    alone = score(small, with_answer(tied, "auth", Answer(choice="met"), now=NOW))
+    assert (alone.lowest, alone.tied, alone.weakest) == (("ops",), False, "ops")
+
+
+def test_scores_apart_only_by_rounding_are_tied(small: Bank) -> None:
+    # The same share, one sixth, reached through weights that floating point cannot hold
+    # exactly: ops (0.1*100) / (0.1+0.2+0.3) = 16.666666666666664, integ 100 / 6 =
+    # 16.666666666666668. Naming ops the weakest would rest on a rounding error.
+    data = tomllib.loads(SMALL_BANK.read_text(encoding="utf-8"))
+    weights = {"owner": 0.1, "runbook": 0.2, "review": 0.3, "pipes": 1, "auth": 5}
+    for part in data["sections"]:
+        for question in part["questions"]:
+            question["weight"] = weights[question["id"]]
+    bank = parse_bank(data)
+    answers = {"owner": "met", "runbook": "not-met", "review": "no", "pipes": "met"}
+    card = score(bank, assess(bank, answers | {"auth": "not-met"}))
+    ops, integ = section(card, "ops"), section(card, "integ")
+    assert ops.score != integ.score and ops.score == pytest.approx(integ.score)
+    assert card.lowest == ("ops", "integ") and card.tied
+
+
+def test_a_section_with_no_answer_is_unanswered_not_found_wanting(small: Bank) -> None:
+    card = score(small, assess(small, {"pipes": "met"}))
+    assert [s.id for s in card.unanswered_sections] == ["ops"]
+    nothing = score(small, assess(small, {}))
+    assert nothing.unanswered_sections == nothing.sections

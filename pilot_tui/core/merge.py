@@ -179,15 +179,29 @@ def _participant(
 
 def titles(assessments: Sequence[Assessment]) -> list[str]:
     """The different titles ASSESSMENTS have (told apart ignoring case and spacing), the most
-    common first, a tie in alphabetical order: files with more than one are likely about
-    different pilots, which a merge should not mix without the user knowing."""
+    common first, a tie in alphabetical order."""
     counts: dict[str, int] = {}
     spelled: dict[str, str] = {}
     for assessment in assessments:
-        key = " ".join(assessment.meta.title.split()).casefold()
+        key = _title_key(assessment.meta.title)
         counts[key] = counts.get(key, 0) + 1
         spelled.setdefault(key, assessment.meta.title.strip())
     return [spelled[key] for key in sorted(counts, key=lambda key: (-counts[key], key))]
+
+
+def different_pilots(assessments: Sequence[Assessment]) -> list[str]:
+    """The titles of ASSESSMENTS when they seem to name different pilots, which a merge should
+    not mix without the user knowing; [] when they name one. A title that begins another names
+    the same pilot ("Claims bot" and "Claims bot (Ana's answers)")."""
+    named = titles(assessments)
+    keys = [_title_key(title) for title in named]
+    if all(a.startswith(b) or b.startswith(a) for a in keys for b in keys):
+        return []
+    return named
+
+
+def _title_key(title: str) -> str:
+    return " ".join(title.split()).casefold()
 
 
 def _merged_meta(ordered: list[Assessment], title: str | None) -> Meta:

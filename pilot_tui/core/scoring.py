@@ -18,6 +18,7 @@ The rules that hold a pilot back are data in the bank; this module applies them:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -80,7 +81,8 @@ class Scorecard:
     total: int
     unknown: int
     weakest: str | None
-    """The id of the section that decides the level, if any section is scored."""
+    """The id of the section that decides the level, if any section is scored: the first in
+    bank order when several share the lowest score (see `lowest`)."""
     capped: bool
     """The level was held below the one the score reaches, because blockers stand."""
     reached: str
@@ -94,11 +96,26 @@ class Scorecard:
     unasked: tuple[str, ...] = ()
     """Questions answered in the file that do not apply to the pilot's context (kept, not
     counted): after a change of context they show what was taken out of the verdict."""
+    lowest: tuple[str, ...] = ()
+    """The ids of every scored section at the headline score, in bank order: one, or several
+    tied. When they are tied none of them is weaker than another, so naming one as the weakest
+    section (as `weakest` alone would) tells the reader something the answers do not."""
 
     @property
     def weakest_section(self) -> SectionScore | None:
         """The section that decides the headline, if any section is scored."""
         return next((s for s in self.sections if s.id == self.weakest), None)
+
+    @property
+    def tied(self) -> bool:
+        """Several sections share the lowest score: none of them alone is the weakest."""
+        return len(self.lowest) > 1
+
+    @property
+    def unanswered_sections(self) -> tuple[SectionScore, ...]:
+        """Sections with questions that apply and no answer at all: their score is 0 because
+        nothing is known yet, not because anything was found missing."""
+        return tuple(s for s in self.sections if s.total and not s.answered)
 
     @property
     def not_applicable(self) -> int:
@@ -387,6 +404,11 @@ def score(bank: Bank, assessment: Assessment) -> Scorecard:
     scored = [s for s in sections if s.score is not None]
     weakest = min(scored, key=lambda s: s.score or 0.0) if scored else None
     headline = (weakest.score or 0.0) if weakest is not None else 0.0
+    # Scores apart only by rounding error (the same share, reached through other weights) are
+    # the same score: telling one of them from the other would be arbitrary.
+    lowest = tuple(
+        s.id for s in scored if math.isclose(s.score or 0.0, headline, rel_tol=0, abs_tol=1e-9)
+    )
     average = sum(s.score or 0.0 for s in scored) / len(scored) if scored else 0.0
     reached, _ = level_for(bank, headline)
     level, capped = level_for(bank, headline, (blocker.cap for blocker in blockers))
@@ -416,6 +438,7 @@ def score(bank: Bank, assessment: Assessment) -> Scorecard:
             for _, question in bank.iter_questions()
             if not applies(question, options) and question.id in assessment.answers
         ),
+        lowest=lowest,
     )
 
 

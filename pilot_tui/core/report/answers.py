@@ -83,6 +83,38 @@ def answer_rows(
     return rows
 
 
+@dataclass(frozen=True)
+class UnknownRow:
+    """A question someone answered "don't know": the team, or a participant whose answer the
+    team's does not show (a merge settles on the most common answer, so one person's "don't
+    know" can be outvoted and still be a risk: they may know something the others assume)."""
+
+    team: AnswerRow
+    """The team's answer to it ("Unanswered" when it has none)."""
+    who: tuple[str, ...]
+    """The participants who answered "don't know", by name, in the file's order."""
+
+
+def unknown_rows(bank: Bank, assessment: Assessment) -> list[UnknownRow]:
+    """Every question the team or any participant answered "don't know", in bank order."""
+    said: dict[str, list[str]] = {}
+    for person in assessment.participants.values():
+        for row in answer_rows(bank, person.answers, every_question=False):
+            if row.unknown:
+                said.setdefault(row.question, []).append(person.name)
+    team = {
+        row.question: row for row in answer_rows(bank, assessment.answers, every_question=False)
+    }
+    found: list[UnknownRow] = []
+    for section, question in bank.iter_questions():
+        answered = team.get(question.id)
+        who = tuple(said.get(question.id, ()))
+        if (answered is not None and answered.unknown) or who:
+            row = answered or _row(question.id, section, question.title, UNANSWERED, False, None)
+            found.append(UnknownRow(row, who))
+    return found
+
+
 def orphan_rows(bank: Bank, answers: Mapping[str, Answer]) -> list[AnswerRow]:
     """Answers to questions the bank does not have, in file order: a question of an earlier
     version of the bank by its title then, any other by its id and its choice as written."""

@@ -19,11 +19,12 @@ from pilot_tui.core.milestones import sparkline
 from pilot_tui.core.render import context_lines, held_back, percent, plural
 from pilot_tui.core.report.answers import (
     NONE_GIVEN,
-    AnswerRow,
+    UnknownRow,
     answer_rows,
     answers_table,
     orphan_rows,
     unasked_rows,
+    unknown_rows,
 )
 from pilot_tui.core.report.document import (
     Bar,
@@ -41,10 +42,11 @@ from pilot_tui.core.report.document import (
     text_cell,
 )
 from pilot_tui.core.report.document import Section as Part
-from pilot_tui.core.report.rows import DisputeRow, TrendRow, choice_label
+from pilot_tui.core.report.rows import DisputeRow, TrendRow, change_in_points, choice_label
 from pilot_tui.core.scoring import (
     ActionItem,
     Scorecard,
+    SectionScore,
     action_plan,
     score,
 )
@@ -68,12 +70,11 @@ def build_report(
     """The whole report. Adding a part to both formats is adding one builder here."""
     card = score(bank, assessment)
     titles = {section.id: section.title for section in bank.sections}
-    team_rows = answer_rows(bank, assessment.answers, every_question=False)
     parts = [
         _verdict(bank, card, assessment),
-        _sections(bank, card),
+        _sections(bank, card, trend),
         _blockers(bank, card, titles),
-        _unknowns([row for row in team_rows if row.unknown]),
+        _unknowns(unknown_rows(bank, assessment), bool(assessment.participants)),
     ]
     if disputes:
         parts.append(_disputes(disputes))
@@ -97,24 +98,38 @@ def build_report(
 
 
 def _verdict(bank: Bank, card: Scorecard, assessment: Assessment) -> Part:
-    weakest = card.weakest_section
-    decided: Line = (
-        plain("no section has an applicable question")
-        if weakest is None
-        else (Span("the weakest section, "), Span(weakest.title, "em"))
-    )
-    held = f", {held_back(bank, card)}" if card.capped else ""
-    headline: Line = (
-        Span(card.level_title, "strong"),
-        Span(" ("),
-        Span(card.status.upper(), card.status),
-        Span(f"){held}. Headline score {card.score:.0f}/100, from "),
-        *decided,
-        Span(f"; average {card.average:.0f}/100."),
-    )
+    status = (Span(" ("), Span(card.status.upper(), card.status), Span(")"))
+    headline: Line
+    if not card.answered:
+        # Nothing answered, nothing found: the level is only where the scale starts, so it is
+        # said as what the gate sees, never described as what the system does.
+        headline = (
+            Span("Not assessed yet", "strong"),
+            Span(
+                ": no question is answered, so no answer supports a verdict. Until there are "
+                "answers it counts as "
+            ),
+            Span(card.level_title, "em"),
+            *status,
+            Span(f", headline score {card.score:.0f}/100: an unanswered question counts as 0."),
+        )
+    else:
+        held = f", {held_back(bank, card)}" if card.capped else ""
+        headline = (
+            Span(card.level_title, "strong"),
+            *status,
+            Span(f"{held}. Headline score {card.score:.0f}/100"),
+            *_decided_by(card),
+            Span(f"; average {card.average:.0f}/100."),
+        )
     blocks: list[Block] = [Paragraph(headline, lead=True), Paragraph(plain(_coverage_line(card)))]
     level = bank.level(card.level)
-    if level is not None and level.description:
+    unanswered = card.unanswered_sections
+    if card.answered and unanswered:
+        # A section nobody answered scores 0 for want of answers, and so decides the level: the
+        # level's description would be a finding no answer made.
+        blocks.append(Paragraph(plain(_unanswered_note(unanswered))))
+    elif card.answered and level is not None and level.description:
         blocks.append(Paragraph(plain(level.description)))
     if card.capped:
         blocks.append(Paragraph(plain(_held_note(bank, card))))
@@ -131,7 +146,7 @@ def _verdict(bank: Bank, card: Scorecard, assessment: Assessment) -> Part:
     return Part("Verdict", tuple(blocks))
 
 
-def _sections(bank: Bank, card: Scorecard) -> Part:
+def _sections(bank: Bank, card: Scorecard, trend: Sequence[TrendRow]) -> Part:
     header = ("Section", "Score", "Status", "Answered", "Don't know", "Not applicable", "Blockers")
     rows = tuple(
         (
@@ -145,13 +160,40 @@ def _sections(bank: Bank, card: Scorecard) -> Part:
         )
         for s in card.sections
     )
-    chart = Chart(
-        bars=tuple(Bar(s.label, s.score, s.status) for s in card.sections),
-        thresholds=tuple((level.title, level.min) for level in bank.levels[1:]),
-    )
+    chart = _chart(bank, card, trend)
     return Part(
         "Sections",
         (Paragraph(plain(LEVELS_NOTE)), chart, Table(header, rows, numeric=(1, 4, 5, 6))),
+    )
+
+
+def _chart(bank: Bank, card: Scorecard, trend: Sequence[TrendRow]) -> Chart:
+    """A bar per section; the weakest marked, and each one's change since the latest milestone
+    (the trend's next-to-last point: its last is now)."""
+    scored = [s for s in card.sections if s.score is not None]
+    # Every section tied at the lowest score: none is weaker than another, so none is marked
+    # (as the verdict says); several tied below the rest are all marked.
+    weakest = () if card.tied and len(card.lowest) == len(scored) else card.lowest
+    then = {row.section: row.points[-2] for row in trend if len(row.points) > 1}
+    bars = tuple(
+        Bar(
+            s.label,
+            s.score,
+            s.status,
+            weakest=s.id in weakest,
+            # From the rounded scores, so it matches the figures the report shows.
+            change=(
+                round(s.score) - round(before)
+                if s.score is not None and (before := then.get(s.id)) is not None
+                else None
+            ),
+        )
+        for s in card.sections
+    )
+    return Chart(
+        bars=bars,
+        thresholds=tuple((level.title, level.min) for level in bank.levels[1:]),
+        since=trend[0].labels[-2] if trend and len(trend[0].labels) > 1 else "",
     )
 
 
@@ -172,34 +214,74 @@ def _blockers(bank: Bank, card: Scorecard, titles: Mapping[str, str]) -> Part:
     return Part("Blockers", (Table(header, rows),))
 
 
-def _unknowns(unknowns: Sequence[AnswerRow]) -> Part:
+def _unknowns(unknowns: Sequence[UnknownRow], merged: bool) -> Part:
+    """The team's "don't know" answers and, in a merged assessment, each participant's, with
+    who gave them: a participant's stays a risk where the team settled on another answer."""
     title = "Unknowns (\u201cdon't know\u201d answers)"
     if not unknowns:
         return Part(title, (Paragraph(plain("None: nobody answered \u201cdon't know\u201d.")),))
-    rows = tuple(
+    note = "Each counts as 0 and is a risk of its own: someone has to find out."
+    if not merged:
+        rows = tuple(
+            (
+                question_cell(row.team.title, row.team.question),
+                text_cell(row.team.section),
+                text_cell(row.team.owner or NONE_GIVEN),
+                text_cell(row.team.due or NONE_GIVEN),
+            )
+            for row in unknowns
+        )
+        table = Table(("Question", "Section", "Owner", "Due"), rows)
+        return Part(title, (Paragraph(plain(note)), table))
+    team = sum(row.team.unknown for row in unknowns)
+    people = sum(len(row.who) for row in unknowns)
+    sentences = [
+        f"The team answered \u201cdon't know\u201d to {plural(team, 'question')}: each counts "
+        "as 0 and is a risk of its own; someone has to find out."
+        if team
+        else "",
+        f"Participants answered \u201cdon't know\u201d {plural(people, 'time')}, listed even "
+        "where the team settled on another answer: someone could not vouch for it."
+        if people
+        else "",
+    ]
+    note = " ".join(sentence for sentence in sentences if sentence)
+    with_who = tuple(
         (
-            question_cell(row.title, row.question),
-            text_cell(row.section),
-            text_cell(row.owner or NONE_GIVEN),
-            text_cell(row.due or NONE_GIVEN),
+            question_cell(row.team.title, row.team.question),
+            text_cell(row.team.section),
+            text_cell(row.team.answer),
+            text_cell(", ".join(row.who) or NONE_GIVEN),
+            text_cell(row.team.owner or NONE_GIVEN),
+            text_cell(row.team.due or NONE_GIVEN),
         )
         for row in unknowns
     )
-    note = "Each counts as 0 and is a risk of its own: someone has to find out."
-    table = Table(("Question", "Section", "Owner", "Due"), rows)
-    return Part(title, (Paragraph(plain(note)), table))
+    header = ("Question", "Section", "Team answer", "Said \u201cdon't know\u201d", "Owner", "Due")
+    return Part(title, (Paragraph(plain(note)), Table(header, with_who)))
 
 
 def _disputes(disputes: Sequence[DisputeRow]) -> Part:
     rows = tuple(
         (
             question_cell(d.title, d.question),
-            text_cell(f"{d.spread:.0%}"),
+            # A split on whether the question applies has no distance on the score scale: a
+            # dash, not a 0% that would read as agreement.
+            text_cell("\u2014" if d.applicability and not d.spread else f"{d.spread:.0%}"),
             tuple(plain(f"{name}: {label}") for name, label in d.answers),
         )
         for d in disputes
     )
-    note = "The participants answered these differently; settle them before trusting the score."
+    note = (
+        "The participants answered these differently; settle them before trusting the score. "
+        "The spread is how far apart their scores are (100% when one said fully in place and "
+        "another not at all)"
+        + (
+            "; a dash where some said the question does not apply and others scored it."
+            if any(d.applicability and not d.spread for d in disputes)
+            else "."
+        )
+    )
     return Part(
         "Disputed questions",
         (Paragraph(plain(note)), Table(("Question", "Spread", "Answers"), rows, numeric=(1,))),
@@ -235,16 +317,21 @@ def _trend(trend: Sequence[TrendRow]) -> Part:
     for row in trend:
         if row.labels != labels:
             raise ValueError(f"trend row {row.section!r} has other milestone labels than the first")
+    # The change in figures beside the glyphs: since the last milestone, as the app and the
+    # portfolio count it (the first milestone's figure is in its own column). "now" alone has
+    # nothing to change from.
+    since = labels[-2] if len(labels) > 1 else None
     rows = tuple(
         (
             text_cell(row.title),
             *(text_cell(percent(point)) for point in row.points),
             ((Span(sparkline(row.points, missing=SPARK_MISSING), "spark"),),),
+            *([text_cell(change_in_points(row.points[-2], row.points[-1]))] if since else []),
         )
         for row in trend
     )
-    header = ("Section", *labels, "Trend")
-    numeric = tuple(range(1, len(labels) + 1))
+    header = ("Section", *labels, "Trend", *([f"Change since {since}"] if since else []))
+    numeric = (*range(1, len(labels) + 1), *([len(labels) + 2] if since else []))
     return Part("Trend across milestones", (Table(header, rows, numeric=numeric),))
 
 
@@ -372,6 +459,35 @@ def _coverage_line(card: Scorecard) -> str:
         f"Answered {card.answered} of {card.total} questions ({card.coverage:.0%}); "
         f"{card.unknown} don't know; {card.not_applicable} not applicable; "
         f"{plural(len(card.blockers), 'blocker')}."
+    )
+
+
+def _decided_by(card: Scorecard) -> Line:
+    """What decides the headline score, said after it: the weakest section, or the tie."""
+    weakest = card.weakest_section
+    if weakest is None:
+        return plain(": no section has an applicable question")
+    scored = [s for s in card.sections if s.score is not None]
+    if card.tied and len(card.lowest) == len(scored):
+        return plain(f": all {len(scored)} sections are tied at it, so none is the weakest")
+    if card.tied:
+        tied = [s for s in card.sections if s.id in card.lowest]
+        names: list[Span] = [Span(", from the weakest sections, tied: ")]
+        for number, section in enumerate(tied):
+            if number:
+                names.append(Span(" and " if number == len(tied) - 1 else ", "))
+            names.append(Span(section.title, "em"))
+        return tuple(names)
+    return (Span(", from the weakest section, "), Span(weakest.title, "em"))
+
+
+def _unanswered_note(unanswered: Sequence[SectionScore]) -> str:
+    titles = ", ".join(section.title for section in unanswered)
+    verb = "has" if len(unanswered) == 1 else "have"
+    return (
+        f"Not assessed in full: {plural(len(unanswered), 'section')} {verb} no answer yet "
+        f"({titles}). Their unanswered questions count as 0, so the level says how little is "
+        "known yet, not what the system does."
     )
 
 

@@ -23,6 +23,7 @@ from pilot_tui.core.report.document import (
     text_cell,
 )
 from pilot_tui.core.report.markdown import render_markdown
+from pilot_tui.core.report.rows import change_in_points
 from pilot_tui.core.scoring import score
 
 
@@ -48,7 +49,7 @@ def changes_markdown(
             text_cell(was.title),
             text_cell(percent(was.score)),
             text_cell(percent(now.score)),
-            text_cell(_delta(was.score, now.score)),
+            text_cell(change_in_points(was.score, now.score)),
         )
         for was, now in zip(before.sections, after.sections, strict=True)
     )
@@ -104,10 +105,3 @@ def changes_markdown(
         sections=tuple(sections),
     )
     return render_markdown(document)
-
-
-def _delta(was: float | None, now: float | None) -> str:
-    if was is None or now is None:
-        return "" if was == now else "n/a"
-    change = round(now) - round(was)
-    return f"{change:+d}" if change else "0"

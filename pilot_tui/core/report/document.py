@@ -106,6 +106,13 @@ class Bar:
     label: str
     score: float | None
     status: Literal["red", "amber", "green"]
+    weakest: bool = False
+    """At the lowest score, which is the headline (several may be, tied); none is when every
+    section is tied, as then none is weaker than another."""
+    change: int | None = None
+    """Whole points gained (or lost, below 0) since the chart's milestone, from the rounded
+    scores as the report shows them; None without a milestone, or when the section had no
+    score then or has none now."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +123,9 @@ class Chart:
     bars: tuple[Bar, ...]
     thresholds: tuple[tuple[str, float], ...]
     """(level title, lowest score) for each level above the first."""
+    since: str = ""
+    """The label of the milestone each bar's change is counted from (the latest one); empty
+    when there is no milestone."""
 
 
 Block = Heading | Paragraph | Fields | Table | Chart

@@ -90,9 +90,9 @@ def _levels(portfolio: Portfolio) -> Section:
         (text_cell(title), text_cell(str(number))) for _, title, number in portfolio.levels
     )
     ready = portfolio.levels[-1][2] if portfolio.levels else 0
+    count = len(portfolio.pilots)
     note = (
-        f"{ready} of {plural(len(portfolio.pilots), 'pilot')} "
-        f"{'is' if ready == 1 else 'are'} at the top level, "
+        f"{ready} of {count} {'pilot is' if count == 1 else 'pilots are'} at the top level, "
         f"{portfolio.levels[-1][1] if portfolio.levels else ''}."
     )
     return Section(
@@ -215,7 +215,7 @@ def _changes(portfolio: Portfolio) -> Section:
 
 
 def _stale(portfolio: Portfolio) -> Section:
-    title = f"Not updated for {portfolio.stale_days} days or more"
+    title = f"Not updated for {plural(portfolio.stale_days, 'day')} or more"
     if not portfolio.stale:
         return Section(title, (Paragraph(plain("Every pilot was updated recently.")),))
     rows = tuple(

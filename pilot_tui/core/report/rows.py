@@ -29,6 +29,9 @@ class DisputeRow:
     """(participant name, the label of the choice they picked), in the order to show."""
     spread: float
     """How far apart the answers are, from 0 (all agree) to 1 (as far apart as the scale goes)."""
+    applicability: bool = False
+    """Some said the question does not apply and others scored it: a dispute the spread, on the
+    score scale, cannot show."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ def report_rows(
                 for name, choice_id in found.answers
             ),
             spread=found.spread,
+            applicability=found.applicability,
         )
         for found in disagreements(bank, assessment)
     )
@@ -88,3 +92,13 @@ def choice_label(bank: Bank, question: Question, choice_id: str | None) -> str:
         return NO_ANSWER
     # A choice this bank does not offer is shown as written rather than hidden.
     return next((c.label for c in bank.choices_for(question) if c.id == choice_id), choice_id)
+
+
+def change_in_points(was: float | None, now: float | None) -> str:
+    """How far a score moved, in the whole points the report shows ("+12", "-3", "0"): worked
+    out from the rounded scores, so it always matches the two figures beside it. "n/a" when
+    only one of them has a score, nothing when neither has."""
+    if was is None or now is None:
+        return "" if was == now else "n/a"
+    change = round(now) - round(was)
+    return f"{change:+d}" if change else "0"
