@@ -18,14 +18,16 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Static, TextArea
 
 from pilot_tui.core.assessment import Answer, Assessment, new_assessment, now_utc, with_answer
+from pilot_tui.core.merge import MergeInput, merge
 from pilot_tui.store import Store, dumps_assessment, load_assessment_file
 from pilot_tui.ui.app import PilotApp
 from pilot_tui.ui.screens.dialogs import Confirm, ContextForm, SetupForm, TextPrompt
 from pilot_tui.ui.screens.help import HelpScreen
 from pilot_tui.ui.screens.home import HomeScreen
 from pilot_tui.ui.screens.interview import InterviewScreen
+from pilot_tui.ui.screens.question_text import team_answers
 from pilot_tui.ui.screens.summary import SummaryScreen
-from pilot_tui.ui.session import Position
+from pilot_tui.ui.session import Position, Session
 from pilot_tui.ui.widgets.choice_list import ChoiceList
 from pilot_tui.ui.widgets.scorecard import ScorecardPanel, SectionList
 
@@ -759,6 +761,78 @@ async def test_merge_from_home_then_see_who_answered_what(store: Store, tmp_path
     merged = store.load(name)
     assert sorted(p.name for p in merged.participants.values()) == ["Ana", "Bo", "Cy"]
     assert merged.answers["success-criteria-agreed"].choice == "not-met"
+
+
+def test_who_answered_what_shows_each_persons_notes_beside_their_answer(store: Store) -> None:
+    bank = store.bank
+    people = []
+    for who, choice, notes in (
+        ("Ana", "met", "Signed by the product owner.\nSee the wiki."),
+        ("Bo", "not-met", "x" * 400),
+        ("Cy", "met", ""),
+    ):
+        own = new_assessment(bank, "Claims triage bot", respondent=who, now=now_utc())
+        answer = Answer(choice=choice, notes=notes)
+        own = with_answer(own, "success-criteria-agreed", answer, now=now_utc())
+        people.append(MergeInput(f"{who.lower()}.toml", own))
+    merged = merge(bank, people, now=now_utc())
+    name = store.create(merged)
+    session = Session(store, store.path_for(name), store.load(name), name)
+
+    lines = team_answers(session, Position(0, 0)).plain.splitlines()
+
+    assert lines[0].startswith("Disputed")
+    assert lines[1] == "  Ana In place and evidenced  “Signed by the product owner. See the wiki.”"
+    assert lines[2].startswith("  Bo Not in place  “xxx") and lines[2].endswith("x…”")
+    assert len(lines[2]) < 200  # a long note is cut on screen (it is whole in the file)
+    assert lines[3] == "  Cy In place and evidenced"
+
+
+def question_number(app: PilotApp) -> str:
+    return text_of(interview(app).query_one("#position", Static)).split("question ")[1].split()[0]
+
+
+async def test_an_answer_complete_by_itself_moves_on_to_the_next_question(store: Store) -> None:
+    name = make_assessment(store)
+    app = app_for(store, name)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("1")  # in place: nothing more to give
+        # The choice shows marked first; then the next question.
+        assert question_number(app) == "1"
+        await wait_until(lambda: question_number(app) == "2")
+        assert interview(app).session.assessment.answers["success-criteria-agreed"].choice == "met"
+
+        await pilot.press("3")  # planned, without an owner or a due date: it stays, and says why
+        await pilot.pause(0.6)
+        assert question_number(app) == "2"
+        assert "Counts as not in place" in text_of(interview(app).query_one("#answer-note", Static))
+
+        await pilot.press("n", "2", "tab")  # a choice, then on to write a note: it stays
+        await pilot.pause(0.6)
+        assert question_number(app) == "3"
+
+
+async def test_moving_on_after_an_answer_can_be_turned_off_and_is_remembered(
+    store: Store,
+) -> None:
+    name = make_assessment(store)
+    app = PilotApp(
+        store, open_name=name, open_path=store.path_for(name), open_assessment=store.load(name)
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = interview(app)
+        await app.run_action("toggle_advance", screen)
+        await pilot.press("1")
+        await pilot.pause(0.6)
+        assert question_number(app) == "1"
+    again = PilotApp(
+        store, open_name=name, open_path=store.path_for(name), open_assessment=store.load(name)
+    )
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert interview(again).advance is False
 
 
 async def test_a_milestone_then_the_scorecard_shows_what_changed(store: Store) -> None:

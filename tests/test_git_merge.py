@@ -193,8 +193,12 @@ def test_diff_compares_a_committed_version_with_the_working_copy_in_markdown(
     assert lines[0].startswith("# Readiness: ") and lines[0].endswith("claims.toml")
     assert "main.toml → " in lines[0]
     assert "| Section | Before | After | Change |" in lines
-    runbook = "| improved | Runbook (runbook) | Planned, with an owner and a due date | In place"
-    assert f"{runbook} and evidenced |" in lines
+    # A plan without an owner and a due date is said to count as not in place.
+    runbook = (
+        "| improved | Runbook (runbook) | Planned, with an owner and a due date (no owner and no "
+        "due date: counts as not in place) | In place and evidenced |"
+    )
+    assert runbook in lines
     criteria = [line for line in lines if "(success-criteria-agreed)" in line]
     assert criteria == [
         "| changed | Production success criteria agreed (success-criteria-agreed) "

@@ -105,6 +105,17 @@ async def test_filtering_by_words_of_a_title_team_or_level(store: Store, bank: B
         assert titles(app) == ["Claims bot"]
         await pilot.press("escape")  # the whole list again
         assert len(titles(app)) == 4
+        await pilot.press("slash", *"zzz", "enter")
+        assert titles(app) == []
+        detail = app.screen.query_one("#detail", Static).render()
+        assert "Nothing matches 'zzz'" in str(detail)
+        await pilot.press("escape")
+        # Home and End: the first and the last row.
+        table = app.screen.query_one("#assessments", DataTable)
+        await pilot.press("end")
+        assert table.cursor_row == 3
+        await pilot.press("home")
+        assert table.cursor_row == 0
 
 
 async def test_a_wide_terminal_shows_the_pilots_scorecard_and_what_to_fix_first(

@@ -16,7 +16,7 @@ import dataclasses
 import json
 import tomllib
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -208,6 +208,28 @@ def test_diff_lists_changed_choices_in_bank_order_with_their_direction(bank: Ban
         direction="improved",
     )
     assert diff_answers(bank, after, after) == []
+
+
+def test_diff_lists_a_plan_that_lost_or_gained_what_it_needs(bank: Bank) -> None:
+    # Same choice, but it no longer counts as a plan: the score fell, and a diff (a pull
+    # request's comment, say) must not read "no changes".
+    planned = Answer(choice="planned", owner="Bo", due=date(2027, 2, 1))
+    bare = Answer(choice="planned")
+    lost = diff_answers(bank, {"legal-sign-off": planned}, {"legal-sign-off": bare})
+    assert [(c.question, c.before, c.after, c.direction) for c in lost] == [
+        (
+            "legal-sign-off",
+            "Planned, with an owner and a due date",
+            "Planned, with an owner and a due date (no owner and no due date: counts as not "
+            "in place)",
+            "regressed",
+        )
+    ]
+    gained = diff_answers(bank, {"legal-sign-off": bare}, {"legal-sign-off": planned})
+    assert [c.direction for c in gained] == ["improved"]
+    # From unanswered to a plan without an owner: another answer, worth the same (nothing).
+    started = diff_answers(bank, {}, {"legal-sign-off": bare})
+    assert [c.direction for c in started] == ["changed"]
 
 
 def test_diff_shows_a_choice_the_bank_no_longer_offers_as_written(bank: Bank) -> None:

@@ -177,7 +177,7 @@ def test_markdown_and_html_follow_the_reports_rules(
     found = tables(markdown)  # every table well formed, every pipe escaped
     assert found[1][0][:2] == ["Pilot", "Level"]
     # A title is text, not markup: its tags shown as written, its pipe no cell border.
-    assert "| Support &lt;b&gt;chat&lt;/b&gt; \\| bot (support-chat) | Demo RED |" in markdown
+    assert "| Support \\<b\\>chat\\</b\\> \\| bot (support-chat) | Demo RED |" in markdown
     out = tmp_path / "portfolio.html"
     assert cli("portfolio", "--format", "html", "-o", str(out)).code == 0
     page = out.read_text(encoding="utf-8")
@@ -227,3 +227,23 @@ def test_folders_and_files_with_hostile_and_missing_paths(
     missing = cli("portfolio", str(tmp_path / "gone"))
     assert missing.code == 2 and "gone: no such file or folder" in missing.err
     assert cli("portfolio", "--stale-days", "0").code == 2
+
+
+def test_files_of_one_name_in_different_folders_are_told_apart(
+    pilots: Store, bank: Bank, cli: Cli, tmp_path: Path
+) -> None:
+    # A repository where each team's folder holds its own assessment.toml.
+    for team, source in (("claims", "claims-bot"), ("fraud", "fraud-model")):
+        folder = tmp_path / "teams" / team
+        folder.mkdir(parents=True)
+        (folder / "assessment.toml").write_bytes((pilots.root / f"{source}.toml").read_bytes())
+    paths = [str(tmp_path / "teams" / team / "assessment.toml") for team in ("claims", "fraud")]
+    data = json.loads(cli("portfolio", *paths, "--format", "json").out)
+    assert sorted(pilot["name"] for pilot in data["pilots"]) == [
+        "claims/assessment",
+        "fraud/assessment",
+    ]
+    held = {name for item in data["held_back"]["sections"] for name in item["pilots"]}
+    assert held <= {"claims/assessment", "fraud/assessment"}
+    text = cli("portfolio", *paths).out
+    assert "claims/assessment" in text and "fraud/assessment" in text

@@ -26,7 +26,7 @@ from pilot_tui.core.assessment import (
     with_answer,
     with_context,
 )
-from pilot_tui.core.merge import MergeError, MergeInput, disagreements, merge, titles
+from pilot_tui.core.merge import MergeError, MergeInput, different_pilots, disagreements, merge
 from pilot_tui.core.milestones import (
     add_milestone,
 )
@@ -37,6 +37,8 @@ from pilot_tui.core.render import (
 )
 from pilot_tui.core.scoring import (
     answer_choice,
+    judge,
+    lacking_text,
     score,
 )
 from pilot_tui.core.text import printable
@@ -163,8 +165,12 @@ def cmd_answer(args: argparse.Namespace) -> int:
             f"left as it was saved there, and this answer is in {result.path}"
         )
     card = score(bank, result.assessment)
+    # What the answer counts as, not only its label: a plan without its owner and due date
+    # counts as not in place, and saying "Planned, with an owner and a due date" would hide it.
+    missing = judge(bank, question, answer, critical=False).missing
+    counted = f": {lacking_text(missing)}, so it counts as not in place" if missing else ""
     print(
-        f"{args.name}: {question.id} = {choice.id} ({choice.label}){cleared}; "
+        f"{args.name}: {question.id} = {choice.id} ({choice.label}{counted}){cleared}; "
         f"{card.level_title}, {card.answered}/{card.total} answered"
     )
     return EXIT_OK
@@ -191,8 +197,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
         merged = merge(bank, inputs, title=args.title, now=now_utc())
     except MergeError as error:
         raise UsageError(str(error)) from None
-    named = titles([item.assessment for item in inputs])
-    if len(named) > 1 and args.title is None:
+    named = different_pilots([item.assessment for item in inputs])
+    if named and args.title is None:
         # Not refused (a person may have typed the title differently), but never silent.
         shown = ", ".join(repr(printable(title)) for title in named[:4])
         print(

@@ -66,7 +66,8 @@ def portfolio_text(portfolio: Portfolio) -> str:
         for pilot in portfolio.pilots:
             scored = {section.id: section for section in pilot.card.sections}
             cells = " ".join(_cell(scored.get(section.id)) for section in bank.sections)
-            name = names[pilot.name][:width]
+            name = names[pilot.name]
+            name = name if len(name) <= width else name[: width - 1] + "…"
             lines.append(
                 f"{name:<{width}}  {cells}  {pilot.card.level_title:<22} "
                 f"{len(pilot.card.blockers):>8}  {pilot.card.coverage:>8.0%}"
@@ -76,7 +77,7 @@ def portfolio_text(portfolio: Portfolio) -> str:
         if portfolio.by_blocker:
             lines += ["", "Blocker questions:"]
             lines += [
-                f"  {held.title} [{held.id}]: {len(held.pilots)} of {total} pilots"
+                f"  {held.title} [{held.id}]: {len(held.pilots)} of {plural(total, 'pilot')}"
                 for held in portfolio.by_blocker[:10]
             ]
             if len(portfolio.by_blocker) > 10:
@@ -91,7 +92,7 @@ def portfolio_text(portfolio: Portfolio) -> str:
             for pilot in since
         ]
     if portfolio.stale:
-        lines += ["", f"Not updated for {portfolio.stale_days} days or more:"]
+        lines += ["", f"Not updated for {plural(portfolio.stale_days, 'day')} or more:"]
         lines += [f"  {printable(item.name)}: {item.days} days" for item in portfolio.stale]
     if portfolio.set_aside:
         lines += ["", "Set aside:"]
@@ -156,8 +157,9 @@ def portfolio_json(portfolio: Portfolio) -> dict[str, Any]:
                 "since_milestone": (
                     None if pilot.since_milestone is None else round(pilot.since_milestone, 1)
                 ),
-                "improved": pilot.improved,
-                "regressed": pilot.regressed,
+                # Null without a milestone, as since_milestone: 0 would read as "no change".
+                "improved": pilot.improved if pilot.milestone is not None else None,
+                "regressed": pilot.regressed if pilot.milestone is not None else None,
             }
             for pilot in portfolio.pilots
         ],

@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Final
 
 from pilot_tui.cli.common import EXIT_OK, bank_of
+from pilot_tui.core.assessment import Assessment
 from pilot_tui.core.bank import Bank
 from pilot_tui.core.problems import and_more
+from pilot_tui.core.render import plural
 from pilot_tui.core.report.rows import choice_label
 from pilot_tui.core.text import printable
 from pilot_tui.core.writers import merge_assessments, open_answer_clashes
-from pilot_tui.store.files import StoreError, atomic_write
+from pilot_tui.store.files import StoreError, atomic_write, shown
 from pilot_tui.store.format import checked_bytes, load_assessment_file
 
 EXIT_CONFLICT: Final = 1
@@ -36,17 +38,20 @@ def cmd_git_merge(args: argparse.Namespace) -> int:
     def say(message: str) -> None:
         print(f"pilot-tui git-merge: {where}: {message}", file=sys.stderr)
 
-    try:
-        ours = load_assessment_file(ours_path, bank)
-        theirs = load_assessment_file(Path(args.theirs), bank)
-        base = (
-            load_assessment_file(Path(args.base), bank)
-            if Path(args.base).read_bytes().strip()
-            else None
-        )
-    except (StoreError, OSError) as problem:
-        say(f"not merged, ours left as it is: {problem}")
-        return EXIT_CONFLICT
+    # Named by their part in the merge: git's temporary files (".merge_file_q83L9v") mean
+    # nothing to the person reading the message.
+    versions: dict[str, Assessment | None] = {}
+    for part, given in (("ours", args.ours), ("theirs", args.theirs), ("base", args.base)):
+        path = Path(given)
+        try:
+            empty = part == "base" and not path.read_bytes().strip()
+            versions[part] = None if empty else load_assessment_file(path, bank)
+        except (StoreError, OSError) as problem:
+            reason = str(problem).removeprefix(f"{shown(path)}: ").removeprefix(f"{given}: ")
+            say(f"not merged, ours left as it is: the {part} version: {reason}")
+            return EXIT_CONFLICT
+    ours, theirs, base = versions["ours"], versions["theirs"], versions["base"]
+    assert ours is not None and theirs is not None
     if base is None:
         # Both branches added the file: nothing in common but what both wrote the same way.
         base = replace(ours, answers={}, participants={}, milestones=[], context_changes=[])
@@ -73,7 +78,8 @@ def cmd_git_merge(args: argparse.Namespace) -> int:
         return EXIT_OK
     if answers:
         say(
-            f"{len(answers)} answers both branches changed differently are left open, both "
+            f"{plural(len(answers), 'answer')} both branches changed differently "
+            f"{'is' if len(answers) == 1 else 'are'} left open, both "
             f"versions in their notes: {', '.join(answers)}; answer them (pilot-tui open), "
             "then git add"
         )

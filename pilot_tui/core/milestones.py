@@ -12,10 +12,10 @@ from datetime import datetime
 from typing import Final, Literal
 
 from pilot_tui.core.assessment import Answer, Assessment, Milestone
-from pilot_tui.core.bank import FULL_SCORE, Bank, Choice
+from pilot_tui.core.bank import FULL_SCORE, Bank, Question
 from pilot_tui.core.limits import MAX_MILESTONES
 from pilot_tui.core.records import InvalidData, validated
-from pilot_tui.core.scoring import answer_choice, score
+from pilot_tui.core.scoring import answer_choice, judge, lacking_text, score
 
 UNANSWERED: Final = "Unanswered"
 SPARK_BLOCKS: Final = "▁▂▃▄▅▆▇█"
@@ -89,52 +89,49 @@ def milestone_named(assessment: Assessment, label: str) -> Milestone:
 def diff_answers(
     bank: Bank, before: Mapping[str, Answer], after: Mapping[str, Answer]
 ) -> list[Change]:
-    """The bank's questions whose choice differs between BEFORE and AFTER, in bank order."""
+    """The bank's questions whose answer counts differently between BEFORE and AFTER (another
+    choice, or the same choice that lost or gained what it needs, such as a plan's owner and due
+    date), in bank order."""
     changes: list[Change] = []
     for section, question in bank.iter_questions():
-        old, new = before.get(question.id), after.get(question.id)
-        old_id = old.choice if old is not None else None
-        new_id = new.choice if new is not None else None
-        if old_id == new_id:
+        old_label, old_points = _counted(bank, question, before.get(question.id))
+        new_label, new_points = _counted(bank, question, after.get(question.id))
+        if (old_label, old_points) == (new_label, new_points):
             continue
-        old_choice, new_choice = (
-            answer_choice(bank, question, old),
-            answer_choice(bank, question, new),
-        )
         changes.append(
             Change(
                 question=question.id,
                 section=section.id,
                 title=question.title,
-                before=_label(old_id, old_choice),
-                after=_label(new_id, new_choice),
-                direction=_direction(old_id, old_choice, new_id, new_choice),
+                before=old_label,
+                after=new_label,
+                direction=_direction(old_points, new_points),
             )
         )
     return changes
 
 
-def _label(choice_id: str | None, choice: Choice | None) -> str:
-    if choice is not None:
-        return choice.label
-    # A choice the bank no longer offers is shown as it was written rather than hidden.
-    return UNANSWERED if choice_id is None else choice_id
+def _counted(bank: Bank, question: Question, answer: Answer | None) -> tuple[str, float | None]:
+    """An answer as the scorecard counts it (scoring.judge, the one rule): its label, saying so
+    when it counts as not in place for lack of something, and its points (None: not scored)."""
+    choice_id = answer.choice if answer is not None else None
+    if choice_id is not None and answer_choice(bank, question, answer) is None:
+        # A choice the bank no longer offers is shown as it was written rather than hidden.
+        return choice_id, None
+    judged = judge(bank, question, answer, critical=False)
+    if judged.choice is None:
+        # Unanswered counts as 0 in the scorecard, so answering can be progress.
+        return UNANSWERED, 0.0
+    label = judged.choice.label
+    if judged.missing:
+        label += f" ({lacking_text(judged.missing)}: counts as not in place)"
+    return label, judged.points
 
 
-def _direction(
-    old_id: str | None, old: Choice | None, new_id: str | None, new: Choice | None
-) -> Direction:
-    old_points, new_points = _points(old_id, old), _points(new_id, new)
-    if old_points is None or new_points is None or old_points == new_points:
+def _direction(old: float | None, new: float | None) -> Direction:
+    if old is None or new is None or old == new:
         return "changed"
-    return "improved" if new_points > old_points else "regressed"
-
-
-def _points(choice_id: str | None, choice: Choice | None) -> float | None:
-    """What the answer scores, as the scorecard counts it; None when it is not scored."""
-    if choice_id is None:
-        return 0.0  # unanswered counts as 0 in the scorecard, so answering can be progress
-    return choice.score if choice is not None else None
+    return "improved" if new > old else "regressed"
 
 
 def trends(bank: Bank, assessment: Assessment) -> list[SectionTrend]:

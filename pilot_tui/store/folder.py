@@ -497,6 +497,7 @@ def read_many(store: Store, paths: list[Path]) -> Reading:
         target = os.path.realpath(path)
         if target not in unique or (unique[target].is_symlink() and not path.is_symlink()):
             unique[target] = path
+    names = _distinct_names(list(unique.values()))
     for path in unique.values():
         source = shown(path)
         try:
@@ -508,6 +509,33 @@ def read_many(store: Store, paths: list[Path]) -> Reading:
             continue
         # The name comes from the file system, never checked: made printable, so it cannot
         # act on a terminal or a page wherever it is shown.
-        reading.found.append((shown(path.stem), source, assessment))
+        reading.found.append((shown(names[path]), source, assessment))
         reading.standings[source] = store.standing(path, assessment)
     return reading
+
+
+def _distinct_names(paths: list[Path]) -> dict[Path, str]:
+    """Each file's name without .toml, with as many of its folders before it as it takes to
+    tell it from the others ("claims/assessment" and "fraud/assessment" in a repository where
+    each team's folder holds an assessment.toml)."""
+    depth = {path: 0 for path in paths}
+
+    def name(path: Path) -> str:
+        parts = [*path.parent.parts[len(path.parent.parts) - depth[path] :], path.stem]
+        return "/".join(parts) if depth[path] else path.stem
+
+    while True:
+        seen: dict[str, list[Path]] = {}
+        for path in paths:
+            seen.setdefault(name(path), []).append(path)
+        clashing = [
+            path
+            for group in seen.values()
+            if len(group) > 1
+            for path in group
+            if depth[path] < len(path.parent.parts)
+        ]
+        if not clashing:
+            return {path: name(path) for path in paths}
+        for path in clashing:
+            depth[path] += 1

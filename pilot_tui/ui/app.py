@@ -35,6 +35,7 @@ from pilot_tui.store.files import StoreError, shown
 from pilot_tui.ui import keys
 from pilot_tui.ui.autosave import Autosave
 from pilot_tui.ui.messages import (
+    AdvanceChanged,
     AnswersChanged,
     ExportAssessment,
     HighlightAssessment,
@@ -76,6 +77,8 @@ ENDING_SIGNALS = tuple(
 EXIT_GRACE = 2.0
 """Seconds a signalled app has to restore the terminal once the answers are saved."""
 THEMES = ("textual-dark", "textual-light")
+ADVANCE_SETTING = "advance"
+"""The settings file's key for moving on after an answer ("on" or "off")."""
 HOME_MODE = "home"
 
 
@@ -110,10 +113,14 @@ class PilotApp(App[None]):
         self.add_mode(HOME_MODE, self._home_screen)
         self._remember_theme = remember_theme
         self._theme_ready = False
+        self.advance_after_answer = True
+        """Whether an interview moves to the next question once an answer is complete."""
         if remember_theme:
-            theme = load_settings().get("theme")
+            settings = load_settings()
+            theme = settings.get("theme")
             if theme in self.available_themes:
                 self.theme = theme
+            self.advance_after_answer = settings.get(ADVANCE_SETTING, "on") != "off"
 
     def notify(
         self,
@@ -152,7 +159,7 @@ class PilotApp(App[None]):
                     server=start.server,
                     clock=start.clock,
                 )
-            return InterviewScreen(self.session)
+            return InterviewScreen(self.session, advance=self.advance_after_answer)
         return self._home_screen()
 
     def _home_screen(self) -> Screen[Any]:
@@ -257,7 +264,7 @@ class PilotApp(App[None]):
     ) -> None:
         self.flush_save()
         self.session = Session(self.store, path, assessment, name)
-        self.push_screen(InterviewScreen(self.session, position))
+        self.push_screen(InterviewScreen(self.session, position, advance=self.advance_after_answer))
 
     def new_assessment(self) -> None:
         """The short form, then (for a bank with contexts) what kind of pilot it is."""
@@ -402,12 +409,21 @@ class PilotApp(App[None]):
         self.theme = light if self.current_theme.dark else dark
 
     def watch_theme(self, theme: str) -> None:
-        if not (self._remember_theme and self._theme_ready):
+        if self._theme_ready:
+            self._remember("theme", theme, "Theme")
+
+    def on_advance_changed(self, message: AdvanceChanged) -> None:
+        self.advance_after_answer = message.on
+        self._remember(ADVANCE_SETTING, "on" if message.on else "off", "Moving on")
+
+    def _remember(self, key: str, value: str, what: str) -> None:
+        """Keep a preference in the settings file, beside the others there."""
+        if not self._remember_theme:
             return
         try:
-            save_settings({"theme": theme})
+            save_settings({**load_settings(), key: value})
         except StoreError as error:
-            self.notify(f"Theme not remembered: {_one_line(error)}", severity="warning")
+            self.notify(f"{what} not remembered: {_one_line(error)}", severity="warning")
 
     def deliver_report(self, fmt: ReportFormat) -> None:
         """Write the open assessment's report (md or html) where the user's downloads go."""

@@ -82,6 +82,15 @@ class InterviewCommands(_Commands):
             return
         yield Command("Summary", "The full scorecard and the action plan", action="summary")
         if not getattr(self.screen, "in_workshop", False):
+            on = bool(getattr(self.screen, "advance", False))
+            yield Command(
+                f"Move on after an answer: turn {'off' if on else 'on'}",
+                "Go to the next question once a number key makes the answer complete"
+                if not on
+                else "Stay on the question after an answer; n goes to the next one",
+                action="toggle_advance",
+            )
+        if not getattr(self.screen, "in_workshop", False):
             yield Command(
                 "Live workshop",
                 "Run a workshop on this assessment: the room votes, the votes are revealed, the "

@@ -36,6 +36,13 @@ class HighlightAssessment(Message):
     name: str
 
 
+@dataclass
+class AdvanceChanged(Message):
+    """The user turned moving on after an answer on or off: remembered for the next time."""
+
+    on: bool
+
+
 class NewAssessment(Message):
     """Ask for a title (and the pilot's context), create the assessment and open it."""
 

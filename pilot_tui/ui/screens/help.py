@@ -24,7 +24,12 @@ def _key_label(binding: Binding) -> str:
     if binding.key.isdigit() and binding.key_display:
         return binding.key_display
     keys = [key.strip() for key in binding.key.split(",")]
-    names = {"right_square_bracket": "]", "left_square_bracket": "[", "question_mark": "?"}
+    names = {
+        "right_square_bracket": "]",
+        "left_square_bracket": "[",
+        "question_mark": "?",
+        "slash": "/",
+    }
     return " / ".join(names.get(key, key) for key in keys)
 
 

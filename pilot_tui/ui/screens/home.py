@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 
 from pilot_tui.collector import settle_collection
 from pilot_tui.core.assessment import Assessment, now_utc
-from pilot_tui.core.merge import MergeError, MergeInput, disagreements, merge, titles
+from pilot_tui.core.merge import MergeError, MergeInput, different_pilots, disagreements, merge
 from pilot_tui.core.portfolio import Pilot, pilot_row
 from pilot_tui.core.render import bar, percent, plural
 from pilot_tui.core.scoring import action_plan
@@ -45,6 +45,8 @@ WIDE_PREVIEW: Final = 150
 """From this many columns, the highlighted pilot's scorecard shows beside the list."""
 PREVIEW_WIDTH: Final = 48
 PREVIEW_ACTIONS: Final = 3
+MIN_TITLE: Final = 24
+"""Columns a title is given before the team, the update time and the trend give way."""
 FILTER_PAUSE: Final = 0.15
 """Seconds of no typing in the filter before the list follows."""
 PREVIEW_PAUSE: Final = 0.05
@@ -281,18 +283,25 @@ class HomeScreen(Screen[None]):
             for key, _ in columns
             if key != "title"
         }
-        # The title gets what the other columns leave (each is padded by 1 a side), and room
-        # for its own padding and a scrollbar.
-        others = sum(width + 2 for width in widths.values())
-        title_width = max(12, self.app.size.width - others - 6 - self._preview_width())
         unreadable = [entry for entry in self.entries if entry.name not in self._pilots]
         if unreadable:
             widths["level"] = max(widths["level"], len("unreadable"))
+        # The title gets what the other columns leave (each is padded by 1 a side), and room
+        # for its own padding and a scrollbar. Where that is too little, the columns that
+        # matter least give way, so that no row needs scrolling sideways.
         longest = max(
             [len(found.assessment.meta.title) for found in pilots]
             + [len(f"⚠ {printable(entry.name)}.toml") for entry in unreadable],
             default=0,
         )
+        room = self.app.size.width - 6 - self._preview_width()
+        for optional in ("team", "updated", "trend"):
+            if room - sum(width + 2 for width in widths.values()) >= min(MIN_TITLE, longest):
+                break
+            if optional in widths:
+                del widths[optional]
+                columns = [column for column in columns if column[0] != optional]
+        title_width = max(12, room - sum(width + 2 for width in widths.values()))
         widths["title"] = max(len(headings["title"]), min(title_width, max(longest, 14)))
         for key, _ in columns:
             table.add_column(headings[key], key=key, width=widths[key])
@@ -389,7 +398,14 @@ class HomeScreen(Screen[None]):
         if self._preview_timer is not None:
             self._preview_timer.stop()
         self._preview_timer = self.set_timer(PREVIEW_PAUSE, self._show_preview)
-        if entry is None:
+        if entry is None and self._all and self._filter.strip():
+            self._set_detail(
+                Content.assemble(
+                    (f"Nothing matches {printable(self._filter.strip())!r}", "bold"),
+                    (" (words of a title, team or level; Escape clears the filter).", "dim"),
+                )
+            )
+        elif entry is None:
             self._set_detail("")
         elif entry.assessment is None:
             self._set_detail(
@@ -406,7 +422,10 @@ class HomeScreen(Screen[None]):
             facts += [f"updated {meta.updated.astimezone().strftime('%Y-%m-%d %H:%M')}"]
             found = self._pilots.get(entry.name)
             if found is not None and found.milestone is not None:
-                facts += [f"{_trend(found)} since {found.milestone}"]
+                facts += [
+                    f"score {round(found.since_milestone or 0):+d} since {found.milestone} "
+                    f"({found.improved} answers better, {found.regressed} worse)"
+                ]
             facts += [shown(entry.path)]
             facts += [f"facilitator {meta.facilitator}"] if meta.facilitator else []
             facts += [f"stage {meta.stage}"] if meta.stage else []
@@ -705,7 +724,7 @@ class HomeScreen(Screen[None]):
                 f"the team disagrees on {plural(disputed, 'question')}.",
                 timeout=8,
             )
-            if len(named) > 1:
+            if named:
                 # Not refused (a person may have typed the title differently), never silent.
                 self.notify(
                     f"The files have different titles ({', '.join(named[:4])}): check they "
@@ -736,7 +755,7 @@ class HomeScreen(Screen[None]):
         inputs = [MergeInput(p.name, load_assessment_file(p, store.bank)) for p in paths]
         merged = merge(store.bank, inputs, now=now_utc())
         name = store.create(merged)
-        named = titles([item.assessment for item in inputs])
+        named = different_pilots([item.assessment for item in inputs])
         return name, merged, len(disagreements(store.bank, merged)), named
 
     def action_export(self) -> None:
@@ -765,12 +784,15 @@ def _clip(text: str, width: int) -> str:
 
 
 def _trend(found: Pilot) -> str:
-    """The change of the headline score since the last milestone: an arrow and the figure."""
+    """The change of the headline score since the last milestone, an arrow and the figure; and
+    how many answers regressed (▾), which a steady headline can hide."""
     change = found.since_milestone
     if change is None:
         return ""
     if round(change) > 0:
-        return f"↑{round(change):+d}"
-    if round(change) < 0:
-        return f"↓{round(change):+d}"
-    return "→0"
+        shown = f"↑{round(change):+d}"
+    elif round(change) < 0:
+        shown = f"↓{round(change):+d}"
+    else:
+        shown = "→0"
+    return f"{shown} ▾{found.regressed}" if found.regressed else shown

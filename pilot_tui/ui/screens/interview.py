@@ -6,13 +6,14 @@ action, so the new numbers are drawn in the same frame as the keystroke.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from pilot_tui.core.assessment import Answer, edit_answer
@@ -21,7 +22,13 @@ from pilot_tui.core.limits import MIN_REASON
 from pilot_tui.core.scoring import answer_choice
 from pilot_tui.ui import keys
 from pilot_tui.ui.commands import InterviewCommands
-from pilot_tui.ui.messages import AnswersChanged, JumpTo, LeaveInterview, SaveRequested
+from pilot_tui.ui.messages import (
+    AdvanceChanged,
+    AnswersChanged,
+    JumpTo,
+    LeaveInterview,
+    SaveRequested,
+)
 from pilot_tui.ui.screens import question_text as text
 from pilot_tui.ui.session import Position, Session
 from pilot_tui.ui.widgets.choice_list import ChoiceList
@@ -36,6 +43,10 @@ if TYPE_CHECKING:
     from pilot_tui.ui.widgets.answer_form import AnswerForm
 
 
+ADVANCE_PAUSE: Final = 0.4
+"""Seconds the chosen answer shows marked before the next question comes."""
+
+
 class InterviewScreen(Screen[None]):
     AUTO_FOCUS = None
     COMMANDS = {InterviewCommands}
@@ -45,7 +56,9 @@ class InterviewScreen(Screen[None]):
     in_workshop = False
     """True on the workshop's screen, which is this screen with a vote board."""
 
-    def __init__(self, session: Session, position: Position | None = None) -> None:
+    def __init__(
+        self, session: Session, position: Position | None = None, *, advance: bool = False
+    ) -> None:
         # The breakpoint class Textual would add on the first resize, given before the first
         # styling pass, so that the whole screen is not styled a second time. (Given here
         # rather than added: adding a class styles the screen at once.)
@@ -59,6 +72,10 @@ class InterviewScreen(Screen[None]):
         self._form_error = ""
         self._form: AnswerForm | None = None
         self._note = Content("")
+        self.advance = advance
+        """Move to the next question once a choice makes the answer complete (the palette
+        turns it off and on). Off on the workshop's screen: there the room decides, then n."""
+        self._advance_timer: Timer | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -246,6 +263,49 @@ class InterviewScreen(Screen[None]):
             self._form.load(answer)
         # The choices follow a frame later, like the progress marks (see _record).
         self.call_after_refresh(self._press, choice.id)
+        self._advance_soon()
+
+    def _advance_soon(self) -> None:
+        """After a choice, the next question, once the choice has been seen marked; not when
+        the rules have something to say about the answer (a plan without an owner and a due
+        date, not applicable on a critical question), nor when the person went on to write a
+        note or opened a dialog meanwhile, nor after the last question."""
+        if self._advance_timer is not None:
+            self._advance_timer.stop()
+            self._advance_timer = None
+        if not self.advance or text.answer_note(self.session, self.position).plain:
+            return
+        position = self.position
+        self._advance_timer = self.set_timer(ADVANCE_PAUSE, lambda: self._advance(position))
+
+    def on_screen_suspend(self) -> None:
+        # A dialog opened (a milestone, say) after the choice: the person has moved on to
+        # something else; the question stays when they come back.
+        if self._advance_timer is not None:
+            self._advance_timer.stop()
+            self._advance_timer = None
+
+    async def _advance(self, position: Position) -> None:
+        self._advance_timer = None
+        positions = self.session.positions()
+        if (
+            position != self.position
+            or not self.is_current
+            or not isinstance(self.focused, ChoiceList)
+            or positions.index(position) + 1 >= len(positions)
+        ):
+            return
+        await self.action_move(1)
+
+    def action_toggle_advance(self) -> None:
+        self.advance = not self.advance
+        self.post_message(AdvanceChanged(self.advance))
+        self.notify(
+            "Moving on after an answer: on (a plan without an owner and a due date stays)."
+            if self.advance
+            else "Moving on after an answer: off (n goes to the next question).",
+            timeout=4,
+        )
 
     def _press(self, choice_id: str | None) -> None:
         """Mark the recorded choice (after a key, or a cancelled prompt)."""

@@ -5,6 +5,8 @@ Text from banks and files goes in as plain text (Content), never parsed as marku
 
 from __future__ import annotations
 
+from typing import Final
+
 from textual.content import Content
 
 from pilot_tui.core.bank import Question
@@ -51,6 +53,11 @@ def position_line(session: Session, position: Position) -> Content:
     )
 
 
+NOTE_SHOWN: Final = 160
+"""Characters of a participant's note shown beside their answer (the whole note is in the
+file and the report)."""
+
+
 def team_answers(session: Session, position: Position) -> Content:
     """Who answered what, when the assessment merges several people's answers."""
     question = session.question(position)
@@ -64,14 +71,21 @@ def team_answers(session: Session, position: Position) -> Content:
     else:
         return Content.styled("Nobody answered this one on their own.", "dim")
     parts.append(("(the number keys set the team's answer): ", "dim"))
+    # With notes, a line each: what a person wrote belongs beside their answer.
+    by_line = any(answer and answer.notes.strip() for _, answer in answers)
     for index, (name, answer) in enumerate(answers):
         choice = answer_choice(session.bank, question, answer)
+        separator = "\n  " if by_line else ("  ·  " if index else "")
         parts += [
-            ("  ·  " if index else "", "dim"),
+            (separator, "dim"),
             (name, "bold"),
             " ",
             choice.label if choice else ("—", "dim"),
         ]
+        notes = " ".join(answer.notes.split()) if answer else ""
+        if notes:
+            shown = notes if len(notes) <= NOTE_SHOWN else notes[: NOTE_SHOWN - 1] + "…"
+            parts += [("  “", "dim"), (shown, "italic"), ("”", "dim")]
     return Content.assemble(*parts)
 
 
