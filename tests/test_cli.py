@@ -1117,3 +1117,20 @@ def test_list_and_score_show_the_same_coverage(cli: Cli, bank: Bank) -> None:
         cli("answer", name, question, "met")
     assert "Answered 15 of 38 (39%)" in cli("score", name).out
     assert "39% answered" in cli("list").out
+
+
+def test_tied_sections_are_said_to_be_tied_not_one_named_as_the_weakest(
+    cli: Cli, bank: Bank
+) -> None:
+    name = new(cli)
+    assert "(weakest section: all 5 tied)" in cli("score", name).out
+    # Every question of all but two sections met: those two tie at 0, and are both named.
+    tied = {bank.sections[1].id, bank.sections[3].id}
+    for section in bank.sections:
+        if section.id not in tied:
+            for question in section.questions:
+                cli("answer", name, question.id, "met")
+    text = cli("score", name).out
+    first, second = (s.title for s in bank.sections if s.id in tied)
+    assert f"(weakest section: tied: {first} and {second})" in text
+    assert sorted(json.loads(cli("score", name, "--json").out)["lowest"]) == sorted(tied)

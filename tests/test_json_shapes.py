@@ -77,6 +77,7 @@ def test_score(cli: Cli, name: str) -> None:
         "total": "number",
         "unknown": "number",
         "weakest": "str",
+        "lowest": ["str"],
         "capped_by_blockers": "bool",
         "level_reached_by_score": "str",
         "context": {"system": ["str"], "serves": ["str"]},

@@ -39,6 +39,9 @@ def scorecard_json(bank: Bank, assessment: Assessment) -> dict[str, Any]:
         "total": card.total,
         "unknown": card.unknown,
         "weakest": card.weakest,
+        # Every section at the headline score: several when they tie, and then none of them
+        # alone is the weakest (weakest names the first in the bank's order).
+        "lowest": list(card.lowest),
         "capped_by_blockers": card.capped,
         "level_reached_by_score": card.reached,
         "context": {facet: list(options) for facet, options in assessment.context.items()},

@@ -26,6 +26,23 @@ UNKNOWN_FLAG: Final = "DON'T KNOW"
 """How an item answered "don't know" is flagged, in the app as in the command line."""
 
 
+def weakest_words(card: Scorecard, *, titles: bool = False, short: bool = False) -> str:
+    """The section that sets the headline, by its label (its title with TITLES); when several
+    share the lowest score none of them alone is the weakest: "tied: A and B" ("2 tied" when
+    SHORT), or "all 5 tied"; "none scored" when no section applies."""
+    scored = [section for section in card.sections if section.score is not None]
+    lowest = [section for section in scored if section.id in card.lowest]
+    if not card.tied:
+        weakest = card.weakest_section
+        return "none scored" if weakest is None else (weakest.title if titles else weakest.label)
+    if len(lowest) == len(scored):
+        return f"all {len(scored)} tied"
+    if short:
+        return f"{len(lowest)} tied"
+    names = [section.title if titles else section.label for section in lowest]
+    return "tied: " + ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0f}"
 
@@ -65,12 +82,12 @@ def scorecard_text(bank: Bank, card: Scorecard, assessment: Assessment | None = 
     lines: list[str] = []
     if assessment is not None:
         lines += [assessment.meta.title, ""]
-    weakest = card.weakest_section
     held = held_back(bank, card)
     lines.append(f"Readiness: {card.level_title}" + (f" ({held})" if held else ""))
+    weakest = weakest_words(card, titles=True)
     lines.append(
         f"Score {card.score:.0f}/100 (weakest section"
-        + (f": {weakest.title}" if weakest else "")
+        + (f": {weakest}" if card.weakest_section else "")
         + f"), average {card.average:.0f}/100"
     )
     not_applicable = card.not_applicable

@@ -10,7 +10,15 @@ from textual.widgets import Footer, Static
 
 from pilot_tui.core.assessment import Answer
 from pilot_tui.core.milestones import replaced_answers
-from pilot_tui.core.render import UNKNOWN_FLAG, bar, context_lines, held_back, percent, plural
+from pilot_tui.core.render import (
+    UNKNOWN_FLAG,
+    bar,
+    context_lines,
+    held_back,
+    percent,
+    plural,
+    weakest_words,
+)
 from pilot_tui.core.scoring import ActionItem, Scorecard, answer_choice
 from pilot_tui.ui import keys
 from pilot_tui.ui.session import Session
@@ -46,7 +54,7 @@ class SummaryScreen(Screen[None]):
             (f" ({held})" if held else "", "$text-warning"),
             "\n",
             f"Score {card.score:.0f}/100 (the weakest section",
-            f": {weakest.label})" if weakest else ")",
+            f": {weakest_words(card)})" if weakest else ")",
             f", average {card.average:.0f}/100. ",
             f"{card.answered} of {card.total} answered ({card.coverage:.0%}).\n",
         ]

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from pilot_tui.core.render import bar, percent, plural
+from pilot_tui.core.render import bar, percent, plural, weakest_words
 from pilot_tui.core.scoring import Scorecard, SectionScore, Status
 from pilot_tui.ui.session import NO_EXTRAS, CardExtras
 
@@ -48,7 +48,6 @@ TREND_POINTS = 4
 
 
 def headline_content(card: Scorecard, extras: CardExtras = NO_EXTRAS) -> Content:
-    weakest = card.weakest_section
     parts: Parts = [("Readiness  ", "dim"), (card.level_title.upper(), LEVEL_STYLE)]
     if card.capped:
         parts.append((" (held back by blockers)", "$text-warning"))
@@ -61,7 +60,8 @@ def headline_content(card: Scorecard, extras: CardExtras = NO_EXTRAS) -> Content
         f"{card.average:.0f}",
         "\n",
         ("Weakest ", "dim"),
-        weakest.label if weakest else "none scored",
+        # Tied sections are each in bold in the list below: the panel has no room for names.
+        weakest_words(card, short=True),
         "\n",
         f"{card.answered}/{card.total} answered",
         ("  ·  ", "dim"),
@@ -124,7 +124,8 @@ def summary_line(card: Scorecard, extras: CardExtras = NO_EXTRAS) -> Content:
     weakest = card.weakest_section
     parts: Parts = [(card.level_title.upper(), LEVEL_STYLE), f" {card.score:.0f}/100"]
     if weakest is not None:
-        parts += [("  weakest ", "dim"), (weakest.label, STATUS_STYLE[weakest.status])]
+        words = weakest_words(card, short=True)
+        parts += [("  weakest ", "dim"), (words, STATUS_STYLE[weakest.status])]
     # What stands in the way first, coverage last: on a narrow line the end may be cut, and
     # the disputes must not be what is lost.
     risks: list[tuple[str, str]] = []
@@ -186,7 +187,7 @@ class ScorecardPanel(VerticalScroll):
         return [
             section_content(
                 section,
-                weakest=section.id == self._card.weakest,
+                weakest=section.id in self._card.lowest,
                 label_width=self._label_width,
                 trend=trends.get(section.id, ""),
             )
