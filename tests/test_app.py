@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from helpers import app_for, capture_notifications, wait_until
+from textual import events
 from textual.app import App
 from textual.command import CommandList, CommandPalette
 from textual.containers import VerticalScroll
@@ -873,3 +874,20 @@ async def test_reports_from_the_command_palette(
     suffix = "md" if fmt == "Markdown" else "html"
     [report] = list(isolated_home.rglob(f"{name}-report.{suffix}"))
     assert "Claims triage bot" in report.read_text(encoding="utf-8")
+
+
+async def test_text_typed_at_paste_speed_lands_in_the_field_it_was_typed_for(
+    store: Store,
+) -> None:
+    # Every key arrives before the app handles the first: Tab must move on first.
+    name = make_assessment(store)
+    app = app_for(store, name)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = interview(app)
+        await wait_until(lambda: screen._form is not None)
+        for character in "\tfirst note\tAna":
+            key = {"\t": "tab", " ": "space"}.get(character, character)
+            app.post_message(events.Key(key, character))
+        await wait_until(lambda: screen.session.answer(screen.position).owner == "Ana")
+        assert screen.session.answer(screen.position).notes == "first note"

@@ -72,7 +72,7 @@ def test_new_prints_the_name_and_writes_the_file(cli: Cli, data_dir: Path) -> No
 
     assert (result.code, result.out, result.err) == (0, "claims-triage-bot\n", "")
     data = read(data_dir, "claims-triage-bot")
-    assert data["bank"] == {"id": "ai-pilot-to-production", "version": "2.0.0"}
+    assert data["bank"] == {"id": "ai-pilot-to-production", "version": "2.1.0"}
     meta = data["meta"]
     assert (meta["title"], meta["team"], meta["facilitator"], meta["stage"]) == (
         "Claims triage bot",
@@ -154,7 +154,7 @@ def test_list_shows_assessments_and_unreadable_files(cli: Cli, data_dir: Path) -
         == "broken             UNREADABLE: not valid TOML: Invalid value (at end of document)"
     )
     assert lines[1].startswith("claims-triage-bot  Claims triage bot  (updated ")
-    assert lines[1].endswith(", 3% answered, Demo)")  # 1 of 38
+    assert lines[1].endswith(", 2% answered, Demo)")  # 1 of 38, rounded down
     assert folder_snapshot(data_dir) == before
 
     rows = json.loads(cli("list", "--json").out)
@@ -410,6 +410,7 @@ def test_score_json_blockers_and_unknowns(cli: Cli) -> None:
             "title": "Operations owner",
             "reason": "critical and nobody knows whether it is in place",
             "holds_level_at": "mid",
+            "expired_waiver": None,
         }
     ]
     text = cli("score", name, "--bank", SMALL).out
@@ -881,7 +882,7 @@ def test_bank_validate_a_good_bank(cli: Cli, bank: Bank) -> None:
 
     assert (built_in.code, built_in.err) == (0, "")
     assert built_in.out == (
-        "built-in bank: valid bank 'ai-pilot-to-production' version 2.0.0: "
+        "built-in bank: valid bank 'ai-pilot-to-production' version 2.1.0: "
         f"5 sections, {questions} questions, 4 levels\n"
     )
     assert small.out == (

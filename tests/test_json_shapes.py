@@ -93,8 +93,10 @@ def test_score(cli: Cli, name: str) -> None:
                 "title": "str",
                 "reason": "str",
                 "holds_level_at": "str",
+                "expired_waiver": "null",
             }
         ],
+        "waived": [],
         "orphaned": [],
     }
 
@@ -225,6 +227,7 @@ def test_bank_show(cli: Cli) -> None:
                         "critical_when": [],
                         "applies_when": [],
                         "choices": [choice],
+                        "refs": [{"framework": "str", "item": "str"}],
                     }
                 ],
             }
@@ -236,6 +239,14 @@ def test_bank_show(cli: Cli) -> None:
                 "version": "str",
                 "replaced_by": ["str"],
                 "change": "str",
+            }
+        ],
+        "frameworks": [
+            {
+                "id": "str",
+                "title": "str",
+                "url": "str",
+                "items": [{"id": "str", "title": "str", "questions": ["str"]}],
             }
         ],
     }

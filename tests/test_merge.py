@@ -81,6 +81,7 @@ from pilot_tui.core.merge import (
     participant_id,
     titles,
 )
+from pilot_tui.core.scoring import score
 from pilot_tui.store import dumps_assessment, load_assessment_file, parse_assessment
 from pilot_tui.store.files import atomic_write
 
@@ -196,7 +197,11 @@ def test_three_people_merge_into_their_consensus(bank: Bank) -> None:
 
     assert merged.answers == {
         "success-criteria-agreed": Answer(
-            choice="met", owner="Ana", evidence="https://wiki.example.com/criteria"
+            # Ana's and Cy's dates differ: the sooner one.
+            choice="met",
+            owner="Ana",
+            due=date(2026, 12, 1),
+            evidence="https://wiki.example.com/criteria",
         ),
         "eval-production-data": Answer(choice="not-met"),
         "training-serving-skew": Answer(choice="met"),
@@ -221,7 +226,8 @@ def test_three_people_merge_into_their_consensus(bank: Bank) -> None:
 
 def test_the_team_answer_takes_its_details_only_from_those_who_gave_it(bank: Bank) -> None:
     """Two say "partly" (owner Ana, due in December); one says "not in place" and names Bo.
-    The team's "partly" never borrows Bo; where the backers differ it takes nothing."""
+    The team's "partly" never borrows Bo; where its backers name different owners it names
+    them all (a plan two people own is still a plan), and keeps the soonest date."""
     inputs = [
         person(
             bank,
@@ -240,12 +246,17 @@ def test_the_team_answer_takes_its_details_only_from_those_who_gave_it(bank: Ban
     assert merge(bank, inputs, now=NOW).answers["runbook"] == Answer(
         choice="partly", owner="Ana", due=date(2026, 12, 1)
     )
-    # A second backer with another owner: the team answer has none, each keeps their own.
+    # A second backer with another owner and a sooner date: both owners, the sooner date.
     inputs[1] = person(
-        bank, "cy.toml", {"runbook": Answer(choice="partly", owner="Cy")}, respondent="Cy"
+        bank,
+        "cy.toml",
+        {"runbook": Answer(choice="partly", owner="Cy", due=date(2026, 11, 20))},
+        respondent="Cy",
     )
     merged = merge(bank, inputs, now=NOW)
-    assert merged.answers["runbook"] == Answer(choice="partly", due=date(2026, 12, 1))
+    assert merged.answers["runbook"] == Answer(
+        choice="partly", owner="Ana, Cy", due=date(2026, 11, 20)
+    )
     assert merged.participants["cy"].answers["runbook"].owner == "Cy"
     assert merged.participants["bo"].answers["runbook"].owner == "Bo"
 
@@ -870,3 +881,50 @@ def test_the_sharing_commands_do_not_load_the_terminal_ui(
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def test_a_plan_two_people_own_stays_a_plan_never_below_both(bank: Bank) -> None:
+    # Each planned it, each with an owner and a date: the team's plan must not lose its owner
+    # and count as not in place, below what each of them answered.
+    inputs = [
+        person(
+            bank,
+            "a.toml",
+            {"cost-cap": Answer(choice="planned", owner="Al", due=date(2027, 1, 1))},
+            respondent="A",
+        ),
+        person(
+            bank,
+            "b.toml",
+            {"cost-cap": Answer(choice="planned", owner="Bea", due=date(2027, 2, 1))},
+            respondent="B",
+        ),
+    ]
+    merged = merge(bank, inputs, now=NOW)
+    team = merged.answers["cost-cap"]
+    assert (team.owner, team.due) == ("Al, Bea", date(2027, 1, 1))
+    lowest = {
+        section.id: min(
+            score(bank, item.assessment).sections[number].score or 0.0 for item in inputs
+        )
+        for number, section in enumerate(bank.sections)
+    }
+    for section in score(bank, merged).sections:
+        assert (section.score or 0.0) >= lowest[section.id]
+
+
+def test_cli_merge_of_files_with_different_contexts_says_so(
+    cli: Cli, bank: Bank, tmp_path: Path
+) -> None:
+    ana = person(bank, "ana.toml", {}, respondent="Ana")
+    eve = person(bank, "eve.toml", {}, respondent="Eve")
+    system = bank.contexts[0]
+    first, second = (option.id for option in system.options[:2])
+    ana = MergeInput(ana.source, dataclasses.replace(ana.assessment, context={system.id: [first]}))
+    eve = MergeInput(eve.source, dataclasses.replace(eve.assessment, context={system.id: [second]}))
+    paths = [write(tmp_path / "in", ana), write(tmp_path / "in", eve)]
+
+    result = cli("merge", *map(str, paths), "-o", str(tmp_path / "team.toml"))
+
+    assert result.code == 0, result
+    assert f"different answers to {system.title}: left not chosen" in result.err

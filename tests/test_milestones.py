@@ -84,7 +84,7 @@ def test_a_milestone_is_a_snapshot_of_the_team_answers(bank: Bank) -> None:
             # The context and the bank version of the moment: later scores of the snapshot
             # count the questions that applied then.
             context={},
-            bank_version="2.0.0",
+            bank_version="2.1.0",
         )
     ]
     assert later.milestones == saved.milestones

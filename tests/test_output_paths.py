@@ -16,6 +16,10 @@ import pytest
 from helpers import Cli, assert_one_error_line, folder_snapshot
 
 from pilot_tui.store.files import OutputExists, StoreError, write_new_file, write_output
+from pilot_tui.store.format import SCHEMA_DIRECTIVE
+
+ASSESSMENT_START = f'{SCHEMA_DIRECTIVE}schema = "pilot-tui/assessment"'
+"""How an assessment file begins: what reached standard output is the file itself."""
 
 
 @pytest.fixture
@@ -69,7 +73,7 @@ def test_an_existing_file_is_replaced_only_with_force_and_keeps_its_permissions(
 def test_dash_means_standard_output(cli: Cli, name: str) -> None:
     result = cli("export", name, "-o", "-")
     assert result.code == 0
-    assert result.out.startswith('schema = "pilot-tui/assessment"')
+    assert result.out.startswith(ASSESSMENT_START)
 
 
 def test_merge_refuses_its_inputs_and_the_data_folder(
@@ -90,7 +94,7 @@ def test_merge_refuses_its_inputs_and_the_data_folder(
     # To standard output the summary goes to standard error, the merged file stays clean.
     merged = cli("merge", str(mine), "-o", "-")
     assert merged.code == 0
-    assert merged.out.startswith('schema = "pilot-tui/assessment"')
+    assert merged.out.startswith(ASSESSMENT_START)
     assert "merged 1 participant into standard output" in merged.err
 
 
@@ -242,7 +246,7 @@ def test_odd_output_names(cli: Cli, name: str) -> None:
     assert_one_error_line(cli("export", name, "-o", ""), contains="-o needs a file name")
     result = cli("export", name, "-o", "/dev/stdout")
     assert result.code == 0
-    assert result.out.startswith('schema = "pilot-tui/assessment"')
+    assert result.out.startswith(ASSESSMENT_START)
 
 
 def test_closed_standard_output_is_one_line(tmp_path: Path) -> None:

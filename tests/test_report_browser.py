@@ -39,6 +39,7 @@ from pilot_tui.core.bank import Bank
 from pilot_tui.core.bank_checks import parse_bank
 from pilot_tui.core.milestones import add_milestone
 from pilot_tui.core.portfolio import build_portfolio
+from pilot_tui.core.render import percent
 from pilot_tui.core.report import report_for, report_rows
 from pilot_tui.core.report.build import build_report
 from pilot_tui.core.report.document import Chart
@@ -243,12 +244,13 @@ def test_the_chart_names_its_scale_levels_statuses_weakest_and_changes(bank: Ban
     lowest = min(s.score for s in card.sections if s.score is not None)
     assert [bar.weakest for bar in chart.bars] == [s.score == lowest for s in card.sections]
     assert sum(bar.weakest for bar in chart.bars) == 1
-    # The change since the latest milestone, from the rounded scores as the trend table has it.
+    # The change since the latest milestone, between the figures shown (rounded down), as the
+    # trend table has it.
     assert chart.since == "Workshop 1"
     _, trend = report_rows(bank, assessment)
     then = {row.section: row.points[-2] for row in trend}
     assert [bar.change for bar in chart.bars] == [
-        round(s.score or 0) - round(then[s.id] or 0) for s in card.sections
+        int(percent(s.score or 0)) - int(percent(then[s.id] or 0)) for s in card.sections
     ]
     parsed = parse_html(render(bank, assessment))
     words = parsed.svg_text
@@ -258,7 +260,7 @@ def test_the_chart_names_its_scale_levels_statuses_weakest_and_changes(bank: Ban
         assert f"{level.title} {level.min:g}" in words
     for bar, section in zip(chart.bars, card.sections, strict=True):
         # Colour and word: the status is written, not only painted.
-        assert f"{section.score:.0f} {section.status.upper()}" in words
+        assert f"{percent(section.score)} {section.status.upper()}" in words
         assert bar.change is not None
         points = "point" if abs(bar.change) == 1 else "points"
         assert f"{bar.change:+d} {points} since Workshop 1" in words

@@ -94,7 +94,7 @@ def test_a_bank_1_file_opens_with_bank_2_and_nothing_is_lost(bank: Bank) -> None
     their old answers stay, shown as answers to the previous version; the earlier scale's
     "partial" (done in part, or only planned) counts as a plan until the team chooses again."""
     assessment = load_assessment_file(V1, bank)
-    assert (assessment.bank.version, bank.version) == ("1.0.0", "2.0.0")
+    assert (assessment.bank.version, bank.version) == ("1.0.0", "2.1.0")
 
     card = score(bank, assessment)
     answers = assessment.answers

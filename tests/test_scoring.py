@@ -447,7 +447,7 @@ def test_scorecard_text_shows_the_verdict_sections_and_blockers(small: Bank) -> 
 
     assert lines[0] == "Claims bot"
     assert "Readiness: Middle" in text
-    assert "Score 50/100 (weakest section: Integration), average 54/100" in text
+    assert "Score 50/100 (weakest section: Integration), average 53/100" in text
     assert "Answered 4 of 5 (80%), 0 don't know, 0 not applicable, 1 blocker" in text
     assert any(line.startswith("Operations ") and "1 blocker" in line for line in lines)
     assert "  - Operations owner [owner]: critical and answered 'Partly'; holds it at High" in lines

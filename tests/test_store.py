@@ -111,7 +111,7 @@ def test_the_file_is_plain_toml_without_empty_fields(store: Store, bank: Bank) -
     assert data == {
         "schema": "pilot-tui/assessment",
         "schema_version": 2,
-        "bank": {"id": "ai-pilot-to-production", "version": "2.0.0"},
+        "bank": {"id": "ai-pilot-to-production", "version": "2.1.0"},
         "meta": {"title": "Claims triage bot", "team": "Claims AI", "created": NOW, "updated": NOW},
     }
 

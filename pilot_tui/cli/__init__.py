@@ -26,10 +26,13 @@ from pilot_tui.cli.assessments import (
 )
 from pilot_tui.cli.banks import cmd_bank
 from pilot_tui.cli.common import EXIT_OK, EXIT_USAGE, UsageError, store_of
+from pilot_tui.cli.evidence import cmd_evidence
 from pilot_tui.cli.parser import build_parser
 from pilot_tui.cli.portfolio import cmd_portfolio
 from pilot_tui.cli.repository import cmd_git_merge
+from pilot_tui.cli.schema import cmd_schema
 from pilot_tui.cli.verdict import cmd_diff, cmd_disputes, cmd_plan, cmd_report, cmd_score
+from pilot_tui.cli.waivers import cmd_unwaive, cmd_waive
 from pilot_tui.cli.workshop import cmd_serve, cmd_workshop
 from pilot_tui.collector import resume_collection
 from pilot_tui.core.text import is_utf8, printable
@@ -56,6 +59,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "import": cmd_import,
     "bank": cmd_bank,
+    "schema": cmd_schema,
     "merge": cmd_merge,
     "disputes": cmd_disputes,
     "milestone": cmd_milestone,
@@ -65,6 +69,9 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "serve": cmd_serve,
     "git-merge": cmd_git_merge,
     "portfolio": cmd_portfolio,
+    "waive": cmd_waive,
+    "evidence": cmd_evidence,
+    "unwaive": cmd_unwaive,
 }
 
 

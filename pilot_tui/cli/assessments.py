@@ -15,6 +15,7 @@ from pilot_tui.cli.common import (
     parse_context,
     parse_due,
     print_json,
+    save_change,
     send_output,
     store_of,
 )
@@ -26,7 +27,14 @@ from pilot_tui.core.assessment import (
     with_answer,
     with_context,
 )
-from pilot_tui.core.merge import MergeError, MergeInput, different_pilots, disagreements, merge
+from pilot_tui.core.merge import (
+    MergeError,
+    MergeInput,
+    context_disagreements,
+    different_pilots,
+    disagreements,
+    merge,
+)
 from pilot_tui.core.milestones import (
     add_milestone,
 )
@@ -46,7 +54,7 @@ from pilot_tui.store import (
     dumps_assessment,
     load_assessment_file,
 )
-from pilot_tui.store.files import StoreError, shown
+from pilot_tui.store.files import shown
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -82,14 +90,7 @@ def cmd_context(args: argparse.Namespace) -> int:
         except ValueError as error:
             raise UsageError(str(error).replace("needs a reason", "needs --reason")) from None
         if updated is not assessment:
-            result = store.save_file(path, updated, base=assessment)
-            if result.conflicts:
-                raise StoreError(
-                    f"{args.name} was changed elsewhere at the same time "
-                    f"({result.conflicts[0]}); it is left as it was saved there, and the new "
-                    f"context is in {shown(result.path)}"
-                )
-            assessment = result.assessment
+            assessment = save_change(store, args.name, path, assessment, updated, "the new context")
     print(context_text(bank, assessment))
     return EXIT_OK
 
@@ -117,12 +118,15 @@ def cmd_list(args: argparse.Namespace) -> int:
         if "error" in row:
             print(f"{name:<{width}}  UNREADABLE: {printable(row['error'])}")
         else:
-            print(
-                f"{name:<{width}}  {row['title']}  (updated {row['updated'][:10]}, "
-                # The card's own coverage: the JSON's is rounded to 3 places, and rounding
-                # twice can show 36% where every other view shows 35%.
-                f"{percent(cards[row['name']].coverage * 100)}% answered, {row['level_title']})"
+            card = cards[row["name"]]
+            # The card's own coverage: the JSON's is rounded to 3 places, and rounding twice
+            # can show 36% where every other view shows 35%. Nothing answered is not a level.
+            standing = (
+                "nothing answered yet"
+                if card.answered == 0
+                else f"{percent(card.coverage * 100)}% answered, {row['level_title']}"
             )
+            print(f"{name:<{width}}  {row['title']}  (updated {row['updated'][:10]}, {standing})")
     return EXIT_OK
 
 
@@ -145,6 +149,14 @@ def cmd_answer(args: argparse.Namespace) -> int:
     }
     if args.due is not None:
         fields["due"] = parse_due(args.due) if args.due else None
+    if args.verified is not None:
+        fields["verified"] = (
+            now_utc().date()
+            if args.verified == "today"
+            else parse_due(args.verified, option="--verified")
+            if args.verified
+            else None
+        )
     try:
         answer = edit_answer(bank, question.id, current, choice=args.choice, **fields)
     except ValueError as error:
@@ -155,23 +167,22 @@ def cmd_answer(args: argparse.Namespace) -> int:
     if current is not None and (current.owner or current.due) and choice.not_applicable:
         cleared = "; its owner and due date are cleared"
     updated = with_answer(assessment, question.id, answer, now=now_utc())
-    # Against the version loaded above: an app saving the same assessment meanwhile keeps its
-    # answers (merged in), and a clash on this question leaves the file as the other writer
-    # saved it and puts this answer in a conflicting copy, which the error names.
-    result = store.save_file(path, updated, base=assessment)
-    if result.conflicts:
-        raise StoreError(
-            f"{args.name} was changed elsewhere at the same time ({result.conflicts[0]}); it is "
-            f"left as it was saved there, and this answer is in {result.path}"
-        )
-    card = score(bank, result.assessment)
+    # Against the version loaded above (see save_change).
+    saved = save_change(store, args.name, path, assessment, updated, "this answer")
+    card = score(bank, saved)
     # What the answer counts as, not only its label: a plan without its owner and due date
     # counts as not in place, and saying "Planned, with an owner and a due date" would hide it.
     missing = judge(bank, question, answer, critical=False).missing
     counted = f": {lacking_text(missing)}, so it counts as not in place" if missing else ""
+    unasked = (
+        "; the question does not apply to this pilot's context: kept, not counted "
+        "(`pilot-tui context`)"
+        if question.id in card.unasked
+        else ""
+    )
     print(
         f"{args.name}: {question.id} = {choice.id} ({choice.label}{counted}){cleared}; "
-        f"{card.level_title}, {card.answered}/{card.total} answered"
+        f"{card.level_title}, {card.answered}/{card.total} answered{unasked}"
     )
     return EXIT_OK
 
@@ -207,6 +218,14 @@ def cmd_merge(args: argparse.Namespace) -> int:
             "(--title sets another)",
             file=sys.stderr,
         )
+    differ = context_disagreements([item.assessment for item in inputs])
+    if differ:
+        asked = ", ".join(facet.title for facet in bank.contexts if facet.id in differ)
+        print(
+            f"pilot-tui: warning: the files give different answers to {asked}: left not chosen "
+            "(every option counts) until the team chooses (`pilot-tui context`)",
+            file=sys.stderr,
+        )
     # Replacing an input, even with --force, would lose a person's own answers: refused there.
     send_output(args, dumps_assessment(merged), args.output, reads=paths, quiet=True)
     disputed = len(disagreements(bank, merged))
@@ -227,13 +246,7 @@ def cmd_milestone(args: argparse.Namespace) -> int:
         updated = add_milestone(assessment, args.label, now=now_utc())
     except ValueError as error:
         raise UsageError(str(error)) from None
-    # As in cmd_answer: merged with a concurrent save, or a conflicting copy and an error.
-    result = store.save_file(path, updated, base=assessment)
-    if result.conflicts:
-        raise StoreError(
-            f"{args.name} was changed elsewhere at the same time ({result.conflicts[0]}); it is "
-            f"left as it was saved there, and the milestone is in {result.path}"
-        )
+    save_change(store, args.name, path, assessment, updated, "the milestone")
     milestone = updated.milestones[-1]
     print(
         f"{args.name}: milestone {milestone.label!r} saved with "

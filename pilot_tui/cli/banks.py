@@ -1,4 +1,4 @@
-"""`pilot-tui bank show|validate`."""
+"""`pilot-tui bank show|validate|frameworks`."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pilot_tui.cli.common import (
     EXIT_USAGE,
     print_json,
 )
-from pilot_tui.cli.present import bank_text
-from pilot_tui.cli.shapes import bank_json
+from pilot_tui.cli.present import bank_text, frameworks_text
+from pilot_tui.cli.shapes import bank_json, frameworks_json
 from pilot_tui.core.bank_checks import BankError, parse_bank
 from pilot_tui.core.text import printable
 from pilot_tui.store import (
@@ -28,7 +28,12 @@ def cmd_bank(args: argparse.Namespace) -> int:
     if args.action == "validate":
         return _bank_validate(path)
     bank = load_bank(path)
-    if args.json:
+    if args.action == "frameworks":
+        if args.json:
+            print_json(frameworks_json(bank))
+        else:
+            print(frameworks_text(bank))
+    elif args.json:
         print_json(bank_json(bank))
     else:
         print(bank_text(bank))

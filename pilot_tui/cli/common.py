@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pilot_tui.core.assessment import Assessment
 from pilot_tui.core.bank import Bank
 from pilot_tui.core.text import printable
 from pilot_tui.store import (
@@ -19,7 +20,7 @@ from pilot_tui.store import (
     load_bank,
     resolve_data_dir,
 )
-from pilot_tui.store.files import write_output
+from pilot_tui.store.files import StoreError, shown, write_output
 
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
 
@@ -91,11 +92,11 @@ def send_output(
         print(f"wrote {printable(output)}")
 
 
-def parse_due(text: str) -> date:
+def parse_due(text: str, *, option: str = "--due") -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"--due {text!r} is not a date in the form YYYY-MM-DD") from None
+        raise UsageError(f"{option} {text!r} is not a date in the form YYYY-MM-DD") from None
 
 
 # ---------------------------------------------------------------------------- commands
@@ -115,3 +116,21 @@ def parse_context(bank: Bank, words: Sequence[str]) -> dict[str, list[str]]:
         if option not in chosen:
             chosen.append(option)
     return context
+
+
+def save_change(
+    store: Store, name: str, path: Path, before: Assessment, after: Assessment, what: str
+) -> Assessment:
+    """Write AFTER over PATH, which held BEFORE when the command read it; what is on disk now.
+
+    An app saving the same assessment meanwhile keeps its changes (merged in); a clash leaves
+    the file as the other writer saved it, puts this change (WHAT: "this answer", say) in a
+    conflicting copy, and the error names it.
+    """
+    result = store.save_file(path, after, base=before)
+    if result.conflicts:
+        raise StoreError(
+            f"{name} was changed elsewhere at the same time ({result.conflicts[0]}); it is left "
+            f"as it was saved there, and {what} is in {shown(result.path)}"
+        )
+    return result.assessment

@@ -9,6 +9,7 @@ from pilot_tui import __version__
 from pilot_tui.cli.common import (
     EXIT_USAGE,
 )
+from pilot_tui.schemas import KINDS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -98,8 +99,44 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--notes")
     sub.add_argument("--owner")
     sub.add_argument("--due", metavar="YYYY-MM-DD")
-    sub.add_argument("--evidence", metavar="URL")
+    sub.add_argument(
+        "--evidence",
+        metavar="PATH|URL",
+        help="a path in the repository, a web address, or words (see `pilot-tui evidence`)",
+    )
+    sub.add_argument(
+        "--verified",
+        metavar="YYYY-MM-DD",
+        help="the day the evidence was last checked (today: `today`; empty: not said)",
+    )
     sub.add_argument("--reason", help="why the question does not apply (with not applicable)")
+
+    sub = add(
+        "waive",
+        "accept a blocker's risk for a limited time: it no longer holds the level back, and is "
+        "shown as waived until it expires",
+    )
+    sub.add_argument("name", metavar="NAME|FILE")
+    sub.add_argument("question", metavar="QUESTION_ID")
+    sub.add_argument("--reason", required=True, help="why the risk is accepted")
+    sub.add_argument("--requester", required=True, help="who asks for the waiver")
+    sub.add_argument("--approver", required=True, help="who accepts the risk (never the requester)")
+    sub.add_argument(
+        "--expires", required=True, metavar="YYYY-MM-DD", help="the last day the waiver holds"
+    )
+
+    sub = add(
+        "evidence",
+        "check each answer's evidence: paths in the repository (never outside it), web "
+        "addresses (not fetched), their age; exit 1 when any is missing or stale",
+    )
+    sub.add_argument("name", metavar="NAME|FILE")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+    evidence_options(sub)
+
+    sub = add("unwaive", "remove a blocker's waiver: the blocker stands again")
+    sub.add_argument("name", metavar="NAME|FILE")
+    sub.add_argument("question", metavar="QUESTION_ID")
 
     sub = add("score", "print the readiness scorecard; with a gate, exit 1 when it fails")
     sub.add_argument("reference", metavar="NAME|FILE")
@@ -113,6 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 when the readiness level is below LEVEL, a level id of the bank "
         "(built-in: demo, pilot, candidate, ready)",
     )
+    sub.add_argument(
+        "--require-evidence",
+        action="store_true",
+        help="for the gate, a met answer without evidence that is present and fresh counts as "
+        "partly met (see `pilot-tui evidence`)",
+    )
+    evidence_options(sub)
 
     sub = add("plan", "print the action plan: every gap, most important first")
     sub.add_argument("reference", metavar="NAME|FILE")
@@ -127,10 +171,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--as", dest="as_name", metavar="NAME", help="the name to store it under")
     sub.add_argument("--force", action="store_true", help="replace an assessment of that name")
 
-    sub = add("bank", "show or validate a question bank")
-    sub.add_argument("action", choices=["show", "validate"])
+    sub = add(
+        "bank",
+        "show or validate a question bank, or list the frameworks its questions refer to "
+        "(each item, and the questions that cover it)",
+    )
+    sub.add_argument("action", choices=["show", "validate", "frameworks"])
     sub.add_argument("path", nargs="?", metavar="PATH", help="a bank file (default: --bank)")
-    sub.add_argument("--json", action="store_true", help="print JSON (show)")
+    sub.add_argument("--json", action="store_true", help="print JSON (show, frameworks)")
+
+    sub = add(
+        "schema",
+        "print the JSON Schema of an assessment file or a question bank, for an editor that "
+        "validates TOML (see the README: editing files by hand)",
+    )
+    sub.add_argument("kind", choices=KINDS)
 
     sub = add(
         "merge",
@@ -185,6 +240,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = add("report", "write the full report as Markdown or a self-contained HTML page")
     sub.add_argument("reference", metavar="NAME|FILE")
     sub.add_argument("--format", choices=["md", "html"], default="md", help="default: md")
+    sub.add_argument(
+        "--by-framework",
+        metavar="FRAMEWORK",
+        help="add a part grouping the answers by that framework's items, with the items no "
+        "question covers, e.g. NIST-AI-RMF (`pilot-tui bank frameworks` lists them)",
+    )
     _output_options(sub)
 
     sub = add(
@@ -308,3 +369,18 @@ def _output_options(parser: argparse.ArgumentParser, *, required: bool = False) 
 
 
 # ---------------------------------------------------------------------------- helpers
+
+
+def evidence_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--root",
+        metavar="DIR",
+        help="where evidence paths start (default: the repository the assessment file is in, "
+        "or its folder)",
+    )
+    sub.add_argument(
+        "--max-age",
+        type=int,
+        metavar="DAYS",
+        help="evidence verified longer ago than this (or never) is stale",
+    )

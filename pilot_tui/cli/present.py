@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pilot_tui.core.bank import Bank
+from pilot_tui.core.bank import Bank, Framework
 from pilot_tui.core.merge import Disagreement
 from pilot_tui.core.milestones import (
     Change,
@@ -41,12 +41,53 @@ def bank_text(bank: Bank) -> str:
                 lines.append("    only for: " + ", ".join(labels.get(o, o) for o in q.applies_when))
             if q.choices is not None:
                 lines.append("    choices: " + ", ".join(c.id for c in q.choices if not c.retired))
+            if q.refs:
+                lines.append("    refs: " + ", ".join(q.refs))
     if bank.retired:
         lines += ["", "Retired questions (their answers are kept and shown beside the new ones):"]
         for old in bank.retired:
             new = ", ".join(old.replaced_by) or "nothing"
             lines.append(f"  {old.id:<28} (version {old.version}) -> {new}: {old.change}")
+    if bank.frameworks:
+        lines += [
+            "",
+            "Frameworks the questions refer to (FRAMEWORK ids for `pilot-tui report "
+            "--by-framework`; `pilot-tui bank frameworks` lists their items):",
+        ]
+        width = max(len(framework.id) for framework in bank.frameworks)
+        lines += [
+            f"  {framework.id:<{width}}  {framework.title}: {_coverage(bank, framework)}"
+            for framework in bank.frameworks
+        ]
     return "\n".join(lines)
+
+
+def frameworks_text(bank: Bank) -> str:
+    """`pilot-tui bank frameworks`: each framework's items, each with the questions that cover
+    it, so that what no question covers stands out (and can be found with grep)."""
+    if not bank.frameworks:
+        return f"The bank {bank.id} declares no frameworks: its questions carry no refs."
+    blocks: list[str] = []
+    for framework in bank.frameworks:
+        crosswalk = bank.crosswalk(framework)
+        lines = [f"{framework.id}: {framework.title}"]
+        lines += [f"  {framework.url}"] if framework.url else []
+        lines.append(f"  {_coverage(bank, framework)} by this bank's questions")
+        width = max((len(item.id) for item, _ in crosswalk), default=0)
+        lines += [
+            f"  {item.id:<{width}}  {item.title}"
+            + (f" [{', '.join(questions)}]" if questions else ": not covered by any question")
+            for item, questions in crosswalk
+        ]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _coverage(bank: Bank, framework: Framework) -> str:
+    """ "29 of 72 items covered": the items at least one question refers to."""
+    crosswalk = bank.crosswalk(framework)
+    covered = sum(1 for _, questions in crosswalk if questions)
+    return f"{covered} of {plural(len(crosswalk), 'item')} covered"
 
 
 def disputes_text(bank: Bank, found: list[Disagreement], participants: int) -> str:

@@ -10,8 +10,9 @@ from typing import Any
 from pilot_tui.cli.common import rounded
 from pilot_tui.core.assessment import (
     Assessment,
+    Waiver,
 )
-from pilot_tui.core.bank import Bank, Choice
+from pilot_tui.core.bank import Bank, Choice, split_ref
 from pilot_tui.core.merge import Disagreement
 from pilot_tui.core.milestones import Change, Replaced
 from pilot_tui.core.scoring import (
@@ -79,10 +80,32 @@ def scorecard_json(bank: Bank, assessment: Assessment) -> dict[str, Any]:
                 "title": b.title,
                 "reason": b.reason,
                 "holds_level_at": b.cap,
+                "expired_waiver": None if b.expired is None else waiver_json(b.expired),
             }
             for b in card.blockers
         ],
+        "waived": [
+            {
+                "question": item.blocker.question,
+                "section": item.blocker.section,
+                "title": item.blocker.title,
+                "reason": item.blocker.reason,
+                "would_hold_level_at": item.blocker.cap,
+                "waiver": waiver_json(item.waiver),
+            }
+            for item in card.waived
+        ],
         "orphaned": list(card.orphaned),
+    }
+
+
+def waiver_json(waiver: Waiver) -> dict[str, Any]:
+    return {
+        "reason": waiver.reason,
+        "requester": waiver.requester,
+        "approver": waiver.approver,
+        "expires": waiver.expires.isoformat(),
+        "granted": waiver.granted.isoformat(),
     }
 
 
@@ -137,6 +160,10 @@ def bank_json(bank: Bank) -> dict[str, Any]:
                         "critical_when": list(q.critical_when),
                         "applies_when": list(q.applies_when),
                         "choices": choices(bank.choices_for(q)),
+                        "refs": [
+                            {"framework": framework, "item": item}
+                            for framework, item in map(split_ref, q.refs)
+                        ],
                     }
                     for q in section.questions
                 ],
@@ -153,7 +180,25 @@ def bank_json(bank: Bank) -> dict[str, Any]:
             }
             for old in bank.retired
         ],
+        "frameworks": frameworks_json(bank),
     }
+
+
+def frameworks_json(bank: Bank) -> list[dict[str, Any]]:
+    """`bank frameworks --json` (and bank show's `frameworks`): each framework with its items,
+    each item with the ids of the questions that cover it (empty: none does)."""
+    return [
+        {
+            "id": framework.id,
+            "title": framework.title,
+            "url": framework.url,
+            "items": [
+                {"id": item.id, "title": item.title, "questions": list(questions)}
+                for item, questions in bank.crosswalk(framework)
+            ],
+        }
+        for framework in bank.frameworks
+    ]
 
 
 def dispute_json(item: Disagreement) -> dict[str, Any]:

@@ -14,11 +14,13 @@ from pilot_tui.cli.common import (
     send_output,
     store_of,
 )
+from pilot_tui.cli.evidence import checks_for
 from pilot_tui.cli.present import changes_text, disputes_text, replaced_text
 from pilot_tui.cli.shapes import diff_json, dispute_json, plan_json, scorecard_json
 from pilot_tui.core.assessment import (
     now_utc,
 )
+from pilot_tui.core.evidence import STALE_AFTER, discount_untrusted
 from pilot_tui.core.merge import disagreements
 from pilot_tui.core.milestones import (
     diff_answers,
@@ -35,8 +37,10 @@ from pilot_tui.core.report.changes import changes_markdown
 from pilot_tui.core.scoring import (
     action_plan,
     score,
+    utc_today,
 )
 from pilot_tui.core.text import printable
+from pilot_tui.store.evidence import check_evidence, evidence_root
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -57,6 +61,18 @@ def cmd_score(args: argparse.Namespace) -> int:
     else:
         print(scorecard_text(bank, card, assessment))
     failures: list[str] = []
+    if args.require_evidence:
+        # The gate's own card: a met answer without trusted evidence counts as partly met.
+        checks = checks_for(args, args.reference)
+        gated, discounted = discount_untrusted(bank, assessment, checks)
+        card = score(bank, gated)
+        for item in discounted:
+            reason = item.check.problem or "no evidence given"
+            print(
+                f"pilot-tui: for the gate, {item.check.question} counts as {item.after!r}, "
+                f"not {item.before!r}: {printable(reason)}",
+                file=sys.stderr,
+            )
     if args.fail_under is not None and round(card.score, 1) < args.fail_under:
         # Whole numbers as everywhere else, unless rounding would show the very threshold
         # the score fails ("score 70 is below 70").
@@ -68,6 +84,15 @@ def cmd_score(args: argparse.Namespace) -> int:
         order = [level.id for level in bank.levels]
         if order.index(card.level) < order.index(required.id):
             failures.append(f"level {card.level_title!r} is below {required.title!r}")
+    if args.fail_under is not None or required is not None or args.require_evidence:
+        # An expired waiver fails any gate, whatever the score: the risk was accepted until a
+        # day, and that day is gone.
+        failures += [
+            f"the waiver of {blocker.question}, approved by {blocker.expired.approver}, expired "
+            f"on {blocker.expired.expires.isoformat()}"
+            for blocker in card.expired_waivers
+            if blocker.expired is not None
+        ]
     for failure in failures:
         print(f"pilot-tui: gate failed: {failure}", file=sys.stderr)
     return EXIT_GATE if failures else EXIT_OK
@@ -169,7 +194,27 @@ def cmd_report(args: argparse.Namespace) -> int:
     from pilot_tui.core.report import report_for
 
     store = store_of(args)
+    framework = None
+    if args.by_framework is not None:
+        framework = store.bank.framework(args.by_framework)
+        if framework is None:
+            known = ", ".join(f.id for f in store.bank.frameworks) or "none"
+            raise UsageError(
+                f"--by-framework {args.by_framework!r} is not a framework of this bank "
+                f"(known: {known})"
+            )
     assessment, path = store.load_reference(args.reference)
-    text = report_for(args.format, store.bank, assessment, generated=now_utc())
+    # Checked where the file is (its repository): the report lists what does not hold.
+    evidence = check_evidence(
+        store.bank, assessment, evidence_root(path), today=utc_today(), max_age=STALE_AFTER
+    )
+    text = report_for(
+        args.format,
+        store.bank,
+        assessment,
+        generated=now_utc(),
+        framework=framework,
+        evidence=evidence,
+    )
     send_output(args, text, args.output, reads=[path])
     return EXIT_OK

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, ClassVar, Final
+from typing import Annotated, Any, ClassVar, Final, TypeVar
 
 from pilot_tui.core.bank import ID_RE, Bank
 from pilot_tui.core.limits import (
@@ -19,6 +19,9 @@ from pilot_tui.core.limits import (
 )
 from pilot_tui.core.records import FORBID_EXTRA, Check, Length, to_data, validated
 from pilot_tui.core.text import check_line, check_notes
+
+_Keyed = TypeVar("_Keyed")
+"""What a dict keyed by question ids holds (answers, waivers)."""
 
 ASSESSMENT_SCHEMA: Final = "pilot-tui/assessment"
 ASSESSMENT_SCHEMA_VERSION: Final = 2
@@ -68,7 +71,9 @@ class Answer:
     owner: Line = ""
     due: date | None = None
     evidence: Line = ""
-    """A link or a pointer to what shows the answer is true."""
+    """What shows the answer is true: a path in the repository, a web address, or words."""
+    verified: date | None = None
+    """When someone last checked that the evidence still shows it (evidence goes stale)."""
     reason: Line = ""
     """Why the question does not apply, when the choice is not applicable."""
 
@@ -95,7 +100,7 @@ class Meta:
     updated: Stamp
 
 
-def check_question_ids(answers: dict[str, Answer]) -> dict[str, Answer]:
+def check_question_ids(answers: dict[str, _Keyed]) -> dict[str, _Keyed]:
     for key in answers:
         if not ID_RE.fullmatch(key):  # not .match: see ID_RE
             raise ValueError(f"question id {key[:40]!r} is not a valid id")
@@ -162,6 +167,40 @@ class Milestone:
     """The bank version the answers were given to; empty in files written before it was kept."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class Waiver:
+    """A blocker the organisation accepts on purpose, for a limited time: it no longer holds the
+    level back, but it is always shown as waived, with who approved it and until when; once it
+    expires the blocker stands again."""
+
+    __pydantic_config__: ClassVar = FORBID_EXTRA
+
+    reason: Annotated[str, Length(min=MIN_REASON, max=MAX_LINE), Check(check_line)]
+    requester: Title
+    """Who asks for the waiver (the pilot's owner, say)."""
+    approver: Title
+    """Who accepts the risk: never the requester."""
+    expires: date
+    """The last day the waiver holds."""
+    granted: Stamp
+
+
+def same_person(one: str, other: str) -> bool:
+    """Whether two names are one person's, however spaced or capitalised ("Ana" and " ana ")."""
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
+
+
+def _check_waivers(waivers: dict[str, Waiver]) -> dict[str, Waiver]:
+    check_question_ids(waivers)
+    for question, waiver in waivers.items():
+        if same_person(waiver.requester, waiver.approver):
+            raise ValueError(
+                f"the waiver of {question!r} is approved by its own requester "
+                f"({waiver.approver!r}): someone else must accept the risk"
+            )
+    return waivers
+
+
 def _check_participant_ids(participants: dict[str, Participant]) -> dict[str, Participant]:
     for key in participants:
         if not ID_RE.fullmatch(key):
@@ -200,6 +239,10 @@ class Assessment:
         default_factory=list
     )
     """Oldest first."""
+    waivers: Annotated[dict[str, Waiver], Length(max=MAX_ANSWERS), Check(_check_waivers)] = field(
+        default_factory=dict
+    )
+    """Accepted risks, keyed by the question whose blocker they waive."""
 
     def to_data(self) -> dict[str, Any]:
         """The document as plain data for TOML: native dates kept, empty fields left out."""

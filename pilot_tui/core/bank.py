@@ -32,6 +32,24 @@ ID_PATTERN: Final = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 ID_RE: Final = re.compile(ID_PATTERN)
 """Use ID_RE.fullmatch: with .match, `$` also matches before a final newline, so "q1\n" passed."""
 
+# Frameworks are other people's standards, named as they name themselves: a framework id keeps
+# its capitals ("NIST-AI-RMF") and an item id its spaces ("MEASURE 2.7", "Monitor 1"). Both
+# are typed on the command line and matched exactly in refs, so they start and end with a
+# letter or digit (a stray space would make two ids that look the same) and hold no control or
+# invisible characters. A framework id holds no ":", which separates it from the item in a ref.
+FRAMEWORK_ID_PATTERN: Final = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+FRAMEWORK_ID_RE: Final = re.compile(FRAMEWORK_ID_PATTERN)
+ITEM_ID_PATTERN: Final = r"^[A-Za-z0-9](?:[A-Za-z0-9 .:_/()-]{0,62}[A-Za-z0-9)])?$"
+ITEM_ID_RE: Final = re.compile(ITEM_ID_PATTERN)
+REF_SEPARATOR: Final = ":"
+"""A question's ref is FRAMEWORK:ITEM ("NIST-AI-RMF:MEASURE 2.7"), split at the first ":"."""
+# Far above any real crosswalk (the NIST AI RMF has 72 subcategories, NIST SP 800-53 about
+# 1,200 controls and enhancements), low enough that a broken bank is refused quickly.
+MAX_FRAMEWORKS: Final = 20
+MAX_FRAMEWORK_ITEMS: Final = 2_000
+MAX_REFS: Final = 64
+"""Refs one question may carry."""
+
 
 # Numbers and flags are strict: in lax mode pydantic reads `weight = true` as 1.0 and
 # `critical = "no"` or `critical = 1` as flags, so a wrong type in a bank would pass unnoticed.
@@ -103,6 +121,10 @@ class Question:
     """Context options (ids) the question applies to; empty: to every pilot."""
     choices: tuple[Choice, ...] | None = None
     """Overrides the bank's default scale for this question."""
+    refs: Annotated[tuple[_Label, ...], Length(max=MAX_REFS)] = ()
+    """Items of other frameworks this question asks about, as FRAMEWORK:ITEM
+    ("NIST-AI-RMF:MEASURE 2.7"): each names a framework of the bank and one of its items
+    (checked by check_bank). Reports group answers by them (`report --by-framework`)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -191,6 +213,40 @@ class RetiredQuestion:
 
 
 @dataclass(frozen=True, kw_only=True)
+class FrameworkItem:
+    """One item of a framework: a NIST AI RMF subcategory, a test of the ML Test Score."""
+
+    __pydantic_config__: ClassVar = FORBID_EXTRA
+
+    id: _Id
+    title: _Label
+    """A few words: what the item asks for, in the bank author's words."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Framework:
+    """A framework people are audited against, declared once in the bank with every item that
+    matters for coverage, so that questions' refs are checked against it and the items no
+    question covers can be listed."""
+
+    __pydantic_config__: ClassVar = FORBID_EXTRA
+
+    id: _Id
+    title: _Label
+    url: _OptionalLabel = ""
+    description: _OptionalProse = ""
+    """What the bank declares of it and how the questions map to it, for the reports."""
+    items: Annotated[tuple[FrameworkItem, ...], Length(max=MAX_FRAMEWORK_ITEMS)]
+
+
+def split_ref(ref: str) -> tuple[str, str]:
+    """A ref's framework id and item id ("NIST-AI-RMF", "MEASURE 2.7"); the item is empty when
+    the ref has no separator (check_bank refuses such a ref)."""
+    framework, _, item = ref.partition(REF_SEPARATOR)
+    return framework, item
+
+
+@dataclass(frozen=True, kw_only=True)
 class Bank:
     __pydantic_config__: ClassVar = FORBID_EXTRA
 
@@ -206,6 +262,8 @@ class Bank:
     contexts: tuple[ContextFacet, ...] = ()
     sections: tuple[Section, ...]
     retired: tuple[RetiredQuestion, ...] = ()
+    frameworks: Annotated[tuple[Framework, ...], Length(max=MAX_FRAMEWORKS)] = ()
+    """The frameworks questions' refs name (optional: a bank without refs needs none)."""
 
     def iter_questions(self) -> Iterator[tuple[Section, Question]]:
         for section in self.sections:
@@ -235,3 +293,21 @@ class Bank:
 
     def retired_question(self, question_id: str) -> RetiredQuestion | None:
         return next((old for old in self.retired if old.id == question_id), None)
+
+    def framework(self, framework_id: str) -> Framework | None:
+        """The framework of that id, whatever its case: it is typed on the command line, and
+        check_bank refuses two ids that differ only in case."""
+        wanted = framework_id.casefold()
+        return next((f for f in self.frameworks if f.id.casefold() == wanted), None)
+
+    def crosswalk(self, framework: Framework) -> tuple[tuple[FrameworkItem, tuple[str, ...]], ...]:
+        """Each item of FRAMEWORK in the framework's order, with the ids of the questions that
+        refer to it in bank order (none: no question covers the item)."""
+        covering: dict[str, list[str]] = {item.id: [] for item in framework.items}
+        for _, question in self.iter_questions():
+            for ref in question.refs:
+                framework_id, item_id = split_ref(ref)
+                found = covering.get(item_id) if framework_id == framework.id else None
+                if found is not None and question.id not in found:
+                    found.append(question.id)
+        return tuple((item, tuple(covering[item.id])) for item in framework.items)

@@ -1,6 +1,6 @@
 """Reading a bank's data into a Bank, and every check that makes its scores meaningful: ids,
-scales, levels, contexts, the rules and retired questions. A bank that fails is refused with
-every problem, each on one line (BankError).
+scales, levels, contexts, the rules and retired questions, and the frameworks questions refer
+to. A bank that fails is refused with every problem, each on one line (BankError).
 """
 
 from __future__ import annotations
@@ -11,17 +11,21 @@ from typing import Any
 from pilot_tui.core.bank import (
     ANSWER_FIELDS,
     BANK_SCHEMA,
+    FRAMEWORK_ID_RE,
     FULL_SCORE,
     ID_RE,
+    ITEM_ID_RE,
     READABLE_BANK_VERSIONS,
     Bank,
     Choice,
     ContextFacet,
     ContextOption,
+    Framework,
     Level,
     Question,
     RetiredQuestion,
     Rules,
+    split_ref,
 )
 from pilot_tui.core.limits import MAX_ANSWERS
 from pilot_tui.core.records import InvalidData, validate
@@ -66,6 +70,7 @@ def check_bank(bank: Bank) -> list[str]:
     problems += _check_levels(bank.levels)
     problems += _check_rules(bank.rules, levels)
     options = _check_contexts(bank.contexts, problems)
+    items = _check_frameworks(bank.frameworks, problems)
     if not bank.sections:
         problems.append("sections: the bank has no sections")
     section_ids: set[str] = set()
@@ -90,6 +95,7 @@ def check_bank(bank: Bank) -> list[str]:
                 for option in getattr(question, key):
                     if option not in options:
                         problems.append(f"{qwhere}: {key} names {option!r}, not a context option")
+            problems += _check_refs(qwhere, question.refs, items)
     if len(question_ids) > MAX_ANSWERS:
         # An assessment holds at most MAX_ANSWERS answers: a longer bank could never be finished.
         problems.append(
@@ -115,6 +121,72 @@ def _check_contexts(facets: tuple[ContextFacet, ...], problems: list[str]) -> se
                 problems.append(f"{owhere}: duplicate option id (option ids are bank-wide)")
             options.add(option.id)
     return options
+
+
+def _check_frameworks(
+    frameworks: tuple[Framework, ...], problems: list[str]
+) -> dict[str, set[str]]:
+    """Check the declared frameworks; the ids of each one's items, by framework id."""
+    items: dict[str, set[str]] = {}
+    folded: dict[str, str] = {}
+    for framework in frameworks:
+        where = f"framework {framework.id!r}"
+        if not FRAMEWORK_ID_RE.fullmatch(framework.id):
+            problems.append(
+                f"{where}: id must be 1 to 64 letters, digits, '.', '_' or '-', starting with a "
+                "letter or digit"
+            )
+        # `report --by-framework` finds a framework whatever the case it is typed in, so two
+        # ids that differ only in case would be one name for two frameworks.
+        first = folded.setdefault(framework.id.casefold(), framework.id)
+        if first != framework.id:
+            problems.append(f"{where}: the same id as framework {first!r} but for its case")
+        elif framework.id in items:
+            problems.append(f"{where}: duplicate framework id")
+        if not framework.items:
+            problems.append(f"{where}: has no items (declare those the questions refer to)")
+        own: set[str] = set()
+        for item in framework.items:
+            iwhere = f"{where}, item {item.id!r}"
+            if not ITEM_ID_RE.fullmatch(item.id):
+                problems.append(
+                    f"{iwhere}: id must be 1 to 64 letters, digits, spaces or '.:_/()-', "
+                    "starting with a letter or digit and ending with one or ')'"
+                )
+            if item.id in own:
+                problems.append(f"{iwhere}: duplicate item id")
+            own.add(item.id)
+        items.setdefault(framework.id, own)  # refs are checked against the first of an id
+    return items
+
+
+def _check_refs(where: str, refs: tuple[str, ...], items: Mapping[str, set[str]]) -> list[str]:
+    """A question's refs: each FRAMEWORK:ITEM naming a declared framework and one of its
+    items, once."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for ref in refs:
+        framework_id, item_id = split_ref(ref)
+        if not item_id:
+            problems.append(
+                f"{where}: ref {ref!r} must be FRAMEWORK:ITEM, e.g. 'NIST-AI-RMF:MEASURE 2.7'"
+            )
+            continue
+        if ref in seen:
+            problems.append(f"{where}: ref {ref!r} is given twice")
+        seen.add(ref)
+        known = items.get(framework_id)
+        if known is None:
+            declared = ", ".join(items) or "none is declared: add a [[frameworks]] table"
+            problems.append(
+                f"{where}: ref {ref!r} names {framework_id!r}, not a framework of this bank "
+                f"({declared})"
+            )
+        elif item_id not in known:
+            problems.append(
+                f"{where}: ref {ref!r} names {item_id!r}, not an item of framework {framework_id!r}"
+            )
+    return problems
 
 
 def _check_rules(rules: Rules, levels: list[str]) -> list[str]:

@@ -37,10 +37,11 @@ from pilot_tui.core.assessment import (
     BankRef,
     Meta,
     Participant,
+    Waiver,
     check_against_bank,
 )
 from pilot_tui.core.bank import FULL_SCORE, Bank, Question
-from pilot_tui.core.limits import MAX_PARTICIPANTS
+from pilot_tui.core.limits import MAX_LINE, MAX_PARTICIPANTS
 from pilot_tui.core.problems import and_more
 from pilot_tui.core.records import InvalidData, validated
 from pilot_tui.core.text import slug
@@ -134,7 +135,31 @@ def merge(
         answers=_consensus(bank, by_id),
         participants=by_id,
         context=_agreed_context(ordered),
+        waivers=_waivers(ordered),
     )
+
+
+def _waivers(assessments: list[Assessment]) -> dict[str, Waiver]:
+    """Every input's waivers; where two waive one blocker differently, the one that ends first
+    (cautious: the risk is accepted for no longer than everyone accepted it)."""
+    waivers: dict[str, Waiver] = {}
+    for assessment in assessments:
+        for question, waiver in assessment.waivers.items():
+            kept = waivers.get(question)
+            if kept is None or (waiver.expires, waiver.granted) < (kept.expires, kept.granted):
+                waivers[question] = waiver
+    return dict(sorted(waivers.items()))
+
+
+def context_disagreements(assessments: Sequence[Assessment]) -> list[str]:
+    """The context questions (facet ids) the inputs answered differently: a merge leaves them
+    open, every option counting, until the team chooses; never silently."""
+    facets = dict.fromkeys(facet for a in assessments for facet in a.context)
+    return [
+        facet
+        for facet in facets
+        if len({tuple(sorted(a.context[facet])) for a in assessments if a.context.get(facet)}) > 1
+    ]
 
 
 def _agreed_context(assessments: list[Assessment]) -> dict[str, list[str]]:
@@ -247,13 +272,24 @@ def _consensus(bank: Bank, people: dict[str, Participant]) -> dict[str, Answer]:
                 choice=choice, evidence=evidence, reason=backing[0].reason
             )
             continue
+        # Every owner they named, and the soonest date any of them gave: a plan two people
+        # own is still a plan (dropping both owners made it count as not in place, below what
+        # each of them had answered), and the team is held to the earliest promise.
+        owners = list(dict.fromkeys(answer.owner.strip() for answer in backing if answer.owner))
+        dues = [answer.due for answer in backing if answer.due is not None]
         answers[question.id] = Answer(
             choice=choice,
-            owner=_agreed(backing, lambda answer: answer.owner) or "",
-            due=_agreed(backing, lambda answer: answer.due),
+            owner=_joined(owners),
+            due=min(dues) if dues else None,
             evidence=evidence,
         )
     return answers
+
+
+def _joined(owners: list[str]) -> str:
+    """The owners as one line, within an answer's limit."""
+    line = ", ".join(owners)
+    return line if len(line) <= MAX_LINE else line[: MAX_LINE - 1] + "…"
 
 
 def most_common(bank: Bank, question: Question, choices: list[str]) -> str:

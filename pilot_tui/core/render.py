@@ -3,10 +3,11 @@ for the terminal and for pipes."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from pilot_tui.core.assessment import Assessment
+from pilot_tui.core.assessment import Assessment, Waiver
 from pilot_tui.core.bank import FULL_SCORE, Bank, Choice
 from pilot_tui.core.scoring import (
     ActionItem,
@@ -43,8 +44,26 @@ def weakest_words(card: Scorecard, *, titles: bool = False, short: bool = False)
     return "tied: " + ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def waiver_words(waiver: Waiver) -> str:
+    """A waiver in one line: until when, who approved it and who asked, and why."""
+    return (
+        f"waived until {waiver.expires.isoformat()}, approved by {waiver.approver} (asked by "
+        f"{waiver.requester}): {waiver.reason}"
+    )
+
+
+def expired_words(waiver: Waiver) -> str:
+    return (
+        f"its waiver, approved by {waiver.approver}, expired on {waiver.expires.isoformat()}: "
+        "it stands again"
+    )
+
+
 def percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0f}"
+    """A score (or a share times 100) as a whole number, rounded down: 89.6 shows as 89, never
+    as the 90 of a level it does not reach. (Within a hair of the next number, the float's own
+    error, it is that number.)"""
+    return "n/a" if value is None else str(math.floor(value + 1e-9))
 
 
 def plural(count: int, noun: str) -> str:
@@ -83,18 +102,23 @@ def scorecard_text(bank: Bank, card: Scorecard, assessment: Assessment | None = 
     if assessment is not None:
         lines += [assessment.meta.title, ""]
     held = held_back(bank, card)
-    lines.append(f"Readiness: {card.level_title}" + (f" ({held})" if held else ""))
+    # With nothing answered the level is the rules' floor, not a finding: said so.
+    notes = ["nothing answered yet: not assessed"] if card.answered == 0 else []
+    notes += [held] if held else []
+    notes += [f"{plural(len(card.waived), 'blocker')} waived"] if card.waived else []
+    lines.append(f"Readiness: {card.level_title}" + (f" ({'; '.join(notes)})" if notes else ""))
     weakest = weakest_words(card, titles=True)
     lines.append(
-        f"Score {card.score:.0f}/100 (weakest section"
+        f"Score {percent(card.score)}/100 (weakest section"
         + (f": {weakest}" if card.weakest_section else "")
-        + f"), average {card.average:.0f}/100"
+        + f"), average {percent(card.average)}/100"
     )
     not_applicable = card.not_applicable
     lines.append(
         f"Answered {card.answered} of {card.total} ({card.coverage:.0%}), "
         f"{card.unknown} don't know, {not_applicable} not applicable, "
         f"{plural(len(card.blockers), 'blocker')}"
+        + (f" ({len(card.waived)} more waived)" if card.waived else "")
     )
     lines.append("")
     width = max((len(s.title) for s in card.sections), default=0)
@@ -103,7 +127,14 @@ def scorecard_text(bank: Bank, card: Scorecard, assessment: Assessment | None = 
         lines += ["", "Blockers:"]
         lines += [
             f"  - {b.title} [{b.question}]: {b.reason}; holds it at {_level_title(bank, b.cap)}"
+            + (f" ({expired_words(b.expired)})" if b.expired is not None else "")
             for b in card.blockers
+        ]
+    if card.waived:
+        lines += ["", "Waived (accepted risks, not holding the level back until they expire):"]
+        lines += [
+            f"  - {item.blocker.title} [{item.blocker.question}]: {waiver_words(item.waiver)}"
+            for item in card.waived
         ]
     if card.assumed:
         lines += [

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 from typing import Final, Literal
 
-from pilot_tui.core.assessment import Answer, Assessment, orphaned_answers
+from pilot_tui.core.assessment import Answer, Assessment, Waiver, orphaned_answers
 from pilot_tui.core.bank import FULL_SCORE, Bank, Choice, Level, Question, Section
 
 Status = Literal["red", "amber", "green"]
@@ -64,6 +65,17 @@ class Blocker:
     reason: str
     cap: str
     """The id of the highest level the pilot can reach while this blocker stands."""
+    expired: Waiver | None = None
+    """The waiver that accepted it until it expired: the blocker stands again."""
+
+
+@dataclass(frozen=True)
+class Waived:
+    """A blocker accepted on purpose: it does not hold the level back until its waiver
+    expires, and it is always shown."""
+
+    blocker: Blocker
+    waiver: Waiver
 
 
 @dataclass(frozen=True)
@@ -100,6 +112,13 @@ class Scorecard:
     """The ids of every scored section at the headline score, in bank order: one, or several
     tied. When they are tied none of them is weaker than another, so naming one as the weakest
     section (as `weakest` alone would) tells the reader something the answers do not."""
+    waived: tuple[Waived, ...] = ()
+    """Blockers whose waiver holds on the day scored: not in `blockers`, never hidden."""
+
+    @property
+    def expired_waivers(self) -> tuple[Blocker, ...]:
+        """Blockers that stand again because their waiver expired."""
+        return tuple(blocker for blocker in self.blockers if blocker.expired is not None)
 
     @property
     def weakest_section(self) -> SectionScore | None:
@@ -393,7 +412,10 @@ def score_section(
     return result, blockers
 
 
-def score(bank: Bank, assessment: Assessment) -> Scorecard:
+def score(bank: Bank, assessment: Assessment, *, today: date | None = None) -> Scorecard:
+    """The scorecard of ASSESSMENT. Waivers are judged on TODAY (by default the day it is in
+    UTC): one that holds takes its blocker out of the level's reckoning, one that expired puts
+    it back, saying so."""
     options = context_options(bank, assessment.context)
     sections: list[SectionScore] = []
     blockers: list[Blocker] = []
@@ -401,6 +423,7 @@ def score(bank: Bank, assessment: Assessment) -> Scorecard:
         result, section_blockers = score_section(bank, section, assessment.answers, options)
         sections.append(result)
         blockers += section_blockers
+    blockers, waived = apply_waivers(blockers, assessment.waivers, today or utc_today())
     scored = [s for s in sections if s.score is not None]
     weakest = min(scored, key=lambda s: s.score or 0.0) if scored else None
     headline = (weakest.score or 0.0) if weakest is not None else 0.0
@@ -439,7 +462,30 @@ def score(bank: Bank, assessment: Assessment) -> Scorecard:
             if not applies(question, options) and question.id in assessment.answers
         ),
         lowest=lowest,
+        waived=waived,
     )
+
+
+def utc_today() -> date:
+    return datetime.now(UTC).date()
+
+
+def apply_waivers(
+    blockers: Sequence[Blocker], waivers: Mapping[str, Waiver], today: date
+) -> tuple[list[Blocker], tuple[Waived, ...]]:
+    """BLOCKERS less those a waiver holds for on TODAY (the last day included), and those
+    waived; a blocker whose waiver expired stands, carrying it. The one rule for waivers."""
+    standing: list[Blocker] = []
+    waived: list[Waived] = []
+    for blocker in blockers:
+        waiver = waivers.get(blocker.question)
+        if waiver is None:
+            standing.append(blocker)
+        elif waiver.expires >= today:
+            waived.append(Waived(blocker, waiver))
+        else:
+            standing.append(replace(blocker, expired=waiver))
+    return standing, tuple(waived)
 
 
 def action_plan(bank: Bank, assessment: Assessment) -> list[ActionItem]:

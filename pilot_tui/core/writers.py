@@ -102,6 +102,7 @@ def merge_assessments(
         milestones=sorted(milestones.values(), key=lambda m: m.created),
         context=ours.context if context is None else context,
         context_changes=sorted(changes.values(), key=lambda c: c.at),
+        waivers=keyed("waiver", base.waivers, ours.waivers, theirs.waivers),
     )
     try:
         validated(merged)

@@ -222,7 +222,8 @@ class Store:
         by this store: kept in the cache by the file's content, so that listing a thousand
         unchanged pilots again does not score them again."""
         seen = self._seen.get(path.absolute())
-        if seen is None or seen[1] is not assessment:
+        # A waiver holds until a day: the same content stands differently once it expires.
+        if seen is None or seen[1] is not assessment or assessment.waivers:
             return standing_of(self.bank, assessment)
         known, key = known_valid(), digest(seen[0].digest, self.bank)
         kept = known.standing(key)

@@ -135,7 +135,7 @@ def validate_bytes(raw: bytes, path: Path, bank: Bank) -> Assessment:
         raise StoreError(f"{shown(path)}: {and_more(problems)}")
     # Only the canonical form is recorded: building records straight from it gives exactly
     # what validating it gives (a local time, say, is turned into UTC by validation only).
-    if dumps_assessment(assessment).encode("utf-8") == raw:
+    if is_canonical(raw, assessment):
         known.add(key)
         known.keep(key, assessment)
     return assessment
@@ -154,8 +154,30 @@ def as_written(assessment: Assessment, bank: Bank) -> Assessment:
     )
 
 
+SCHEMA_FILE: Final = "pilot-tui-assessment.schema.json"
+"""Where an editor looks for the assessment schema: beside the file (`pilot-tui schema`)."""
+# Taplo's schema directive (and Tombi's, which needs the blank line after it): editors built on
+# them validate and complete the file against the schema it names. The schema shipped in the
+# installed package would need its absolute file:// path, which differs on every machine (and
+# names the user's home folder): a file shared in git or by mail would change its first line
+# with every writer, and point nowhere on the others' machines. No public address serves the
+# schema either. A path relative to the file is the same everywhere and resolves wherever the
+# schema is put beside the files, once per folder (README: "Editing files by hand"). Until it
+# is, an editor finds no schema and validates nothing (Taplo logs it, and the directive outranks
+# a schema set in the editor's settings: the README says so).
+SCHEMA_DIRECTIVE: Final = f"#:schema ./{SCHEMA_FILE}\n\n"
+
+
 def dumps_assessment(assessment: Assessment) -> str:
-    return tomli_w.dumps(assessment.to_data(), multiline_strings=True)
+    return SCHEMA_DIRECTIVE + tomli_w.dumps(assessment.to_data(), multiline_strings=True)
+
+
+def is_canonical(raw: bytes, assessment: Assessment) -> bool:
+    """Whether RAW is the very text the store writes for ASSESSMENT, or that text without the
+    schema directive, as every file written before the directive was (a comment, so the data
+    read from it, and the records built from those, are the same)."""
+    written = dumps_assessment(assessment).encode("utf-8")
+    return raw in (written, written.removeprefix(SCHEMA_DIRECTIVE.encode("utf-8")))
 
 
 def checked_bytes(assessment: Assessment, path: Path, bank: Bank) -> bytes:

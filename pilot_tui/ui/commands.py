@@ -81,6 +81,22 @@ class InterviewCommands(_Commands):
         if not isinstance(session, Session):
             return
         yield Command("Summary", "The full scorecard and the action plan", action="summary")
+        shown = getattr(self.screen, "position", None)
+        if shown is not None:
+            on_screen = session.question(shown).id
+            if on_screen in session.assessment.waivers:
+                yield Command(
+                    "Remove this waiver",
+                    "The blocker on screen stands again",
+                    action="unwaive",
+                )
+            elif on_screen in {blocker.question for blocker in session.card.blockers}:
+                yield Command(
+                    "Waive this blocker",
+                    "Accept its risk until a day, approved by someone other than who asks: it "
+                    "stops holding the level back, and is shown as waived everywhere",
+                    action="waive",
+                )
         if not getattr(self.screen, "in_workshop", False):
             on = bool(getattr(self.screen, "advance", False))
             yield Command(

@@ -137,6 +137,26 @@ HOME: Final[list[BindingType]] = [
 
 INTERVIEW: Final[list[BindingType]] = [
     *_choice_keys(),
+    # With priority, so the focus moves as the key is read: at a paste's speed the text typed
+    # after Tab would otherwise land in the field before (see ui/focus.py).
+    Binding(
+        "tab",
+        "focus_step(1)",
+        "Next field",
+        show=False,
+        priority=True,
+        tooltip="To the notes, owner, due date and evidence, in turn",
+        id="interview.next-field",
+    ),
+    Binding(
+        "shift+tab",
+        "focus_step(-1)",
+        "Previous field",
+        show=False,
+        priority=True,
+        tooltip="Back through the fields",
+        id="interview.previous-field",
+    ),
     Binding(
         "n",
         "move(1)",

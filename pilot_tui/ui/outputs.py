@@ -96,7 +96,13 @@ class Outputs:
         """
         from pilot_tui.core.report import report_for
 
-        text = report_for(fmt, session.bank, session.assessment, generated=now_utc())
+        text = report_for(
+            fmt,
+            session.bank,
+            session.assessment,
+            generated=now_utc(),
+            evidence=session.evidence_checks(),
+        )
         filename = f"{session.path.stem}-report.{fmt}"
         if self._app.is_web:
             self._app.deliver_text(io.StringIO(text), save_filename=filename, encoding="utf-8")

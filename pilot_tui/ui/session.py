@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from pilot_tui.core.assessment import Answer, Assessment, now_utc, with_answer, with_context
 from pilot_tui.core.bank import Bank, Question, Section
+from pilot_tui.core.evidence import STALE_AFTER, EvidenceCheck, judge_evidence
 from pilot_tui.core.merge import Disagreement, disagreements
 from pilot_tui.core.milestones import (
     Change,
@@ -37,9 +39,12 @@ from pilot_tui.core.scoring import (
     is_critical,
     judge,
     score,
+    utc_today,
 )
+from pilot_tui.core.waivers import unwaive, waive
 from pilot_tui.core.writers import merge_assessments
 from pilot_tui.store import SaveResult, Store
+from pilot_tui.store.evidence import check_evidence, evidence_root, state_of
 
 
 @dataclass(frozen=True)
@@ -210,6 +215,49 @@ class Session:
         )
         self._rescore()
         return True
+
+    def waive(
+        self, question_id: str, *, reason: str, requester: str, approver: str, expires: date
+    ) -> None:
+        """Accept the blocker of QUESTION_ID until EXPIRES (ValueError, in one line, when the
+        waiver cannot hold: see core.waivers.waive)."""
+        self.replace(
+            waive(
+                self.bank,
+                self.assessment,
+                question_id,
+                reason=reason,
+                requester=requester,
+                approver=approver,
+                expires=expires,
+                now=now_utc(),
+            )
+        )
+
+    def unwaive(self, question_id: str) -> None:
+        self.replace(unwaive(self.assessment, question_id, now=now_utc()))
+
+    def evidence(self, question_id: str) -> EvidenceCheck | None:
+        """The answer's evidence, checked in the repository the file is in (never outside it);
+        judged stale after a year (None: no evidence given)."""
+        answer = self.assessment.answers.get(question_id)
+        if answer is None or not answer.evidence.strip():
+            return None
+        state = state_of(answer.evidence, evidence_root(self.path))
+        question = self.bank.question_index()[question_id][1]
+        return judge_evidence(
+            question_id, question.title, answer, state, today=utc_today(), max_age=STALE_AFTER
+        )
+
+    def evidence_checks(self) -> list[EvidenceCheck]:
+        """Every answer's evidence, checked as for the answer note (see evidence)."""
+        return check_evidence(
+            self.bank,
+            self.assessment,
+            evidence_root(self.path),
+            today=utc_today(),
+            max_age=STALE_AFTER,
+        )
 
     def add_milestone(self, label: str) -> None:
         """Snapshot the team's answers under LABEL (ValueError for an empty or used label)."""

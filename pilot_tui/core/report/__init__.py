@@ -16,7 +16,8 @@ from functools import partial
 from typing import Final, Literal
 
 from pilot_tui.core.assessment import Assessment
-from pilot_tui.core.bank import Bank
+from pilot_tui.core.bank import Bank, Framework
+from pilot_tui.core.evidence import EvidenceCheck
 from pilot_tui.core.report.build import build_report
 from pilot_tui.core.report.document import Document
 from pilot_tui.core.report.html import render_html
@@ -49,10 +50,22 @@ def report(
     disputes: Sequence[DisputeRow] = (),
     trend: Sequence[TrendRow] = (),
     generated: datetime,
+    framework: Framework | None = None,
+    evidence: Sequence[EvidenceCheck] = (),
 ) -> str:
     """The report in FMT: GitHub-flavoured Markdown for a wiki page or a pull request, or one
-    self-contained HTML page (no scripts, fonts or images to fetch)."""
-    document = build_report(bank, assessment, disputes=disputes, trend=trend, generated=generated)
+    self-contained HTML page (no scripts, fonts or images to fetch). FRAMEWORK: a framework of
+    the bank to group the answers by, in a part of its own; EVIDENCE: the answers' evidence as
+    the caller checked it."""
+    document = build_report(
+        bank,
+        assessment,
+        disputes=disputes,
+        trend=trend,
+        generated=generated,
+        framework=framework,
+        evidence=evidence,
+    )
     return _RENDERERS[fmt](document)
 
 
@@ -61,8 +74,23 @@ html_report = partial(report, "html")
 
 
 def report_for(
-    fmt: ReportFormat, bank: Bank, assessment: Assessment, *, generated: datetime
+    fmt: ReportFormat,
+    bank: Bank,
+    assessment: Assessment,
+    *,
+    generated: datetime,
+    framework: Framework | None = None,
+    evidence: Sequence[EvidenceCheck] = (),
 ) -> str:
     """The report in FMT with the disputes and the trend the assessment itself holds."""
     disputes, trend = report_rows(bank, assessment)
-    return report(fmt, bank, assessment, disputes=disputes, trend=trend, generated=generated)
+    return report(
+        fmt,
+        bank,
+        assessment,
+        disputes=disputes,
+        trend=trend,
+        generated=generated,
+        framework=framework,
+        evidence=evidence,
+    )

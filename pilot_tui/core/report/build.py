@@ -13,12 +13,14 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from pilot_tui.core.assessment import Assessment
-from pilot_tui.core.bank import Bank
+from pilot_tui.core.bank import FULL_SCORE, Bank, Framework
+from pilot_tui.core.evidence import EvidenceCheck
 from pilot_tui.core.merge import spread
 from pilot_tui.core.milestones import sparkline
-from pilot_tui.core.render import context_lines, held_back, percent, plural
+from pilot_tui.core.render import context_lines, expired_words, held_back, percent, plural
 from pilot_tui.core.report.answers import (
     NONE_GIVEN,
+    UNANSWERED,
     UnknownRow,
     answer_rows,
     answers_table,
@@ -42,12 +44,22 @@ from pilot_tui.core.report.document import (
     text_cell,
 )
 from pilot_tui.core.report.document import Section as Part
-from pilot_tui.core.report.rows import DisputeRow, TrendRow, change_in_points, choice_label
+from pilot_tui.core.report.rows import (
+    DisputeRow,
+    TrendRow,
+    change_in_points,
+    choice_label,
+    points_moved,
+)
 from pilot_tui.core.scoring import (
     ActionItem,
     Scorecard,
     SectionScore,
     action_plan,
+    applies,
+    context_options,
+    is_critical,
+    judge,
     score,
 )
 
@@ -66,14 +78,23 @@ def build_report(
     disputes: Sequence[DisputeRow] = (),
     trend: Sequence[TrendRow] = (),
     generated: datetime,
+    framework: Framework | None = None,
+    evidence: Sequence[EvidenceCheck] = (),
 ) -> Document:
-    """The whole report. Adding a part to both formats is adding one builder here."""
+    """The whole report. Adding a part to both formats is adding one builder here.
+
+    EVIDENCE: the answers' evidence as checked (the caller reads the file system), listed
+    where it does not show what it should.
+
+    FRAMEWORK: a framework of the bank to group the answers by, as its own part."""
     card = score(bank, assessment)
     titles = {section.id: section.title for section in bank.sections}
     parts = [
         _verdict(bank, card, assessment),
         _sections(bank, card, trend),
         _blockers(bank, card, titles),
+        *([_waived(bank, card, titles)] if card.waived else []),
+        *([_evidence(evidence)] if any(check.worth_saying for check in evidence) else []),
         _unknowns(unknown_rows(bank, assessment), bool(assessment.participants)),
     ]
     if disputes:
@@ -81,6 +102,8 @@ def build_report(
     parts.append(_plan(action_plan(bank, assessment), titles))
     if trend:
         parts.append(_trend(trend))
+    if framework is not None:
+        parts.append(_by_framework(bank, assessment, card, framework))
     parts.append(_appendix(bank, assessment))
     votes = _votes(bank, assessment)
     if votes is not None:
@@ -111,16 +134,18 @@ def _verdict(bank: Bank, card: Scorecard, assessment: Assessment) -> Part:
             ),
             Span(card.level_title, "em"),
             *status,
-            Span(f", headline score {card.score:.0f}/100: an unanswered question counts as 0."),
+            Span(
+                f", headline score {percent(card.score)}/100: an unanswered question counts as 0."
+            ),
         )
     else:
         held = f", {held_back(bank, card)}" if card.capped else ""
         headline = (
             Span(card.level_title, "strong"),
             *status,
-            Span(f"{held}. Headline score {card.score:.0f}/100"),
+            Span(f"{held}. Headline score {percent(card.score)}/100"),
             *_decided_by(card),
-            Span(f"; average {card.average:.0f}/100."),
+            Span(f"; average {percent(card.average)}/100."),
         )
     blocks: list[Block] = [Paragraph(headline, lead=True), Paragraph(plain(_coverage_line(card)))]
     level = bank.level(card.level)
@@ -183,7 +208,7 @@ def _chart(bank: Bank, card: Scorecard, trend: Sequence[TrendRow]) -> Chart:
             weakest=s.id in weakest,
             # From the rounded scores, so it matches the figures the report shows.
             change=(
-                round(s.score) - round(before)
+                points_moved(before, s.score)
                 if s.score is not None and (before := then.get(s.id)) is not None
                 else None
             ),
@@ -205,13 +230,57 @@ def _blockers(bank: Bank, card: Scorecard, titles: Mapping[str, str]) -> Part:
         (
             question_cell(b.title, b.question),
             text_cell(titles.get(b.section, b.section)),
-            text_cell(b.reason),
+            text_cell(b.reason + (f"; {expired_words(b.expired)}" if b.expired else "")),
             text_cell(_level_title(bank, b.cap)),
         )
         for b in card.blockers
     )
     header = ("Question", "Section", "Why it blocks", "Holds the level at")
     return Part("Blockers", (Table(header, rows),))
+
+
+def _waived(bank: Bank, card: Scorecard, titles: Mapping[str, str]) -> Part:
+    """Accepted risks: never hidden, with who approved them and until when."""
+    note = (
+        "Blockers the organisation accepted on purpose: they do not hold the level back until "
+        "their waiver expires, and each is a blocker again the day after."
+    )
+    rows = tuple(
+        (
+            question_cell(item.blocker.title, item.blocker.question),
+            text_cell(titles.get(item.blocker.section, item.blocker.section)),
+            text_cell(item.waiver.reason),
+            text_cell(item.waiver.approver),
+            text_cell(item.waiver.requester),
+            text_cell(item.waiver.expires.isoformat()),
+            text_cell(_level_title(bank, item.blocker.cap)),
+        )
+        for item in card.waived
+    )
+    header = ("Question", "Section", "Why accepted", "Approved by", "Asked by", "Until", "Else at")
+    return Part("Accepted risks (waivers)", (Paragraph(plain(note)), Table(header, rows)))
+
+
+def _evidence(checks: Sequence[EvidenceCheck]) -> Part:
+    """Evidence that does not show what it should: not in the repository, outside it, stale,
+    or a web address nobody said they verified."""
+    rows = tuple(
+        (
+            question_cell(check.title, check.question),
+            text_cell(check.evidence),
+            text_cell(check.problem),
+        )
+        for check in checks
+        if check.worth_saying
+    )
+    note = (
+        "Evidence paths checked in the repository the assessment is in (never outside it); "
+        "web addresses are not fetched."
+    )
+    return Part(
+        "Evidence to look at",
+        (Paragraph(plain(note)), Table(("Question", "Evidence", "Why"), rows)),
+    )
 
 
 def _unknowns(unknowns: Sequence[UnknownRow], merged: bool) -> Part:
@@ -333,6 +402,103 @@ def _trend(trend: Sequence[TrendRow]) -> Part:
     header = ("Section", *labels, "Trend", *([f"Change since {since}"] if since else []))
     numeric = (*range(1, len(labels) + 1), *([len(labels) + 2] if since else []))
     return Part("Trend across milestones", (Table(header, rows, numeric=numeric),))
+
+
+def _by_framework(
+    bank: Bank, assessment: Assessment, card: Scorecard, framework: Framework
+) -> Part:
+    """The answers grouped by FRAMEWORK's items (`report --by-framework`): each item the bank's
+    questions cover, with those questions, their answers and where the item stands, then the
+    items no question covers, for an auditor who asks by the framework's numbers."""
+    crosswalk = bank.crosswalk(framework)
+    uncovered = [item for item, questions in crosswalk if not questions]
+    index = bank.question_index()
+    options = context_options(bank, assessment.context)
+    blockers = {blocker.question for blocker in card.blockers}
+    waived = {item.blocker.question: item.waiver for item in card.waived}
+    covered = len(crosswalk) - len(uncovered)
+    blocks: list[Block] = [
+        Paragraph(
+            plain(
+                f"{covered} of the framework's {plural(len(crosswalk), 'item')} "
+                f"{'is' if covered == 1 else 'are'} asked about by at least one question of "
+                "this bank. A question can bear on several items and an item on several "
+                "questions; the mapping is the bank's reading of the framework, not the "
+                "framework's own."
+            )
+        )
+    ]
+    if framework.description:
+        blocks.append(Paragraph(plain(framework.description)))
+    if framework.url:
+        blocks.append(Paragraph(plain(f"Source: {framework.url}")))
+    rows = []
+    for item, question_ids in crosswalk:
+        if not question_ids:
+            continue
+        lines: list[Line] = []
+        # Counted over the questions asked of this pilot: fully met, left out as not
+        # applicable (with a reason), or open (anything else, unanswered included).
+        asked = met = left_out = 0
+        for question_id in question_ids:
+            question = index[question_id][1]
+            line = [Span(question.title), Span(question.id, "id")]
+            if not applies(question, options):
+                lines.append((*line, Span(": not asked in this pilot's context")))
+                continue
+            answer = assessment.answers.get(question_id)
+            judged = judge(bank, question, answer, critical=is_critical(question, options))
+            asked += 1
+            if judged.points is None:
+                left_out += 1
+            elif judged.points >= FULL_SCORE:
+                met += 1
+            label = judged.choice.label if judged.choice is not None else UNANSWERED
+            if question_id in blockers:
+                lines.append((*line, Span(f": {label}; "), Span("blocker", "strong")))
+            elif question_id in waived:
+                until = waived[question_id].expires.isoformat()
+                lines.append((*line, Span(f": {label}; "), Span(f"blocker waived until {until}")))
+            else:
+                lines.append((*line, Span(f": {label}")))
+        rows.append(
+            (
+                ((Span(item.id, "strong"), Span(f" {item.title}")),),
+                tuple(lines),
+                text_cell(_item_status(asked, met, left_out)),
+            )
+        )
+    blocks.append(Heading("Items the questions cover", 3))
+    if rows:
+        blocks.append(Table(("Item", "Questions and answers", "Status"), tuple(rows)))
+    else:
+        blocks.append(Paragraph(plain("None: no question of this bank refers to this framework.")))
+    blocks.append(Heading("Items no question covers", 3))
+    if uncovered:
+        blocks += [
+            Paragraph(
+                plain(
+                    "This assessment says nothing about these: evidence for them has to come "
+                    "from elsewhere."
+                )
+            ),
+            Table(
+                ("Item", "Title"),
+                tuple((text_cell(item.id), text_cell(item.title)) for item in uncovered),
+            ),
+        ]
+    else:
+        blocks.append(Paragraph(plain("None: every item is asked about by some question.")))
+    return Part(f"By framework: {framework.title}", tuple(blocks))
+
+
+def _item_status(asked: int, met: int, left_out: int) -> str:
+    """Where a framework's item stands, from the answers to the questions mapped to it."""
+    if not asked:
+        return "Not asked in this pilot's context"
+    if met + left_out < asked:
+        return f"Open: {asked - met - left_out} of {plural(asked, 'question')} not met"
+    return "Met" if met else "Not applicable"
 
 
 def _appendix(bank: Bank, assessment: Assessment) -> Part:

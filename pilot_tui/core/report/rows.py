@@ -12,6 +12,7 @@ from pilot_tui.core.assessment import Assessment
 from pilot_tui.core.bank import Bank, Question
 from pilot_tui.core.merge import disagreements
 from pilot_tui.core.milestones import trends
+from pilot_tui.core.render import percent
 
 NO_ANSWER: Final = "No answer"
 """A participant who gave no choice for a disputed question."""
@@ -100,5 +101,10 @@ def change_in_points(was: float | None, now: float | None) -> str:
     only one of them has a score, nothing when neither has."""
     if was is None or now is None:
         return "" if was == now else "n/a"
-    change = round(now) - round(was)
+    change = points_moved(was, now)
     return f"{change:+d}" if change else "0"
+
+
+def points_moved(was: float, now: float) -> int:
+    """The whole points a score moved, between the figures shown for it (render.percent)."""
+    return int(percent(now)) - int(percent(was))

@@ -4,7 +4,8 @@ pilot's context."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from datetime import date
+from typing import Final, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,6 +17,7 @@ from textual.widgets import Button, Input, Label, SelectionList, Static
 
 from pilot_tui.core.bank import Choice, ContextFacet
 from pilot_tui.core.limits import MAX_LINE, MAX_TITLE
+from pilot_tui.ui.focus import focus_at_once
 
 
 class TextPrompt(ModalScreen[str | None]):
@@ -127,15 +129,18 @@ class Setup:
     respondent: str
 
 
+_Result = TypeVar("_Result")
+
 SHORT_TERMINAL: Final = 24
 """Rows from which the New dialog shows all its fields and buttons without scrolling."""
 
 
-class SetupForm(ModalScreen[Setup | None]):
-    """The short form that starts an assessment: only the title is required."""
+class FieldsForm(ModalScreen[_Result]):
+    """A dialog of one-line fields with a button to accept them and one to cancel; a subclass
+    names its fields and says what accepting makes of them."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without creating anything"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close without changing anything"),
         # Taken as the app reads the keys, in their order. Left to the fields and the screen,
         # a move to the next field (a message, or a focus that waits its turn) would come after
         # the keys typed just behind it, at a quick typist's or a paste's speed, and those would
@@ -147,47 +152,48 @@ class SetupForm(ModalScreen[Setup | None]):
     # Below this many rows the fields scroll and the buttons stay in sight (app.tcss).
     VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_TERMINAL, "-tall")]
 
-    FIELDS = (
-        ("title", "Title *", "required, e.g. Claims triage assistant", MAX_TITLE),
-        ("team", "Team", "who owns the pilot", MAX_LINE),
-        ("facilitator", "Facilitator", "who runs this assessment", MAX_LINE),
-        ("stage", "Stage", "e.g. pilot, pre-production", MAX_LINE),
-        ("respondent", "Your name", "if you answer alone, to merge with others later", MAX_LINE),
-    )
+    HEADING = ""
+    PREFIX = ""
+    """Of the fields' ids (PREFIX-field) and of the error line's (PREFIX-error)."""
+    ACCEPT = ("", "")
+    """The accepting button's label and id."""
+    FIELDS: tuple[tuple[str, str, str, int], ...] = ()
+    """(field, label, placeholder, most characters) each."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("New assessment", classes="dialog-title")
+            yield Static(self.HEADING, classes="dialog-title")
             # The fields scroll on a short terminal; the buttons below them stay in sight.
             with VerticalScroll(classes="dialog-fields"):
                 for field, label, placeholder, limit in self.FIELDS:
                     with Horizontal(classes="form-row"):
                         yield Label(label)
-                        yield Input(placeholder=placeholder, max_length=limit, id=f"setup-{field}")
-            yield Static("", id="setup-error", classes="field-error")
+                        yield Input(
+                            placeholder=placeholder,
+                            max_length=limit,
+                            id=f"{self.PREFIX}-{field}",
+                        )
+            yield Static("", id=f"{self.PREFIX}-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Create", variant="primary", id="create")
+                yield Button(self.ACCEPT[0], variant="primary", id=self.ACCEPT[1])
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#setup-title", Input).focus()
+        self.query(Input).first().focus()
 
     def _value(self, field: str) -> str:
-        return self.query_one(f"#setup-{field}", Input).value.strip()
+        return self.query_one(f"#{self.PREFIX}-{field}", Input).value.strip()
+
+    def _refuse(self, field: str, message: str) -> None:
+        """Say why the form cannot be accepted, and go to the field to change."""
+        self.query_one(f"#{self.PREFIX}-error", Static).update(message)
+        self.query_one(f"#{self.PREFIX}-{field}", Input).focus()
 
     def action_next_field(self) -> None:
-        self._focus_at_once(1)
+        focus_at_once(self, 1)
 
     def action_previous_field(self) -> None:
-        self._focus_at_once(-1)
-
-    def _focus_at_once(self, step: int) -> None:
-        chain = self.focus_chain
-        if not chain:
-            return
-        at = chain.index(self.focused) if self.focused in chain else -step
-        # At once: widget.focus() would wait its turn behind the keys already read.
-        self.set_focus(chain[(at + step) % len(chain)])
+        focus_at_once(self, -1)
 
     def action_submit(self) -> None:
         if isinstance(self.focused, Button):
@@ -197,13 +203,39 @@ class SetupForm(ModalScreen[Setup | None]):
         # field has taken the keys typed before this Enter, each queue in turn.
         fields = list(self.query(Input))
         first, *others = fields
-        first.call_later(*(field.call_later for field in others), self._create)
+        first.call_later(*(field.call_later for field in others), self.accept)
 
-    @on(Button.Pressed, "#create")
-    def _create(self) -> None:
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "cancel":
+            self.dismiss(None)
+        else:
+            self.accept()
+
+    def accept(self) -> None:
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SetupForm(FieldsForm[Setup | None]):
+    """The short form that starts an assessment: only the title is required."""
+
+    HEADING = "New assessment"
+    PREFIX = "setup"
+    ACCEPT = ("Create", "create")
+    FIELDS = (
+        ("title", "Title *", "required, e.g. Claims triage assistant", MAX_TITLE),
+        ("team", "Team", "who owns the pilot", MAX_LINE),
+        ("facilitator", "Facilitator", "who runs this assessment", MAX_LINE),
+        ("stage", "Stage", "e.g. pilot, pre-production", MAX_LINE),
+        ("respondent", "Your name", "if you answer alone, to merge with others later", MAX_LINE),
+    )
+
+    def accept(self) -> None:
         if not self._value("title"):
-            self.query_one("#setup-error", Static).update("A title is required.")
-            self.query_one("#setup-title", Input).focus()
+            self._refuse("title", "A title is required.")
             return
         self.dismiss(
             Setup(
@@ -215,9 +247,47 @@ class SetupForm(ModalScreen[Setup | None]):
             )
         )
 
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+
+@dataclass(frozen=True)
+class WaiverRequest:
+    reason: str
+    requester: str
+    approver: str
+    expires: date
+
+
+class WaiverForm(FieldsForm[WaiverRequest | None]):
+    """Who accepts a blocker's risk, why, and until when. The rules (an approver who is not
+    the requester, a day still to come) are core.waivers'; what is typed is only read here."""
+
+    HEADING = "Waive this blocker: accept the risk for a limited time"
+    PREFIX = "waiver"
+    ACCEPT = ("Waive", "waive")
+    FIELDS = (
+        ("reason", "Why *", "why the risk is accepted, and what is planned", MAX_LINE),
+        ("requester", "Asked by *", "who asks for the waiver", MAX_TITLE),
+        ("approver", "Approved by *", "who accepts the risk (not the requester)", MAX_TITLE),
+        ("expires", "Until *", "the last day it holds: YYYY-MM-DD", 10),
+    )
+
+    def accept(self) -> None:
+        for field, label, _, _ in self.FIELDS:
+            if not self._value(field):
+                self._refuse(field, f"{label.rstrip(' *')} is needed.")
+                return
+        try:
+            expires = date.fromisoformat(self._value("expires"))
+        except ValueError:
+            self._refuse("expires", "Give the last day as YYYY-MM-DD.")
+            return
+        self.dismiss(
+            WaiverRequest(
+                reason=self._value("reason"),
+                requester=self._value("requester"),
+                approver=self._value("approver"),
+                expires=expires,
+            )
+        )
 
 
 CONTEXT_HINT = (

@@ -22,6 +22,7 @@ from pilot_tui.core.limits import MIN_REASON
 from pilot_tui.core.scoring import answer_choice
 from pilot_tui.ui import keys
 from pilot_tui.ui.commands import InterviewCommands
+from pilot_tui.ui.focus import focus_at_once
 from pilot_tui.ui.messages import (
     AdvanceChanged,
     AnswersChanged,
@@ -278,6 +279,9 @@ class InterviewScreen(Screen[None]):
         position = self.position
         self._advance_timer = self.set_timer(ADVANCE_PAUSE, lambda: self._advance(position))
 
+    def action_focus_step(self, step: int) -> None:
+        focus_at_once(self, step)
+
     def on_screen_suspend(self) -> None:
         # A dialog opened (a milestone, say) after the choice: the person has moved on to
         # something else; the question stays when they come back.
@@ -433,6 +437,49 @@ class InterviewScreen(Screen[None]):
 
     # The dialogs below are awaited in a worker (Textual's push_screen_wait), so each reads
     # top to bottom; the screen stays responsive meanwhile.
+
+    @work(exclusive=True, group="interview-dialog")
+    async def action_waive(self) -> None:
+        """Accept the blocker on screen for a limited time (the palette's "Waive this
+        blocker")."""
+        from pilot_tui.ui.screens.dialogs import WaiverForm
+
+        self.commit()
+        question = self.session.question(self.position)
+        request = await self.app.push_screen_wait(WaiverForm())
+        if request is None:
+            return
+        try:
+            self.session.waive(
+                question.id,
+                reason=request.reason,
+                requester=request.requester,
+                approver=request.approver,
+                expires=request.expires,
+            )
+        except ValueError as problem:
+            self.notify(f"Not waived: {problem}", severity="error", timeout=10)
+            return
+        self._refresh_scores()
+        self._show_answer_note()
+        self._changed()
+        self.notify(
+            f"{question.title}: waived until {request.expires.isoformat()}, approved by "
+            f"{request.approver}. It is shown as waived everywhere.",
+            timeout=8,
+        )
+
+    def action_unwaive(self) -> None:
+        question = self.session.question(self.position)
+        try:
+            self.session.unwaive(question.id)
+        except ValueError as problem:
+            self.notify(str(problem), severity="error", timeout=8)
+            return
+        self._refresh_scores()
+        self._show_answer_note()
+        self._changed()
+        self.notify(f"{question.title}: the waiver is removed; the blocker stands again.")
 
     @work(exclusive=True, group="interview-dialog")
     async def action_milestone(self) -> None:

@@ -10,6 +10,7 @@ from typing import Final
 from textual.content import Content
 
 from pilot_tui.core.bank import Question
+from pilot_tui.core.render import expired_words, waiver_words
 from pilot_tui.core.scoring import answer_choice, needs_text
 from pilot_tui.ui.session import Position, Session
 
@@ -72,7 +73,9 @@ def team_answers(session: Session, position: Position) -> Content:
         return Content.styled("Nobody answered this one on their own.", "dim")
     parts.append(("(the number keys set the team's answer): ", "dim"))
     # With notes, a line each: what a person wrote belongs beside their answer.
-    by_line = any(answer and answer.notes.strip() for _, answer in answers)
+    by_line = any(
+        answer and (answer.notes.strip() or answer.evidence.strip()) for _, answer in answers
+    )
     for index, (name, answer) in enumerate(answers):
         choice = answer_choice(session.bank, question, answer)
         separator = "\n  " if by_line else ("  ·  " if index else "")
@@ -86,15 +89,20 @@ def team_answers(session: Session, position: Position) -> Content:
         if notes:
             shown = notes if len(notes) <= NOTE_SHOWN else notes[: NOTE_SHOWN - 1] + "…"
             parts += [("  “", "dim"), (shown, "italic"), ("”", "dim")]
+        evidence = answer.evidence.strip() if answer else ""
+        if evidence:
+            shown = evidence if len(evidence) <= NOTE_SHOWN else evidence[: NOTE_SHOWN - 1] + "…"
+            parts += [("  evidence: ", "dim"), shown]
     return Content.assemble(*parts)
 
 
 def answer_note(session: Session, position: Position) -> Content:
     """What the rules make of the answer on screen, when it is not what it seems (a plan
-    without an owner, not applicable on a critical question, an answer on an earlier scale),
-    and what the team said to the question this one replaced."""
+    without an owner, not applicable on a critical question, an answer on an earlier scale,
+    evidence that is not there or is stale, a waived blocker), and what the team said to the
+    question this one replaced."""
     judged = session.judged(position)
-    parts: Parts = []
+    parts: Parts = _waiver_note(session, position) + _evidence_note(session, position)
     if judged.choice is not None and judged.choice.retired:
         parts += [
             ("Answered on an earlier scale: ", "bold $text-warning"),
@@ -121,3 +129,25 @@ def answer_note(session: Session, position: Position) -> Content:
             (item.answer, "bold"),
         ]
     return Content.assemble(*parts)
+
+
+def _waiver_note(session: Session, position: Position) -> Parts:
+    question = session.question(position).id
+    card = session.card
+    waived = next((item for item in card.waived if item.blocker.question == question), None)
+    if waived is not None:
+        return [
+            ("Waived: ", "bold $text-warning"),
+            f"{waiver_words(waived.waiver)}. It does not hold the level back until then.\n",
+        ]
+    expired = next((b for b in card.expired_waivers if b.question == question), None)
+    if expired is not None and expired.expired is not None:
+        return [("Blocker again: ", "bold $text-error"), f"{expired_words(expired.expired)}.\n"]
+    return []
+
+
+def _evidence_note(session: Session, position: Position) -> Parts:
+    check = session.evidence(session.question(position).id)
+    if check is None or not check.worth_saying:
+        return []
+    return [("Evidence: ", "bold $text-warning"), f"{check.problem}.\n"]

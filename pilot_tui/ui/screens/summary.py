@@ -14,9 +14,11 @@ from pilot_tui.core.render import (
     UNKNOWN_FLAG,
     bar,
     context_lines,
+    expired_words,
     held_back,
     percent,
     plural,
+    waiver_words,
     weakest_words,
 )
 from pilot_tui.core.scoring import ActionItem, Scorecard, answer_choice
@@ -53,9 +55,9 @@ class SummaryScreen(Screen[None]):
             (card.level_title.upper(), LEVEL_STYLE),
             (f" ({held})" if held else "", "$text-warning"),
             "\n",
-            f"Score {card.score:.0f}/100 (the weakest section",
+            f"Score {percent(card.score)}/100 (the weakest section",
             f": {weakest_words(card)})" if weakest else ")",
-            f", average {card.average:.0f}/100. ",
+            f", average {percent(card.average)}/100. ",
             f"{card.answered} of {card.total} answered ({card.coverage:.0%}).\n",
         ]
         width = max(len(s.label) for s in card.sections)
@@ -90,8 +92,20 @@ class SummaryScreen(Screen[None]):
                 ("• ", "$text-error"),
                 (blocker.title, "bold"),
                 f": {blocker.reason}",
-                (f"; holds it at {level.title if level else blocker.cap}\n", "dim"),
+                (f"; holds it at {level.title if level else blocker.cap}", "dim"),
             ]
+            if blocker.expired is not None:
+                parts.append((f" ({expired_words(blocker.expired)})", "bold $text-error"))
+            parts.append("\n")
+        if card.waived:
+            parts += [("\nWaived", "bold underline"), " (accepted risks; each counts again once "]
+            parts += ["its waiver expires)\n"]
+            for accepted in card.waived:
+                parts += [
+                    ("• ", "$text-warning"),
+                    (accepted.blocker.title, "bold"),
+                    f": {waiver_words(accepted.waiver)}\n",
+                ]
         unknown = [
             question
             for _, questions in session.view

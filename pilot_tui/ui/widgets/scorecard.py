@@ -49,15 +49,17 @@ TREND_POINTS = 4
 
 def headline_content(card: Scorecard, extras: CardExtras = NO_EXTRAS) -> Content:
     parts: Parts = [("Readiness  ", "dim"), (card.level_title.upper(), LEVEL_STYLE)]
-    if card.capped:
+    if card.answered == 0:
+        parts.append((" (nothing answered yet)", "dim"))
+    elif card.capped:
         parts.append((" (held back by blockers)", "$text-warning"))
     parts += [
         "\n",
         ("Score ", "dim"),
-        (f"{card.score:.0f}", "bold"),
+        (percent(card.score), "bold"),
         ("/100", "dim"),
         ("  average ", "dim"),
-        f"{card.average:.0f}",
+        percent(card.average),
         "\n",
         ("Weakest ", "dim"),
         # Tied sections are each in bold in the list below: the panel has no room for names.
@@ -107,14 +109,20 @@ def blockers_content(card: Scorecard) -> Content:
     parts: Parts = [(plural(len(card.blockers), "blocker").capitalize(), "bold")]
     if not card.blockers:
         parts.append((": none", "$text-success"))
-    for blocker in card.blockers[:MAX_BLOCKERS]:
+    # The waived line takes a blocker's place: the list keeps its fixed height.
+    room = MAX_BLOCKERS - (1 if card.waived else 0)
+    for blocker in card.blockers[:room]:
         # One line each, so the list keeps its fixed height.
         title = blocker.title
         if len(title) > BLOCKER_WIDTH:
             title = title[: BLOCKER_WIDTH - 1] + "…"
         parts += ["\n", ("• ", "$text-error"), title]
-    if len(card.blockers) > MAX_BLOCKERS:
-        parts += ["\n", (f"  and {len(card.blockers) - MAX_BLOCKERS} more", "dim")]
+    if len(card.blockers) > room:
+        parts += ["\n", (f"  and {len(card.blockers) - room} more", "dim")]
+    if card.waived:
+        # Never hidden: a waived blocker is shown as one, with the summary saying until when.
+        waived = f"+ {len(card.waived)} waived (s: who approved it, until when)"
+        parts += ["\n", (waived, "$text-warning")]
     return Content.assemble(*parts)
 
 
@@ -122,7 +130,7 @@ def summary_line(card: Scorecard, extras: CardExtras = NO_EXTRAS) -> Content:
     """For narrow terminals: level, headline and weakest section; coverage and risks."""
     # Two lines (the widget's fixed height): where the pilot stands, then what is left to do.
     weakest = card.weakest_section
-    parts: Parts = [(card.level_title.upper(), LEVEL_STYLE), f" {card.score:.0f}/100"]
+    parts: Parts = [(card.level_title.upper(), LEVEL_STYLE), f" {percent(card.score)}/100"]
     if weakest is not None:
         words = weakest_words(card, short=True)
         parts += [("  weakest ", "dim"), (words, STATUS_STYLE[weakest.status])]
