@@ -39,6 +39,7 @@ from pilot_tui.ui.widgets.scorecard import (
     SummaryLine,
     summary_line,
 )
+from pilot_tui.ui.widgets.steady_text import SteadyText
 
 if TYPE_CHECKING:
     from pilot_tui.ui.widgets.answer_form import AnswerForm
@@ -96,7 +97,7 @@ class InterviewScreen(Screen[None]):
                 yield Static(Content(question.text), id="question-text")
                 yield Static(text.why(question), id="question-why")
                 yield ChoiceList(*self._choices(), id="choices")
-                yield Static("", id="answer-note")
+                yield SteadyText(id="answer-note")
                 yield Static(text.team_answers(self.session, self.position), id="team-answers")
                 yield Static(text.fix(question), id="question-fix")
                 # The answer's fields are mounted just after the first frame (see on_mount).
@@ -203,12 +204,15 @@ class InterviewScreen(Screen[None]):
         self._show_answer_note()
 
     def _show_answer_note(self) -> None:
-        # Two lines kept for it whether it has something to say or not: a note coming and
-        # going must not lay the whole screen out again on every answer key.
+        # Two lines kept for it (app.tcss), so a note coming and going lays nothing out again;
+        # a longer one (a waiver, say) takes the lines it needs, and comes into sight.
         note = text.answer_note(self.session, self.position)
         if note != self._note:
             self._note = note
-            self.query_one("#answer-note", Static).update(note, layout=False)
+            shown = self.query_one("#answer-note", SteadyText)
+            shown.show(note)
+            if note.plain:
+                self.call_after_refresh(shown.scroll_visible, animate=False)
 
     # ------------------------------------------------------------------ answering
 

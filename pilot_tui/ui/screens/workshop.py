@@ -112,7 +112,7 @@ class WorkshopScreen(InterviewScreen):
                 with Vertical(id="decide"):
                     yield Static(Content.styled("Team answer", "bold"), id="decide-title")
                     yield ChoiceList(*self._choices(), id="choices")
-                    yield Static("", id="answer-note")
+                    yield SteadyText(id="answer-note")
                     yield Static("", id="team-answers")
                     yield Static(text.fix(question), id="question-fix")
                     yield Vertical(id="form-slot")
