@@ -410,7 +410,7 @@ def test_score_json_blockers_and_unknowns(cli: Cli) -> None:
             "title": "Operations owner",
             "reason": "critical and nobody knows whether it is in place",
             "holds_level_at": "mid",
-            "expired_waiver": None,
+            "lapsed_waiver": None,
         }
     ]
     text = cli("score", name, "--bank", SMALL).out

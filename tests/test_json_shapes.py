@@ -93,10 +93,11 @@ def test_score(cli: Cli, name: str) -> None:
                 "title": "str",
                 "reason": "str",
                 "holds_level_at": "str",
-                "expired_waiver": "null",
+                "lapsed_waiver": "null",
             }
         ],
         "waived": [],
+        "unused_waivers": [],
         "orphaned": [],
     }
 
@@ -161,6 +162,7 @@ def test_diff(cli: Cli, name: str) -> None:
             "from": {"system": ["str"], "serves": ["str"]},
             "to": {"system": ["str"], "serves": ["str"]},
         },
+        "also": [],
     }
 
 

@@ -411,6 +411,7 @@ def test_cli_diff_between_two_milestones(cli: Cli, name: str) -> None:
         ],
         "replaced": [],
         "context": {"from": {}, "to": {}},
+        "also": [],
     }
 
 

@@ -147,6 +147,7 @@ def full_assessment(bank: Bank) -> Assessment:
                 requester="Ana",
                 approver="Cy",
                 expires=date(2026, 9, 30),
+                answer="partly",
                 granted=NOW,
             )
         },

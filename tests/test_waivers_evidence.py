@@ -67,7 +67,8 @@ def test_a_waiver_lifts_the_cap_until_it_expires_and_is_always_shown(bank: Bank)
     expired = score(bank, accepted, today=TODAY + timedelta(days=31))
     assert expired.level == before.level
     [again] = [b for b in expired.blockers if b.question == BLOCKER]
-    assert again.expired is not None and again.expired.expires == TODAY + timedelta(days=30)
+    assert again.lapsed is not None and again.lapsed.expires == TODAY + timedelta(days=30)
+    assert again.lapse == f"it expired on {(TODAY + timedelta(days=30)).isoformat()}"
     assert expired.waived == ()
 
 
@@ -146,6 +147,7 @@ def test_an_expired_waiver_fails_the_gate_and_says_which(
                 requester="Ana",
                 approver="Bo Chief",
                 expires=yesterday,
+                answer="not-met",
                 granted=NOW,
             )
         },
@@ -154,10 +156,43 @@ def test_an_expired_waiver_fails_the_gate_and_says_which(
     result = cli("score", name, "--require", "pilot")
     assert result.code == 1
     assert (
-        f"pilot-tui: gate failed: the waiver of {BLOCKER}, approved by Bo Chief, expired on "
-        f"{yesterday.isoformat()}"
+        f"pilot-tui: gate failed: the waiver of {BLOCKER}, approved by Bo Chief, no longer "
+        f"holds: it expired on {yesterday.isoformat()}"
     ) in result.err
     assert "expired on" in result.out  # the blocker itself says why it stands again
+
+
+def test_a_waiver_holds_for_the_answer_it_was_granted_for_only(bank: Bank) -> None:
+    # Accepted while the answer was "partly": "not in place" is a risk nobody accepted.
+    partly = all_met_but(bank, BLOCKER, choice="partly")
+    accepted = waived(bank, partly, TODAY + timedelta(days=30))
+    assert accepted.waivers[BLOCKER].answer == "partly"
+    worse = with_answer(accepted, BLOCKER, Answer(choice="not-met"), now=NOW)
+    card = score(bank, worse, today=TODAY)
+    [again] = [b for b in card.blockers if b.question == BLOCKER]
+    assert again.lapse == (
+        "it was granted while the answer was 'Partly in place', and the answer is now "
+        "'Not in place'"
+    )
+    # Met now: the waiver is kept, not in use, and said to be.
+    met = with_answer(accepted, BLOCKER, Answer(choice="met"), now=NOW)
+    assert score(bank, met, today=TODAY).unused_waivers == (BLOCKER,)
+
+
+def test_self_approval_is_refused_however_the_name_is_written(bank: Bank) -> None:
+    fullwidth = "\uff21\uff2e\uff21"  # ANA in fullwidth letters
+    for approver in (fullwidth, "  ana  ", "Ana"):
+        with pytest.raises(ValueError, match="is the requester"):
+            waive(
+                bank,
+                all_met_but(bank, BLOCKER),
+                BLOCKER,
+                reason="Legal review booked for January",
+                requester="Ana",
+                approver=approver,
+                expires=TODAY + timedelta(days=3),
+                now=NOW,
+            )
 
 
 # ---------------------------------------------------------------------------- evidence
@@ -292,7 +327,7 @@ async def test_waive_and_unwaive_from_the_app_and_evidence_beside_the_answer(
             lambda: isinstance(app.screen, WaiverForm) and bool(app.screen.query("#waiver-expires"))
         )
         form = app.screen
-        values = ("Legal review booked for January", "Ana", "ana", "2099-01-31")
+        values = ("Legal review booked for January", "Ana", "ana", "2026-01-31")
         for field, value in zip(FORM_FIELDS, values, strict=True):
             form.query_one(f"#waiver-{field}", Input).value = value
         await pilot.press("enter")
@@ -304,14 +339,15 @@ async def test_waive_and_unwaive_from_the_app_and_evidence_beside_the_answer(
         await wait_until(
             lambda: isinstance(app.screen, WaiverForm) and bool(app.screen.query("#waiver-expires"))
         )
-        values = ("Legal review booked for January", "Ana", "Bo Chief", "2099-01-31")
+        until = (datetime.now(UTC).date() + timedelta(days=30)).isoformat()
+        values = ("Legal review booked for January", "Ana", "Bo Chief", until)
         for field, value in zip(FORM_FIELDS, values, strict=True):
             app.screen.query_one(f"#waiver-{field}", Input).value = value
         await pilot.press("enter")
         await wait_until(lambda: BLOCKER in screen.session.assessment.waivers)
         await pilot.pause()
         note = str(screen.query_one("#answer-note", Static).render())
-        assert "Waived: waived until 2099-01-31, approved by Bo Chief" in note
+        assert f"Waived: waived until {until}, approved by Bo Chief" in note
         assert [item.blocker.question for item in screen.session.card.waived] == [BLOCKER]
 
         screen.action_unwaive()
@@ -341,3 +377,67 @@ def test_reports_show_waived_blockers_and_the_evidence_to_look_at(
         assert "Bo Chief" in report and "Legal review booked for January" in report
         assert "Evidence to look at" in report
         assert "runbooks/gone.md is not in the repository" in report.replace("\\", "")
+
+
+def test_with_nothing_between_yes_and_no_an_untrusted_yes_counts_for_nothing(
+    bank: Bank, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A bank of one's own may offer only yes (100) and no (0): an untrusted "yes" must not
+    # pass the evidence gate as met.
+    real = type(bank).offered_choices
+
+    def yes_or_no(self: Bank, question: object) -> tuple[object, ...]:
+        return tuple(c for c in real(self, question) if c.id in ("met", "not-met"))  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(bank), "offered_choices", yes_or_no)
+    assessment = with_answer(
+        new_assessment(bank, "Claims bot", now=NOW),
+        "runbook",
+        Answer(choice="met", evidence="does/not/exist.md"),
+        now=NOW,
+    )
+    gated, discounted = discount_untrusted(bank, assessment, [])
+    assert [item.after for item in discounted] == ["Not in place"]
+    assert gated.answers["runbook"].choice == "not-met"
+
+
+def test_a_diff_shows_waivers_and_evidence_that_changed(
+    cli: Cli, bank: Bank, tmp_path: Path
+) -> None:
+    # A pull request that only waives a blocker must not read "no changes".
+    older = all_met_but(bank, BLOCKER)
+    expires = datetime.now(UTC).date() + timedelta(days=30)
+    newer = waive(
+        bank,
+        older,
+        BLOCKER,
+        reason="Legal review booked for January",
+        requester="Ana",
+        approver="Bo Chief",
+        expires=expires,
+        now=datetime.now(UTC).replace(microsecond=0),
+    )
+    newer = with_answer(
+        newer, "runbook", Answer(choice="met", evidence="runbooks/claims.md"), now=NOW
+    )
+    old_path, new_path = tmp_path / "old.toml", tmp_path / "new.toml"
+    old_path.write_text(dumps_assessment(older), encoding="utf-8")
+    new_path.write_text(dumps_assessment(newer), encoding="utf-8")
+    granted = (
+        f"waiver granted: Legal sign-off [{BLOCKER}], until {expires.isoformat()}, approved by "
+        "Bo Chief (asked by Ana)"
+    )
+    text = cli("diff", str(old_path), str(new_path)).out
+    assert granted in text
+    assert "evidence: Runbook [runbook]: (none) -> runbooks/claims.md" in text
+    data = json.loads(cli("diff", str(old_path), str(new_path), "--format", "json").out)
+    assert any(line.startswith("waiver granted") for line in data["also"])
+    markdown = cli("diff", str(old_path), str(new_path), "--format", "md").out
+    assert "## Waivers and evidence" in markdown
+
+
+def test_a_verified_day_still_to_come_is_refused(cli: Cli, store: Store, bank: Bank) -> None:
+    name = store.create(all_met_but(bank, BLOCKER))
+    later = (datetime.now(UTC).date() + timedelta(days=2)).isoformat()
+    refused = cli("answer", name, "runbook", "met", "--evidence", "x.md", "--verified", later)
+    assert_one_error_line(refused, contains="a day still to come")

@@ -157,6 +157,11 @@ def cmd_answer(args: argparse.Namespace) -> int:
             if args.verified
             else None
         )
+        if fields["verified"] is not None and fields["verified"] > now_utc().date():
+            raise UsageError(
+                f"--verified {args.verified!r} is a day still to come: give the day the "
+                "evidence was checked"
+            )
     try:
         answer = edit_answer(bank, question.id, current, choice=args.choice, **fields)
     except ValueError as error:

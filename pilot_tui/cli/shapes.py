@@ -80,7 +80,9 @@ def scorecard_json(bank: Bank, assessment: Assessment) -> dict[str, Any]:
                 "title": b.title,
                 "reason": b.reason,
                 "holds_level_at": b.cap,
-                "expired_waiver": None if b.expired is None else waiver_json(b.expired),
+                "lapsed_waiver": None
+                if b.lapsed is None
+                else {**waiver_json(b.lapsed), "why": b.lapse},
             }
             for b in card.blockers
         ],
@@ -95,6 +97,7 @@ def scorecard_json(bank: Bank, assessment: Assessment) -> dict[str, Any]:
             }
             for item in card.waived
         ],
+        "unused_waivers": list(card.unused_waivers),
         "orphaned": list(card.orphaned),
     }
 
@@ -105,6 +108,7 @@ def waiver_json(waiver: Waiver) -> dict[str, Any]:
         "requester": waiver.requester,
         "approver": waiver.approver,
         "expires": waiver.expires.isoformat(),
+        "answer": waiver.answer,
         "granted": waiver.granted.isoformat(),
     }
 

@@ -40,6 +40,7 @@ from pilot_tui.core.scoring import (
     utc_today,
 )
 from pilot_tui.core.text import printable
+from pilot_tui.core.waivers import record_changes
 from pilot_tui.store.evidence import check_evidence, evidence_root
 
 
@@ -66,6 +67,13 @@ def cmd_score(args: argparse.Namespace) -> int:
         checks = checks_for(args, args.reference)
         gated, discounted = discount_untrusted(bank, assessment, checks)
         card = score(bank, gated)
+        if discounted:
+            # The scorecard above is the answers as given; the gate judges this one.
+            print(
+                f"pilot-tui: with evidence required, the gate sees {card.level_title}, score "
+                f"{percent(card.score)}:",
+                file=sys.stderr,
+            )
         for item in discounted:
             reason = item.check.problem or "no evidence given"
             print(
@@ -85,13 +93,13 @@ def cmd_score(args: argparse.Namespace) -> int:
         if order.index(card.level) < order.index(required.id):
             failures.append(f"level {card.level_title!r} is below {required.title!r}")
     if args.fail_under is not None or required is not None or args.require_evidence:
-        # An expired waiver fails any gate, whatever the score: the risk was accepted until a
-        # day, and that day is gone.
+        # A waiver that no longer holds fails any gate, whatever the score: the risk was
+        # accepted until a day, or for an answer, and that day is gone or the answer changed.
         failures += [
-            f"the waiver of {blocker.question}, approved by {blocker.expired.approver}, expired "
-            f"on {blocker.expired.expires.isoformat()}"
-            for blocker in card.expired_waivers
-            if blocker.expired is not None
+            f"the waiver of {blocker.question}, approved by {blocker.lapsed.approver}, no "
+            f"longer holds: {blocker.lapse}"
+            for blocker in card.lapsed_waivers
+            if blocker.lapsed is not None
         ]
     for failure in failures:
         print(f"pilot-tui: gate failed: {failure}", file=sys.stderr)
@@ -171,12 +179,20 @@ def cmd_diff(args: argparse.Namespace) -> int:
     # the bank): shown with the questions that replaced them, so nothing silently disappears.
     replaced = replaced_answers(bank, older.answers, newer.answers)
     contexts = (older.context, newer.context)
+    also = record_changes(bank, older, newer)
     if fmt == "json":
-        print_json(diff_json(from_label, to_label, changes, replaced, contexts))
+        print_json({**diff_json(from_label, to_label, changes, replaced, contexts), "also": also})
     elif fmt == "md":
-        print(changes_markdown(bank, older, newer, from_text, to_text, changes, replaced), end="")
+        print(
+            changes_markdown(bank, older, newer, from_text, to_text, changes, replaced, also),
+            end="",
+        )
     else:
         text = changes_text(changes, from_text, to_text)
+        if also and not changes:
+            text = f"No answer's choice changed between {from_text} and {to_text}; but:"
+        if also:
+            text += "\n" + "\n".join(f"  {printable(line)}" for line in also)
         if contexts[0] != contexts[1]:
             # The questions that count changed with it: never a silent part of a diff.
             text += (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, ClassVar, Final, TypeVar
@@ -182,12 +183,20 @@ class Waiver:
     """Who accepts the risk: never the requester."""
     expires: date
     """The last day the waiver holds."""
+    answer: Line
+    """The choice the question was answered with when the risk was accepted ("" for none):
+    the waiver holds for that answer only."""
     granted: Stamp
 
 
 def same_person(one: str, other: str) -> bool:
-    """Whether two names are one person's, however spaced or capitalised ("Ana" and " ana ")."""
-    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
+    """Whether two names are one person's, however spaced, capitalised or encoded ("Ana" and
+    " ana ", fullwidth letters, accents composed or not)."""
+
+    def key(name: str) -> str:
+        return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+    return key(one) == key(other)
 
 
 def _check_waivers(waivers: dict[str, Waiver]) -> dict[str, Waiver]:
@@ -368,6 +377,7 @@ def edit_answer(
       of an earlier scale may keep it, but not take it up anew).
     - A reason belongs to a not-applicable answer only, which needs one; another choice drops it.
     - Not applicable leaves nothing to do: it takes no owner or due date, and drops any it had.
+    - New evidence has not been verified: the old evidence's date goes, unless one is given.
     - Every field within its limits (records.check).
     Raises ValueError with one line saying what is wrong.
     """
@@ -393,6 +403,9 @@ def edit_answer(
     if not_applicable and (fields.get("owner") or fields.get("due")):
         raise ValueError(f"{label!r} takes no owner or due date: nothing is left to do")
     changes: dict[str, Any] = {"choice": choice_id, **fields}
+    if "evidence" in fields and fields["evidence"] != base.evidence and "verified" not in fields:
+        # The day someone checked the old evidence says nothing about the new.
+        changes["verified"] = None
     if not_applicable:
         changes.update(owner="", due=None)
     else:

@@ -161,21 +161,23 @@ def discount_untrusted(
         if check.trusted:
             continue
         partly = _partly(bank, question)
-        if partly is None:
-            continue
-        answers[question.id] = replace(answer, choice=partly.id)
-        discounted.append(Discounted(check, choice.label, partly.label))
+        # A bank whose question has nothing between yes and no: the answer counts for nothing
+        # at the gate (unanswered), never as met.
+        answers[question.id] = replace(answer, choice=None if partly is None else partly.id)
+        discounted.append(
+            Discounted(check, choice.label, "Unanswered" if partly is None else partly.label)
+        )
     return replace(assessment, answers=answers), discounted
 
 
 def _partly(bank: Bank, question: Question) -> Choice | None:
     """The question's best choice short of fully met that needs nothing more (the bank's
-    "partly in place"), or None when it has none."""
+    "partly in place"; "no" on a yes-or-no question), or None when it has none."""
     partial = [
         choice
         for choice in bank.offered_choices(question)
         if choice.score is not None
-        and 0 < choice.score < FULL_SCORE
+        and choice.score < FULL_SCORE
         and not choice.unknown
         and not choice.needs
     ]

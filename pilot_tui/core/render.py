@@ -11,6 +11,7 @@ from pilot_tui.core.assessment import Assessment, Waiver
 from pilot_tui.core.bank import FULL_SCORE, Bank, Choice
 from pilot_tui.core.scoring import (
     ActionItem,
+    Blocker,
     Scorecard,
     SectionScore,
     applies,
@@ -52,9 +53,12 @@ def waiver_words(waiver: Waiver) -> str:
     )
 
 
-def expired_words(waiver: Waiver) -> str:
+def lapsed_words(blocker: Blocker) -> str:
+    """Why a blocker's waiver no longer holds, for a blocker that has one ("" otherwise)."""
+    if blocker.lapsed is None:
+        return ""
     return (
-        f"its waiver, approved by {waiver.approver}, expired on {waiver.expires.isoformat()}: "
+        f"its waiver, approved by {blocker.lapsed.approver}, no longer holds: {blocker.lapse}; "
         "it stands again"
     )
 
@@ -127,7 +131,7 @@ def scorecard_text(bank: Bank, card: Scorecard, assessment: Assessment | None = 
         lines += ["", "Blockers:"]
         lines += [
             f"  - {b.title} [{b.question}]: {b.reason}; holds it at {_level_title(bank, b.cap)}"
-            + (f" ({expired_words(b.expired)})" if b.expired is not None else "")
+            + (f" ({lapsed_words(b)})" if b.lapsed is not None else "")
             for b in card.blockers
         ]
     if card.waived:
@@ -135,6 +139,12 @@ def scorecard_text(bank: Bank, card: Scorecard, assessment: Assessment | None = 
         lines += [
             f"  - {item.blocker.title} [{item.blocker.question}]: {waiver_words(item.waiver)}"
             for item in card.waived
+        ]
+    if card.unused_waivers:
+        lines += [
+            "",
+            "Waivers kept but not in use (the question is not a blocker now): "
+            + ", ".join(card.unused_waivers),
         ]
     if card.assumed:
         lines += [

@@ -65,8 +65,11 @@ class Blocker:
     reason: str
     cap: str
     """The id of the highest level the pilot can reach while this blocker stands."""
-    expired: Waiver | None = None
-    """The waiver that accepted it until it expired: the blocker stands again."""
+    lapsed: Waiver | None = None
+    """A waiver that accepted it and holds no longer: the blocker stands again."""
+    lapse: str = ""
+    """Why that waiver no longer holds ("expired on 2026-11-29"; or the answer it was granted
+    for changed)."""
 
 
 @dataclass(frozen=True)
@@ -115,10 +118,15 @@ class Scorecard:
     waived: tuple[Waived, ...] = ()
     """Blockers whose waiver holds on the day scored: not in `blockers`, never hidden."""
 
+    unused_waivers: tuple[str, ...] = ()
+    """Questions with a waiver in the file but no blocker to waive (met now, or not in the
+    bank): kept, shown, and in force again should the question become a blocker with the
+    answer it was granted for."""
+
     @property
-    def expired_waivers(self) -> tuple[Blocker, ...]:
-        """Blockers that stand again because their waiver expired."""
-        return tuple(blocker for blocker in self.blockers if blocker.expired is not None)
+    def lapsed_waivers(self) -> tuple[Blocker, ...]:
+        """Blockers that stand again because their waiver no longer holds."""
+        return tuple(blocker for blocker in self.blockers if blocker.lapsed is not None)
 
     @property
     def weakest_section(self) -> SectionScore | None:
@@ -423,7 +431,7 @@ def score(bank: Bank, assessment: Assessment, *, today: date | None = None) -> S
         result, section_blockers = score_section(bank, section, assessment.answers, options)
         sections.append(result)
         blockers += section_blockers
-    blockers, waived = apply_waivers(blockers, assessment.waivers, today or utc_today())
+    blockers, waived = apply_waivers(bank, blockers, assessment, today or utc_today())
     scored = [s for s in sections if s.score is not None]
     weakest = min(scored, key=lambda s: s.score or 0.0) if scored else None
     headline = (weakest.score or 0.0) if weakest is not None else 0.0
@@ -463,6 +471,12 @@ def score(bank: Bank, assessment: Assessment, *, today: date | None = None) -> S
         ),
         lowest=lowest,
         waived=waived,
+        unused_waivers=tuple(
+            question
+            for question in assessment.waivers
+            if question not in {blocker.question for blocker in blockers}
+            and question not in {item.blocker.question for item in waived}
+        ),
     )
 
 
@@ -471,20 +485,35 @@ def utc_today() -> date:
 
 
 def apply_waivers(
-    blockers: Sequence[Blocker], waivers: Mapping[str, Waiver], today: date
+    bank: Bank, blockers: Sequence[Blocker], assessment: Assessment, today: date
 ) -> tuple[list[Blocker], tuple[Waived, ...]]:
     """BLOCKERS less those a waiver holds for on TODAY (the last day included), and those
-    waived; a blocker whose waiver expired stands, carrying it. The one rule for waivers."""
+    waived. A waiver holds for the answer it was granted for: the same blocker with a worse
+    (or any other) answer is a risk nobody accepted, and stands, as does one whose waiver
+    expired, each saying why. The one rule for waivers."""
     standing: list[Blocker] = []
     waived: list[Waived] = []
+    index = bank.question_index()
     for blocker in blockers:
-        waiver = waivers.get(blocker.question)
+        waiver = assessment.waivers.get(blocker.question)
+        answer = assessment.answers.get(blocker.question)
+        now = (answer.choice if answer is not None else None) or ""
         if waiver is None:
             standing.append(blocker)
-        elif waiver.expires >= today:
-            waived.append(Waived(blocker, waiver))
+        elif waiver.answer != now:
+            labels = {c.id: c.label for c in bank.choices_for(index[blocker.question][1])}
+            then_label = labels.get(waiver.answer, waiver.answer) or "Unanswered"
+            now_label = labels.get(now, now) or "Unanswered"
+            lapse = (
+                f"it was granted while the answer was {then_label!r}, and the answer is now "
+                f"{now_label!r}"
+            )
+            standing.append(replace(blocker, lapsed=waiver, lapse=lapse))
+        elif waiver.expires < today:
+            lapse = f"it expired on {waiver.expires.isoformat()}"
+            standing.append(replace(blocker, lapsed=waiver, lapse=lapse))
         else:
-            standing.append(replace(blocker, expired=waiver))
+            waived.append(Waived(blocker, waiver))
     return standing, tuple(waived)
 
 

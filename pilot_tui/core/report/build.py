@@ -17,7 +17,7 @@ from pilot_tui.core.bank import FULL_SCORE, Bank, Framework
 from pilot_tui.core.evidence import EvidenceCheck
 from pilot_tui.core.merge import spread
 from pilot_tui.core.milestones import sparkline
-from pilot_tui.core.render import context_lines, expired_words, held_back, percent, plural
+from pilot_tui.core.render import context_lines, held_back, lapsed_words, percent, plural
 from pilot_tui.core.report.answers import (
     NONE_GIVEN,
     UNANSWERED,
@@ -224,13 +224,17 @@ def _chart(bank: Bank, card: Scorecard, trend: Sequence[TrendRow]) -> Chart:
 
 def _blockers(bank: Bank, card: Scorecard, titles: Mapping[str, str]) -> Part:
     if not card.blockers:
-        none = "None: every critical question is fully met or does not apply."
+        none = (
+            "None stand: those left are waived (see Accepted risks)."
+            if card.waived
+            else "None: every critical question is fully met or does not apply."
+        )
         return Part("Blockers", (Paragraph(plain(none)),))
     rows = tuple(
         (
             question_cell(b.title, b.question),
             text_cell(titles.get(b.section, b.section)),
-            text_cell(b.reason + (f"; {expired_words(b.expired)}" if b.expired else "")),
+            text_cell(b.reason + (f"; {lapsed_words(b)}" if b.lapsed else "")),
             text_cell(_level_title(bank, b.cap)),
         )
         for b in card.blockers

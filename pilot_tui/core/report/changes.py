@@ -35,7 +35,10 @@ def changes_markdown(
     to_text: str,
     changes: Sequence[Change],
     replaced: Sequence[Replaced],
+    also: Sequence[str] = (),
 ) -> str:
+    """The diff as Markdown for a pull request. ALSO: what changed beside the answers' choices
+    (waivers, evidence: core.waivers.record_changes), a line each."""
     before, after = score(bank, older), score(bank, newer)
     header = Fields(
         (
@@ -99,6 +102,10 @@ def changes_markdown(
             )
         )
     sections.append(Section("Answers", tuple(blocks)))
+    if also:
+        sections.append(
+            Section("Waivers and evidence", tuple(Paragraph(plain(line)) for line in also))
+        )
     document = Document(
         title=f"Readiness: {from_text} → {to_text}",
         header=header,

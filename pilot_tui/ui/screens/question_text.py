@@ -10,7 +10,7 @@ from typing import Final
 from textual.content import Content
 
 from pilot_tui.core.bank import Question
-from pilot_tui.core.render import expired_words, waiver_words
+from pilot_tui.core.render import lapsed_words, waiver_words
 from pilot_tui.core.scoring import answer_choice, needs_text
 from pilot_tui.ui.session import Position, Session
 
@@ -140,9 +140,9 @@ def _waiver_note(session: Session, position: Position) -> Parts:
             ("Waived: ", "bold $text-warning"),
             f"{waiver_words(waived.waiver)}. It does not hold the level back until then.\n",
         ]
-    expired = next((b for b in card.expired_waivers if b.question == question), None)
-    if expired is not None and expired.expired is not None:
-        return [("Blocker again: ", "bold $text-error"), f"{expired_words(expired.expired)}.\n"]
+    lapsed = next((b for b in card.lapsed_waivers if b.question == question), None)
+    if lapsed is not None:
+        return [("Blocker again: ", "bold $text-error"), f"{lapsed_words(lapsed)}.\n"]
     return []
 
 

@@ -14,8 +14,8 @@ from pilot_tui.core.render import (
     UNKNOWN_FLAG,
     bar,
     context_lines,
-    expired_words,
     held_back,
+    lapsed_words,
     percent,
     plural,
     waiver_words,
@@ -81,7 +81,9 @@ class SummaryScreen(Screen[None]):
         session = self.session
         card = session.card
         parts: Parts = [("\nBlockers", "bold underline"), "\n"]
-        if not card.blockers:
+        if not card.blockers and card.waived:
+            parts.append(("None stand: the ones left are waived (below).\n", "$text-warning"))
+        elif not card.blockers:
             parts.append(
                 ("None: every critical question that applies is fully met.\n", "$text-success")
             )
@@ -94,8 +96,8 @@ class SummaryScreen(Screen[None]):
                 f": {blocker.reason}",
                 (f"; holds it at {level.title if level else blocker.cap}", "dim"),
             ]
-            if blocker.expired is not None:
-                parts.append((f" ({expired_words(blocker.expired)})", "bold $text-error"))
+            if blocker.lapsed is not None:
+                parts.append((f" ({lapsed_words(blocker)})", "bold $text-error"))
             parts.append("\n")
         if card.waived:
             parts += [("\nWaived", "bold underline"), " (accepted risks; each counts again once "]
