@@ -545,6 +545,7 @@ def test_plan_json(cli: Cli, small_name: str) -> None:
             "owner": "",
             "due": "",
             "earlier": "",
+            "waived_until": None,
         }
     ]
 

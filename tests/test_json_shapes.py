@@ -118,6 +118,7 @@ def test_plan(cli: Cli, name: str) -> None:
             "owner": "str",
             "due": "str",
             "earlier": "str",
+            "waived_until": "null",
         }
     ]
 

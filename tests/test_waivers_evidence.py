@@ -131,6 +131,8 @@ def test_waive_and_the_gate_on_the_command_line(cli: Cli, store: Store, bank: Ba
     data = json.loads(cli("score", name, "--json").out)
     assert [item["question"] for item in data["waived"]] == [BLOCKER]
     assert cli("score", name, "--require", "candidate").code == 0
+    # Still a gap to close, first in the plan: accepted until a day.
+    assert f"[{BLOCKER}] BLOCKER (waived until {expires})" in cli("plan", name).out
 
 
 def test_an_expired_waiver_fails_the_gate_and_says_which(

@@ -250,7 +250,8 @@ def plan_json(items: Sequence[ActionItem]) -> list[dict[str, Any]]:
     """`plan --json`: the action plan, most important first. Each item: {question, section,
     title, text, fix, answer (the answer's label now), gap (points short of 100), priority
     (weight x gap / 100), blocker, unknown, owner, due (YYYY-MM-DD or ""), earlier (what was
-    answered to the question of an earlier bank this one replaced, or "")}."""
+    answered to the question of an earlier bank this one replaced, or ""), waived_until (the
+    last day a waived blocker is accepted, or null)}."""
     return [
         {
             "question": item.question,
@@ -266,6 +267,7 @@ def plan_json(items: Sequence[ActionItem]) -> list[dict[str, Any]]:
             "owner": item.owner,
             "due": item.due,
             "earlier": item.earlier,
+            "waived_until": item.waived_until.isoformat() if item.waived_until else None,
         }
         for item in items
     ]

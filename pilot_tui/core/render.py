@@ -181,6 +181,7 @@ def plan_text(items: list[ActionItem]) -> str:
     lines: list[str] = []
     for number, item in enumerate(items, start=1):
         tags = " BLOCKER" if item.blocker else ""
+        tags += f" (waived until {item.waived_until.isoformat()})" if item.waived_until else ""
         tags += f" {UNKNOWN_FLAG}" if item.unknown else ""
         lines.append(f"{number}. {item.title} [{item.question}]{tags}")
         lines.append(f"   Now: {item.answer}. Fix: {item.fix}")

@@ -170,6 +170,8 @@ class ActionItem:
     earlier: str = ""
     """What the team answered to the question of an earlier bank this one replaced, if any:
     "Operations owner assigned (bank 1.0.0): In place and evidenced"."""
+    waived_until: date | None = None
+    """For a blocker accepted on purpose: the last day its waiver holds (it is still a gap)."""
 
 
 def answer_choice(bank: Bank, question: Question, answer: Answer | None) -> Choice | None:
@@ -517,10 +519,21 @@ def apply_waivers(
     return standing, tuple(waived)
 
 
-def action_plan(bank: Bank, assessment: Assessment) -> list[ActionItem]:
+def action_plan(
+    bank: Bank, assessment: Assessment, *, today: date | None = None
+) -> list[ActionItem]:
     """Every gap among the questions that apply: blockers first, then by weight times gap (how
-    much closing it moves its section), then in bank order."""
+    much closing it moves its section), then in bank order. A waived blocker is still a gap,
+    and still first: it says until when it is accepted."""
     options = context_options(bank, assessment.context)
+    waived = (
+        {
+            item.blocker.question: item.waiver.expires
+            for item in score(bank, assessment, today=today).waived
+        }
+        if assessment.waivers
+        else {}
+    )
     earlier_answers = _earlier_answers(bank, assessment.answers)
     items: list[tuple[tuple[bool, float, int], ActionItem]] = []
     for position, (section, question) in enumerate(bank.iter_questions()):
@@ -554,6 +567,7 @@ def action_plan(bank: Bank, assessment: Assessment) -> list[ActionItem]:
                     owner=answer.owner if answer is not None else "",
                     due=answer.due.isoformat() if answer is not None and answer.due else "",
                     earlier=earlier,
+                    waived_until=waived.get(question.id),
                 ),
             )
         )

@@ -702,5 +702,8 @@ def _now(item: ActionItem) -> str:
 
 
 def _flags(item: ActionItem) -> str:
-    flags = (["Blocker"] if item.blocker else []) + (["Don't know"] if item.unknown else [])
+    waived = f" (waived until {item.waived_until.isoformat()})" if item.waived_until else ""
+    flags = ([f"Blocker{waived}"] if item.blocker else []) + (
+        ["Don't know"] if item.unknown else []
+    )
     return ", ".join(flags)

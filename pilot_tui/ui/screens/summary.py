@@ -207,6 +207,8 @@ class SummaryScreen(Screen[None]):
             parts += ["\n", (f"{number:>2}. ", "bold"), (item.title, "bold")]
             if item.blocker:
                 parts.append(("  BLOCKER", "bold $text-error"))
+            if item.waived_until is not None:
+                parts.append((f" waived until {item.waived_until.isoformat()}", "$text-warning"))
             if item.unknown:
                 parts.append((f"  {UNKNOWN_FLAG}", "bold $text-warning"))
             parts += ["\n", ("    Now: ", "dim"), item.answer]
