@@ -54,6 +54,10 @@ class SummaryScreen(Screen[None]):
             ("Readiness: ", "bold"),
             (card.level_title.upper(), LEVEL_STYLE),
             (f" ({held})" if held else "", "$text-warning"),
+            (
+                f" ({plural(len(card.waived), 'blocker')} waived)" if card.waived else "",
+                "bold $text-warning",
+            ),
             "\n",
             f"Score {percent(card.score)}/100 (the weakest section",
             f": {weakest_words(card)})" if weakest else ")",
@@ -197,7 +201,7 @@ class SummaryScreen(Screen[None]):
         items: list[ActionItem] = self.session.plan()
         parts: Parts = [
             ("\nAction plan", "bold underline"),
-            (f"  {len(items)} gaps, most important first\n", "dim"),
+            (f"  {plural(len(items), 'gap')}, most important first\n", "dim"),
         ]
         if not items:
             parts.append(

@@ -107,7 +107,9 @@ def section_content(
 
 def blockers_content(card: Scorecard) -> Content:
     parts: Parts = [(plural(len(card.blockers), "blocker").capitalize(), "bold")]
-    if not card.blockers:
+    if not card.blockers and card.waived:
+        parts.append((" standing", "$text-warning"))  # not "none": some are waived
+    elif not card.blockers:
         parts.append((": none", "$text-success"))
     # The waived line takes a blocker's place: the list keeps its fixed height.
     room = MAX_BLOCKERS - (1 if card.waived else 0)
@@ -121,7 +123,7 @@ def blockers_content(card: Scorecard) -> Content:
         parts += ["\n", (f"  and {len(card.blockers) - room} more", "dim")]
     if card.waived:
         # Never hidden: a waived blocker is shown as one, with the summary saying until when.
-        waived = f"+ {len(card.waived)} waived (s: who approved it, until when)"
+        waived = f"+ {len(card.waived)} waived: s says until when"
         parts += ["\n", (waived, "$text-warning")]
     return Content.assemble(*parts)
 
@@ -139,6 +141,8 @@ def summary_line(card: Scorecard, extras: CardExtras = NO_EXTRAS) -> Content:
     risks: list[tuple[str, str]] = []
     if card.blockers:
         risks.append((plural(len(card.blockers), "blocker"), "$text-error"))
+    if card.waived:
+        risks.append((f"{len(card.waived)} waived", "$text-warning"))
     if extras.disputed:
         risks.append((f"{extras.disputed} disputed", "$text-warning"))
     if card.unknown:
