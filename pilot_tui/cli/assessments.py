@@ -12,6 +12,7 @@ from pilot_tui.cli.common import (
     EXIT_OK,
     UsageError,
     bank_of,
+    change_reference,
     parse_context,
     parse_due,
     print_json,
@@ -245,13 +246,12 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_milestone(args: argparse.Namespace) -> int:
-    store = store_of(args)
-    assessment, path = store.load_reference(args.name)
-    try:
-        updated = add_milestone(assessment, args.label, now=now_utc())
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    save_change(store, args.name, path, assessment, updated, "the milestone")
+    updated = change_reference(
+        args,
+        args.name,
+        lambda _, assessment: add_milestone(assessment, args.label, now=now_utc()),
+        "the milestone",
+    )
     milestone = updated.milestones[-1]
     print(
         f"{args.name}: milestone {milestone.label!r} saved with "

@@ -7,7 +7,7 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -134,3 +134,21 @@ def save_change(
             f"as it was saved there, and {what} is in {shown(result.path)}"
         )
     return result.assessment
+
+
+def change_reference(
+    args: argparse.Namespace,
+    reference: str,
+    edit: Callable[[Bank, Assessment], Assessment],
+    what: str,
+) -> Assessment:
+    """Load the assessment REFERENCE names, EDIT it (a ValueError from the core's rules is the
+    user's input error, in one line), and save it as save_change does; the edited assessment."""
+    store = store_of(args)
+    assessment, path = store.load_reference(reference)
+    try:
+        updated = edit(store.bank, assessment)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    save_change(store, reference, path, assessment, updated, what)
+    return updated

@@ -5,19 +5,19 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from pilot_tui.cli.common import EXIT_OK, UsageError, save_change, store_of
+from pilot_tui.cli.common import EXIT_OK, UsageError, change_reference
 from pilot_tui.core.assessment import now_utc
 from pilot_tui.core.text import printable
 from pilot_tui.core.waivers import unwaive, waive
 
 
 def cmd_waive(args: argparse.Namespace) -> int:
-    store = store_of(args)
-    assessment, path = store.load_reference(args.name)
-    try:
-        expires = _day(args.expires)
-        updated = waive(
-            store.bank,
+    expires = _day(args.expires)
+    updated = change_reference(
+        args,
+        args.name,
+        lambda bank, assessment: waive(
+            bank,
             assessment,
             args.question,
             reason=args.reason,
@@ -25,10 +25,9 @@ def cmd_waive(args: argparse.Namespace) -> int:
             approver=args.approver,
             expires=expires,
             now=now_utc(),
-        )
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    save_change(store, args.name, path, assessment, updated, "the waiver")
+        ),
+        "the waiver",
+    )
     waiver = updated.waivers[args.question]
     print(
         f"{args.name}: the blocker {args.question} is waived until {waiver.expires.isoformat()}, "
@@ -39,13 +38,12 @@ def cmd_waive(args: argparse.Namespace) -> int:
 
 
 def cmd_unwaive(args: argparse.Namespace) -> int:
-    store = store_of(args)
-    assessment, path = store.load_reference(args.name)
-    try:
-        updated = unwaive(assessment, args.question, now=now_utc())
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    save_change(store, args.name, path, assessment, updated, "the change")
+    change_reference(
+        args,
+        args.name,
+        lambda _, assessment: unwaive(assessment, args.question, now=now_utc()),
+        "the change",
+    )
     print(f"{args.name}: the waiver of {args.question} is removed; its blocker stands again")
     return EXIT_OK
 

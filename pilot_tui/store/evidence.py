@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from pilot_tui.core.assessment import Assessment
@@ -11,9 +12,11 @@ from pilot_tui.core.bank import Bank
 from pilot_tui.core.evidence import EvidenceCheck, State, judge_evidence, kind_of, path_part
 
 
+@lru_cache(maxsize=64)
 def evidence_root(assessment_file: Path) -> Path:
     """Where evidence paths start: the repository the assessment file is in (the nearest folder
-    above it holding .git), or else the file's own folder."""
+    above it holding .git), or else the file's own folder. Kept per file: the interview asks on
+    every answer key, and a folder does not become a repository while a session is open."""
     folder = assessment_file.resolve().parent
     for candidate in (folder, *folder.parents):
         if (candidate / ".git").exists():
