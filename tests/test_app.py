@@ -16,7 +16,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Input, Static, TextArea
+from textual.widgets import Footer, Input, Static, TextArea
 
 from pilot_tui.core.assessment import Answer, Assessment, new_assessment, now_utc, with_answer
 from pilot_tui.core.merge import MergeInput, merge
@@ -30,6 +30,7 @@ from pilot_tui.ui.screens.question_text import team_answers
 from pilot_tui.ui.screens.summary import SummaryScreen
 from pilot_tui.ui.session import Position, Session
 from pilot_tui.ui.widgets.choice_list import ChoiceList
+from pilot_tui.ui.widgets.row_list import RowList
 from pilot_tui.ui.widgets.scorecard import ScorecardPanel, SectionList
 
 SIZE = (120, 40)
@@ -478,12 +479,15 @@ async def test_an_unreadable_file_is_listed_and_left_untouched(store: Store) -> 
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        table = app.screen.query_one("#assessments", DataTable)
+        screen = app.screen
+        assert isinstance(screen, HomeScreen)
+        table = screen.query_one("#assessments", RowList)
         assert table.row_count == 2
-        cells = [str(cell) for cell in table.get_row("broken")]
+        row = [entry.name for entry in screen.entries].index("broken")
+        cells = table.row_text(row)
         assert cells[0] == "⚠ broken.toml"
         # Where the level is: the verdict it has instead.
-        assert str(table.get_cell("broken", "level")) == "unreadable"
+        assert cells[[column.key for column in table.columns].index("level")] == "unreadable"
         table.move_cursor(row=1)
         await pilot.pause()
         detail = text_of(app.screen.query_one("#detail", Static))
@@ -530,7 +534,7 @@ async def test_a_cancelled_dialog_keeps_the_highlighted_row(store: Store) -> Non
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, HomeScreen)
-        table = screen.query_one("#assessments", DataTable)
+        table = screen.query_one("#assessments", RowList)
         row = [entry.name for entry in screen.entries].index(second)
         table.move_cursor(row=row)
         await pilot.press("delete")
@@ -648,25 +652,36 @@ async def test_help_scrolls_with_the_keyboard_on_a_small_terminal(store: Store) 
         assert scroll.scroll_y > 0
 
 
-async def test_the_list_footer_offers_open_once_the_list_has_loaded(
+async def test_the_list_footer_offers_open_while_the_list_loads_and_says_to_wait(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_assessment(store)
     # The list arrives from a worker after the screen (and its footer) is up, as on a slow disk.
     loaded = threading.Event()
-    entries = store.entries
-    monkeypatch.setattr(store, "entries", lambda: (loaded.wait(5), entries())[1])
+    listing = store.listing
+    monkeypatch.setattr(store, "listing", lambda: (loaded.wait(5), listing())[1])
     app = app_for(store)
-    async with app.run_test(size=SIZE):
-        # The footer is up with the keys that need no list (New), while the list is loading.
-        await wait_until(lambda: " New " in footer_keys(app))
-        assert " Open " not in footer_keys(app), footer_keys(app)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        # The footer is made once, with the keys most folders need: not again when the list
+        # arrives (making it again took a tenth of a second).
+        await wait_until(lambda: " Open " in footer_keys(app))
+        told = capture_notifications(app)
+        await pilot.press("enter")
+        await wait_until(lambda: any("still being read" in message for message in told))
+        assert isinstance(app.screen, HomeScreen)
         loaded.set()
         await app.workers.wait_for_complete()
-        await wait_until(lambda: " Open " in footer_keys(app))
+        await pilot.pause()
         shown = footer_keys(app)
         # (Delete is in the help, not the footer: at 80 columns it pushed Quit off the line.)
         assert all(f" {key} " in shown for key in ("Open", "Export")), shown
+
+
+async def test_an_empty_folder_offers_no_open_once_read(store: Store) -> None:
+    app = app_for(store)
+    async with app.run_test(size=SIZE):
+        await app.workers.wait_for_complete()
+        await wait_until(lambda: " New " in footer_keys(app) and " Open " not in footer_keys(app))
 
 
 async def test_theme_choice_is_remembered(store: Store) -> None:

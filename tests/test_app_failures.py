@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from helpers import app_for, capture_notifications, wait_until
-from textual.widgets import DataTable, Input, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from pilot_tui.core.assessment import Answer, new_assessment, now_utc, with_answer
 from pilot_tui.store import Store
@@ -20,6 +20,7 @@ from pilot_tui.ui.screens.home import HomeScreen
 from pilot_tui.ui.screens.interview import InterviewScreen
 from pilot_tui.ui.session import Session
 from pilot_tui.ui.widgets.answer_form import AnswerForm
+from pilot_tui.ui.widgets.row_list import RowList
 
 SIZE = (120, 40)
 
@@ -155,8 +156,8 @@ async def test_hostile_file_names_are_drawn_escaped(store: Store) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        table = app.screen.query_one("#assessments", DataTable)
-        cells = [str(cell) for row in range(table.row_count) for cell in table.get_row_at(row)]
+        table = app.screen.query_one("#assessments", RowList)
+        cells = [cell for row in range(table.row_count) for cell in table.row_text(row)]
         assert any("x\\x1b]0;pwned\\x07.toml" in cell for cell in cells), cells
         assert not any("\x1b" in cell for cell in cells)
 

@@ -20,7 +20,7 @@ from pilot_tui.core.assessment import (
 )
 from pilot_tui.core.bank import Bank
 from pilot_tui.core.milestones import add_milestone
-from pilot_tui.core.portfolio import build_portfolio
+from pilot_tui.core.portfolio import build_portfolio, pilot_row
 from pilot_tui.store import Store, dumps_assessment
 
 NOW = now_utc()
@@ -54,7 +54,7 @@ def test_the_portfolio_orders_pilots_and_counts_what_holds_them_back(
     pilots: Store, bank: Bank
 ) -> None:
     found = [
-        (entry.name, str(entry.path), entry.assessment)
+        pilot_row(bank, entry.name, str(entry.path), entry.assessment)
         for entry in pilots.entries()
         if entry.assessment is not None
     ]
@@ -85,7 +85,9 @@ def test_a_pilot_of_another_bank_is_set_aside_never_scored(store: Store, bank: B
     foreign = type(foreign)(
         **{**foreign.__dict__, "bank": type(foreign.bank)(id="vision", version="1")}
     )
-    portfolio = build_portfolio(bank, [("vision", "vision.toml", foreign)], [], now=NOW)
+    portfolio = build_portfolio(
+        bank, [pilot_row(bank, "vision", "vision.toml", foreign)], [], now=NOW
+    )
     assert portfolio.pilots == ()
     assert "answered against the bank 'vision'" in portfolio.set_aside[0].reason
 

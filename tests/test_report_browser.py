@@ -38,7 +38,7 @@ from pilot_tui.core.assessment import Answer, Assessment, Participant, with_answ
 from pilot_tui.core.bank import Bank
 from pilot_tui.core.bank_checks import parse_bank
 from pilot_tui.core.milestones import add_milestone
-from pilot_tui.core.portfolio import build_portfolio
+from pilot_tui.core.portfolio import build_portfolio, pilot_row
 from pilot_tui.core.render import percent
 from pilot_tui.core.report import report_for, report_rows
 from pilot_tui.core.report.build import build_report
@@ -215,7 +215,10 @@ def reports(bank: Bank) -> dict[str, tuple[Bank, Assessment]]:
 def portfolio_page(bank: Bank) -> str:
     """The portfolio page (the reports' renderer and style) of both pilots, and a file set
     aside with a long path."""
-    found = [("claims", "claims.toml", realistic(bank)), ("evil", "evil.toml", hostile(bank))]
+    found = [
+        pilot_row(bank, "claims", "claims.toml", realistic(bank)),
+        pilot_row(bank, "evil", "evil.toml", hostile(bank)),
+    ]
     unreadable = [(long_url("path", 400), LONG_WORD)]
     return portfolio_html(build_portfolio(bank, found, unreadable, now=GENERATED))
 

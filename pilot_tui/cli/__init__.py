@@ -11,29 +11,13 @@ present.py (text).
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
+from typing import Final
 
-from pilot_tui.cli.assessments import (
-    cmd_answer,
-    cmd_context,
-    cmd_export,
-    cmd_import,
-    cmd_list,
-    cmd_merge,
-    cmd_milestone,
-    cmd_new,
-)
-from pilot_tui.cli.banks import cmd_bank
 from pilot_tui.cli.common import EXIT_OK, EXIT_USAGE, UsageError, store_of
-from pilot_tui.cli.evidence import cmd_evidence
 from pilot_tui.cli.parser import build_parser
-from pilot_tui.cli.portfolio import cmd_portfolio
-from pilot_tui.cli.repository import cmd_git_merge
-from pilot_tui.cli.schema import cmd_schema
-from pilot_tui.cli.verdict import cmd_diff, cmd_disputes, cmd_plan, cmd_report, cmd_score
-from pilot_tui.cli.waivers import cmd_unwaive, cmd_waive
-from pilot_tui.cli.workshop import cmd_serve, cmd_workshop
 from pilot_tui.collector import resume_collection
 from pilot_tui.core.text import is_utf8, printable
 from pilot_tui.store.files import StoreError, reason, shown
@@ -47,32 +31,48 @@ def cmd_app(args: argparse.Namespace) -> int:
     return run_app(store, reference=getattr(args, "reference", None))
 
 
-COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
-    None: cmd_app,
-    "open": cmd_app,
-    "new": cmd_new,
-    "context": cmd_context,
-    "list": cmd_list,
-    "answer": cmd_answer,
-    "score": cmd_score,
-    "plan": cmd_plan,
-    "export": cmd_export,
-    "import": cmd_import,
-    "bank": cmd_bank,
-    "schema": cmd_schema,
-    "merge": cmd_merge,
-    "disputes": cmd_disputes,
-    "milestone": cmd_milestone,
-    "diff": cmd_diff,
-    "report": cmd_report,
-    "workshop": cmd_workshop,
-    "serve": cmd_serve,
-    "git-merge": cmd_git_merge,
-    "portfolio": cmd_portfolio,
-    "waive": cmd_waive,
-    "evidence": cmd_evidence,
-    "unwaive": cmd_unwaive,
+APP: Final = "app"
+"""What COMMANDS gives for the app itself (no command, or `open`)."""
+COMMANDS: Final[dict[str | None, str]] = {
+    None: APP,
+    "open": APP,
+    "new": "assessments:cmd_new",
+    "context": "assessments:cmd_context",
+    "list": "assessments:cmd_list",
+    "answer": "assessments:cmd_answer",
+    "score": "verdict:cmd_score",
+    "plan": "verdict:cmd_plan",
+    "export": "assessments:cmd_export",
+    "import": "assessments:cmd_import",
+    "bank": "banks:cmd_bank",
+    "schema": "schema:cmd_schema",
+    "merge": "assessments:cmd_merge",
+    "disputes": "verdict:cmd_disputes",
+    "milestone": "assessments:cmd_milestone",
+    "diff": "verdict:cmd_diff",
+    "report": "verdict:cmd_report",
+    "workshop": "workshop:cmd_workshop",
+    "serve": "workshop:cmd_serve",
+    "git-merge": "repository:cmd_git_merge",
+    "portfolio": "portfolio:cmd_portfolio",
+    "waive": "waivers:cmd_waive",
+    "evidence": "evidence:cmd_evidence",
+    "unwaive": "waivers:cmd_unwaive",
 }
+"""Each command's function, as "module:function" in pilot_tui.cli: a command imports its own
+module only, so that the app's start does not pay for the reports' and the workshop's code."""
+
+
+def command(name: str | None) -> Callable[[argparse.Namespace], int]:
+    """The function that runs the command NAME."""
+    where = COMMANDS[name]
+    if where == APP:
+        return cmd_app
+    module, function = where.split(":")
+    found: Callable[[argparse.Namespace], int] = getattr(
+        importlib.import_module(f"pilot_tui.cli.{module}"), function
+    )
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -89,11 +89,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     parser = build_parser()
     args = parser.parse_args(arguments)
-    if COMMANDS[args.command] not in (cmd_app, cmd_workshop):
+    if COMMANDS[args.command] not in (APP, COMMANDS["workshop"]):
         # The app resumes collection after its first frame; see pilot_tui/collector.py.
         resume_collection()
     try:
-        return COMMANDS[args.command](args)
+        return command(args.command)(args)
     except (StoreError, UsageError) as error:
         return _fail(str(error))
     except KeyboardInterrupt:

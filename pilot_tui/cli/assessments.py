@@ -98,13 +98,10 @@ def cmd_context(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     store = store_of(args)
-    entries = store.entries()
-    cards = {
-        entry.name: store.standing(entry.path, entry.assessment).card
-        for entry in entries
-        if entry.assessment is not None
-    }
-    rows = list_json(entries, cards)
+    # At a glance: only files new since the last list are read in full (Store.listing).
+    listed = store.listing()
+    glances = {entry.name: entry.glance for entry in listed if entry.glance is not None}
+    rows = list_json(listed)
     if args.json:
         print_json(rows)
         return EXIT_OK
@@ -119,13 +116,13 @@ def cmd_list(args: argparse.Namespace) -> int:
         if "error" in row:
             print(f"{name:<{width}}  UNREADABLE: {printable(row['error'])}")
         else:
-            card = cards[row["name"]]
-            # The card's own coverage: the JSON's is rounded to 3 places, and rounding twice
+            glance = glances[row["name"]]
+            # The glance's own coverage: the JSON's is rounded to 3 places, and rounding twice
             # can show 36% where every other view shows 35%. Nothing answered is not a level.
             standing = (
                 "nothing answered yet"
-                if card.answered == 0
-                else f"{percent(card.coverage * 100)}% answered, {row['level_title']}"
+                if glance.answered == 0
+                else f"{percent(glance.coverage * 100)}% answered, {row['level_title']}"
             )
             print(f"{name:<{width}}  {row['title']}  (updated {row['updated'][:10]}, {standing})")
     return EXIT_OK

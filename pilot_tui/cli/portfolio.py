@@ -25,11 +25,10 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
     reading = read_many(store, paths)
     portfolio = build_portfolio(
         store.bank,
-        reading.found,
+        reading.pilots,
         reading.unreadable,
         now=now_utc(),
         stale_days=args.stale_days,
-        standings=reading.standings,
         other_banks=reading.other_banks,
     )
     if args.format == "json":
@@ -41,7 +40,7 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
         text = portfolio_markdown(portfolio) if args.format == "md" else portfolio_html(portfolio)
     else:
         text = portfolio_text(portfolio)
-    send_output(args, text, args.output, reads=[Path(source) for _, source, _ in reading.found])
+    send_output(args, text, args.output, reads=[Path(pilot.source) for pilot in reading.pilots])
     return EXIT_OK
 
 
@@ -136,8 +135,8 @@ def portfolio_json(portfolio: Portfolio) -> dict[str, Any]:
             {
                 "name": pilot.name,
                 "source": pilot.source,
-                "title": pilot.assessment.meta.title,
-                "team": pilot.assessment.meta.team,
+                "title": pilot.meta.title,
+                "team": pilot.meta.team,
                 "level": pilot.card.level,
                 "level_title": pilot.card.level_title,
                 "status": pilot.card.status,
@@ -152,7 +151,7 @@ def portfolio_json(portfolio: Portfolio) -> dict[str, Any]:
                     }
                     for section in pilot.card.sections
                 ],
-                "updated": pilot.assessment.meta.updated.isoformat(),
+                "updated": pilot.meta.updated.isoformat(),
                 "milestone": pilot.milestone,
                 "since_milestone": (
                     None if pilot.since_milestone is None else round(pilot.since_milestone, 1)

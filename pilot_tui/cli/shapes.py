@@ -4,7 +4,7 @@ never breaks a user's CI script by accident."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from pilot_tui.cli.common import rounded
@@ -17,13 +17,12 @@ from pilot_tui.core.merge import Disagreement
 from pilot_tui.core.milestones import Change, Replaced
 from pilot_tui.core.scoring import (
     ActionItem,
-    Scorecard,
     default_cap,
     not_applicable_cap,
     score,
     unanswered_cap,
 )
-from pilot_tui.store import Entry
+from pilot_tui.store import Listed
 
 
 def scorecard_json(bank: Bank, assessment: Assessment) -> dict[str, Any]:
@@ -216,20 +215,19 @@ def dispute_json(item: Disagreement) -> dict[str, Any]:
     }
 
 
-def list_json(entries: Sequence[Entry], cards: Mapping[str, Scorecard]) -> list[dict[str, Any]]:
-    """`list --json`: one object per file of the data folder (CARDS: each readable one's
-    scorecard, by name).
+def list_json(listed: Sequence[Listed]) -> list[dict[str, Any]]:
+    """`list --json`: one object per file of the data folder.
 
     A readable assessment: {name, path, title, team, updated (ISO 8601), coverage (0 to 1),
     level (id), level_title, score (0 to 100)}. A file that cannot be read: {name, path, error}.
     """
     rows: list[dict[str, Any]] = []
-    for entry in entries:
-        if entry.assessment is None:
+    for entry in listed:
+        if entry.glance is None:
             rows.append({"name": entry.name, "path": str(entry.path), "error": entry.error})
             continue
-        card = cards[entry.name]
-        meta = entry.assessment.meta
+        card = entry.glance
+        meta = card.meta
         rows.append(
             {
                 "name": entry.name,

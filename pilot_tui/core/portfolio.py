@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Final
 
-from pilot_tui.core.assessment import Assessment
+from pilot_tui.core.assessment import Assessment, BankRef, Meta
 from pilot_tui.core.bank import Bank
 from pilot_tui.core.milestones import diff_answers
-from pilot_tui.core.scoring import Scorecard, score
+from pilot_tui.core.scoring import Scorecard, Status, action_plan, score
 
 STALE_DAYS: Final = 60
 """A pilot whose answers have not changed for this long is probably not being worked on."""
@@ -46,7 +46,9 @@ class Pilot:
     """How the pilot is named in the portfolio: its file's name without .toml."""
     source: str
     """The file, as it was found."""
-    assessment: Assessment
+    meta: Meta
+    bank: BankRef
+    """The bank its answers were given against."""
     standing: Standing
 
     @property
@@ -68,6 +70,74 @@ class Pilot:
     @property
     def regressed(self) -> int:
         return self.standing.regressed
+
+
+FIRST_ACTIONS: Final = 3
+"""How many of a pilot's first actions a glance keeps."""
+
+
+@dataclass(frozen=True)
+class SectionGlance:
+    id: str
+    score: float | None
+    """None when no question of the section applies."""
+    status: Status
+
+
+@dataclass(frozen=True)
+class Glance:
+    """What a list of many pilots shows of one without its whole record: its meta, where its
+    answers put it, and what to fix first.
+
+    A function of the bank and the file's content alone, like Standing (a file with waivers,
+    which expire on a day, is never kept), so the store may keep it by content: a thousand
+    glances are read in a few milliseconds, where a thousand whole records take most of a
+    second.
+    """
+
+    meta: Meta
+    bank: BankRef
+    level: str
+    level_title: str
+    status: Status
+    score: float
+    coverage: float
+    answered: int
+    blockers: int
+    """Blockers standing (waived ones are not)."""
+    sections: tuple[SectionGlance, ...]
+    milestone: str | None
+    since_milestone: float | None
+    improved: int
+    regressed: int
+    first_actions: tuple[tuple[bool, str], ...]
+    """(whether it is a blocker, its title) of the first items of the action plan."""
+
+
+def glance_of(bank: Bank, assessment: Assessment, standing: Standing) -> Glance:
+    """ASSESSMENT at a glance, given its STANDING."""
+    card = standing.card
+    return Glance(
+        meta=assessment.meta,
+        bank=assessment.bank,
+        level=card.level,
+        level_title=card.level_title,
+        status=card.status,
+        score=card.score,
+        coverage=card.coverage,
+        answered=card.answered,
+        blockers=len(card.blockers),
+        sections=tuple(
+            SectionGlance(section.id, section.score, section.status) for section in card.sections
+        ),
+        milestone=standing.milestone,
+        since_milestone=standing.since_milestone,
+        improved=standing.improved,
+        regressed=standing.regressed,
+        first_actions=tuple(
+            (item.blocker, item.title) for item in action_plan(bank, assessment)[:FIRST_ACTIONS]
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -114,34 +184,32 @@ class Portfolio:
 
 def build_portfolio(
     bank: Bank,
-    found: Sequence[tuple[str, str, Assessment]],
+    found: Sequence[Pilot],
     unreadable: Sequence[tuple[str, str]],
     *,
     now: datetime,
     stale_days: int = STALE_DAYS,
-    standings: Mapping[str, Standing] | None = None,
     other_banks: Mapping[str, str] | None = None,
 ) -> Portfolio:
-    """The portfolio of FOUND ((name, source, assessment) each) and the UNREADABLE files
-    ((source, reason) each), as of NOW. STANDINGS: those the caller already has, by source;
-    OTHER_BANKS: the bank ("id version") of each unreadable file answered against another."""
-    known = standings or {}
+    """The portfolio of the pilots FOUND (see pilot_row) and the UNREADABLE files ((source,
+    reason) each), as of NOW. OTHER_BANKS: the bank ("id version") of each unreadable file
+    answered against another."""
     banks = other_banks or {}
     set_aside = [SetAside(source, reason, banks.get(source)) for source, reason in unreadable]
     pilots: list[Pilot] = []
-    for name, source, assessment in found:
-        if assessment.bank.id != bank.id:
+    for pilot in found:
+        if pilot.bank.id != bank.id:
             set_aside.append(
                 SetAside(
-                    source,
-                    f"answered against the bank {assessment.bank.id!r} "
-                    f"(version {assessment.bank.version}), not {bank.id!r}: give that bank "
+                    pilot.source,
+                    f"answered against the bank {pilot.bank.id!r} "
+                    f"(version {pilot.bank.version}), not {bank.id!r}: give that bank "
                     "with --bank to include it",
-                    f"{assessment.bank.id} {assessment.bank.version}",
+                    f"{pilot.bank.id} {pilot.bank.version}",
                 )
             )
             continue
-        pilots.append(pilot_row(bank, name, source, assessment, known.get(source)))
+        pilots.append(pilot)
     rank = {level.id: number for number, level in enumerate(bank.levels)}
     pilots.sort(key=lambda p: (-rank.get(p.card.level, 0), -p.card.score, p.name))
     by_section = tuple(
@@ -178,9 +246,9 @@ def build_portfolio(
     stale = tuple(
         sorted(
             (
-                Stale(pilot.name, pilot.assessment.meta.updated, days)
+                Stale(pilot.name, pilot.meta.updated, days)
                 for pilot in pilots
-                if (days := (now - pilot.assessment.meta.updated).days) >= stale_days
+                if (days := (now - pilot.meta.updated).days) >= stale_days
             ),
             key=lambda item: -item.days,
         )
@@ -228,7 +296,9 @@ def pilot_row(
 ) -> Pilot:
     """One pilot's row: its scorecard, and what changed since its last milestone (KNOWN, when
     the caller already has the assessment's standing)."""
-    return Pilot(name, source, assessment, known or standing_of(bank, assessment))
+    return Pilot(
+        name, source, assessment.meta, assessment.bank, known or standing_of(bank, assessment)
+    )
 
 
 def standing_of(bank: Bank, assessment: Assessment) -> Standing:

@@ -10,7 +10,7 @@ not need pydantic before the app's first frame.
 """
 
 from pilot_tui.store.files import RefusedSave, StoreError
-from pilot_tui.store.folder import BACKUP_DIR, Entry, SaveResult, Store
+from pilot_tui.store.folder import BACKUP_DIR, Entry, Listed, SaveResult, Store
 from pilot_tui.store.format import (
     as_written,
     checked_bytes,
@@ -37,6 +37,7 @@ __all__ = [
     "DATA_DIR_ENV",
     "SUFFIX",
     "Entry",
+    "Listed",
     "RefusedSave",
     "SaveResult",
     "Store",

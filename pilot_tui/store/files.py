@@ -105,16 +105,28 @@ def read_bytes(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
                     raise StoreError(f"{shown(path)}: {words}") from None
         raise StoreError(f"{shown(path)}: cannot read: {reason(error)}") from None
     # fstat, not stat: a rename over PATH after the open cannot mix two files' details.
-    status = os.fstat(descriptor)
-    words = not_a_file(status.st_mode)
-    if words:
+    try:
+        status = os.fstat(descriptor)
+        words = None if stat.S_ISREG(status.st_mode) else not_a_file(status.st_mode)
+        if words:
+            raise StoreError(f"{shown(path)}: {words}")
+        # Read in pieces of about the file's size, to its end or one byte past the limit:
+        # asked for the whole limit at once, each read would make a buffer that large (and a
+        # list reads a thousand files).
+        chunks: list[bytes] = []
+        size = 0
+        piece = max(status.st_size + 1, 65536)
+        while size <= limit:
+            chunk = os.read(descriptor, min(piece, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as error:
+        raise StoreError(f"{shown(path)}: cannot read: {reason(error)}") from None
+    finally:
         os.close(descriptor)
-        raise StoreError(f"{shown(path)}: {words}")
-    with os.fdopen(descriptor, "rb") as handle:
-        try:
-            raw = handle.read(limit + 1)
-        except OSError as error:
-            raise StoreError(f"{shown(path)}: cannot read: {reason(error)}") from None
+    raw = b"".join(chunks)
     if len(raw) > limit:
         raise StoreError(f"{shown(path)}: larger than the {_size(limit)} limit")
     return raw, status

@@ -28,7 +28,7 @@ from pilot_tui.core.assessment import (
 )
 from pilot_tui.core.bank import Bank
 from pilot_tui.core.limits import MAX_TITLE
-from pilot_tui.core.portfolio import Standing, standing_of
+from pilot_tui.core.portfolio import Glance, Pilot, Standing, glance_of, pilot_row, standing_of
 from pilot_tui.core.writers import merge_assessments
 from pilot_tui.store.files import (
     OtherBank,
@@ -47,7 +47,6 @@ from pilot_tui.store.format import (
     checked_bytes,
     dumps_assessment,
     load_assessment_file,
-    load_fingerprinted,
     read_assessment_bytes,
     validate_bytes,
 )
@@ -103,6 +102,26 @@ class Entry:
     error: str | None
     other_bank: str | None = None
     """The bank ("id version") it was answered against, when that is why it cannot be read."""
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One file in the data folder as a list shows it: at a glance, or why it cannot be read."""
+
+    name: str
+    path: Path
+    glance: Glance | None
+    error: str | None
+    other_bank: str | None = None
+    """The bank ("id version") it was answered against, when that is why it cannot be read."""
+    standing: Standing | None = None
+    """Its scorecard and trend, when asked for (see Store.listing)."""
+
+
+NOT_A_NAME: Final = (
+    "the file name is not an assessment name (lowercase letters, digits and dashes); rename "
+    "the file to open it"
+)
 
 
 class Store:
@@ -184,11 +203,7 @@ class Store:
         result: list[Entry] = []
         for path in self._visible_files():
             if not NAME_RE.fullmatch(path.stem):
-                reason = (
-                    "the file name is not an assessment name (lowercase letters, digits and "
-                    "dashes); rename the file to open it"
-                )
-                result.append(Entry(path.stem, path, None, reason))
+                result.append(Entry(path.stem, path, None, NOT_A_NAME))
                 continue
             try:
                 result.append(Entry(path.stem, path, self.load(path.stem), None))
@@ -197,6 +212,61 @@ class Store:
                 other = error.bank if isinstance(error, OtherBank) else None
                 result.append(Entry(path.stem, path, None, problem, other))
         return result
+
+    def listing(self, *, standings: bool = False) -> list[Listed]:
+        """Every file, readable or not, at a glance: what a list of them shows; and each one's
+        standing (its whole scorecard) as well when STANDINGS.
+
+        Each file's bytes are read and checked against the glance kept for that very content
+        (by digest, as known_valid.py keeps records): only a file whose content is new since
+        the last listing is read in full, validated and scored.
+        """
+        known = known_valid()
+        kept = known.glances()
+        listed: list[Listed] = []
+        used: dict[str, Glance] = {}
+        new = False
+        for path in self._visible_files():
+            name = path.stem
+            if not NAME_RE.fullmatch(name):
+                listed.append(Listed(name, path, None, NOT_A_NAME))
+                continue
+            try:
+                raw, status = read_assessment_bytes(path)
+                key = digest(raw, self.bank)
+                glance = kept.get(key)
+                standing = None
+                if isinstance(glance, Glance):
+                    used[key] = glance
+                    if standings:
+                        standing = self._kept_standing(path, raw, status)
+                else:
+                    assessment = self._remember(path, raw, status)
+                    standing = self.standing(path, assessment)
+                    glance = glance_of(self.bank, assessment, standing)
+                    # Kept only when validated, and true whatever the day: see Glance.
+                    if not assessment.waivers and key in known:
+                        used[key] = glance
+                        new = True
+                listed.append(Listed(name, path, glance, None, standing=standing))
+            except StoreError as error:
+                problem = str(error).removeprefix(f"{shown(path)}: ")
+                other = error.bank if isinstance(error, OtherBank) else None
+                listed.append(Listed(name, path, None, problem, other))
+        if new:
+            known.keep_glances(kept, used)
+        return listed
+
+    def _remember(self, path: Path, raw: bytes, status: os.stat_result) -> Assessment:
+        """The assessment RAW (read from PATH, of STATUS) holds, as a save's base."""
+        assessment = validate_bytes(raw, path, self.bank)
+        self._seen[path.absolute()] = (Fingerprint.of(raw, status), assessment)
+        return assessment
+
+    def _kept_standing(self, path: Path, raw: bytes, status: os.stat_result) -> Standing:
+        """The standing of RAW, a content with a glance (so without waivers: see Glance)."""
+        kept = known_valid().standing(digest(Fingerprint.of(raw, status).digest, self.bank))
+        return kept or self.standing(path, self._remember(path, raw, status))
 
     def exists(self, name: str) -> bool:
         """Whether anything has NAME's file name (a dangling link too: the name is taken)."""
@@ -213,9 +283,7 @@ class Store:
         return self._load_path(path)
 
     def _load_path(self, path: Path) -> Assessment:
-        assessment, fingerprint = load_fingerprinted(path, self.bank)
-        self._seen[path.absolute()] = (fingerprint, assessment)
-        return assessment
+        return self._remember(path, *read_assessment_bytes(path))
 
     def standing(self, path: Path, assessment: Assessment) -> Standing:
         """ASSESSMENT's standing (scorecard and trend since its last milestone), read from PATH
@@ -449,12 +517,10 @@ class Store:
 class Reading:
     """What read_many found."""
 
-    found: list[tuple[str, str, Assessment]]
-    """(name, source, assessment) of each file read."""
+    pilots: list[Pilot]
+    """Each file read, scored."""
     unreadable: list[tuple[str, str]]
     """(source, reason) of each file that cannot be read."""
-    standings: dict[str, Standing]
-    """Each file read's standing, by source."""
     other_banks: dict[str, str]
     """The bank ("id version") each unreadable file answered against another bank names."""
 
@@ -462,17 +528,19 @@ class Reading:
 def read_many(store: Store, paths: list[Path]) -> Reading:
     """The assessments in PATHS (folders, whose .toml files are read, and files), or in the data
     folder when there are none. Nothing is written, and no file is left out silently."""
-    reading = Reading([], [], {}, {})
+    reading = Reading([], [], {})
     if not paths:
-        for entry in store.entries():
-            if entry.assessment is None:
-                reading.unreadable.append((shown(entry.path), entry.error or "unreadable"))
+        for entry in store.listing(standings=True):
+            source = shown(entry.path)
+            if entry.glance is None or entry.standing is None:
+                reading.unreadable.append((source, entry.error or "unreadable"))
                 if entry.other_bank is not None:
-                    reading.other_banks[shown(entry.path)] = entry.other_bank
+                    reading.other_banks[source] = entry.other_bank
             else:
-                source = shown(entry.path)
-                reading.found.append((entry.name, source, entry.assessment))
-                reading.standings[source] = store.standing(entry.path, entry.assessment)
+                glance = entry.glance
+                reading.pilots.append(
+                    Pilot(entry.name, source, glance.meta, glance.bank, entry.standing)
+                )
         return reading
     files: list[Path] = []
     for path in paths:
@@ -510,8 +578,10 @@ def read_many(store: Store, paths: list[Path]) -> Reading:
             continue
         # The name comes from the file system, never checked: made printable, so it cannot
         # act on a terminal or a page wherever it is shown.
-        reading.found.append((shown(names[path]), source, assessment))
-        reading.standings[source] = store.standing(path, assessment)
+        standing = store.standing(path, assessment)
+        reading.pilots.append(
+            pilot_row(store.bank, shown(names[path]), source, assessment, standing)
+        )
     return reading
 
 

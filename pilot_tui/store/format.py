@@ -14,7 +14,6 @@ import tomllib
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
@@ -103,12 +102,7 @@ def parse_assessment(data: Mapping[str, Any], path: Path) -> Assessment:
 
 def load_assessment_file(path: Path, bank: Bank) -> Assessment:
     """Read and fully validate an assessment file against the bank in use."""
-    return load_fingerprinted(path, bank)[0]
-
-
-def load_fingerprinted(path: Path, bank: Bank) -> tuple[Assessment, Fingerprint]:
-    raw, status = read_assessment_bytes(path)
-    return validate_bytes(raw, path, bank), Fingerprint.of(raw, status)
+    return validate_bytes(read_assessment_bytes(path)[0], path, bank)
 
 
 def validate_bytes(raw: bytes, path: Path, bank: Bank) -> Assessment:
@@ -212,8 +206,15 @@ def load_bank(path: str | os.PathLike[str] | None = None) -> Bank:
     """The bank at PATH, or the default bank shipped with pilot-tui."""
     if path is None:
         # Validated by the tests (and `pilot-tui bank validate`), not at every start: that
-        # would import pydantic before the first frame (see core/records.py).
-        return build(Bank, tomllib.loads(default_bank_text()))
+        # would import pydantic before the first frame (see core/records.py). Built once per
+        # text and pilot-tui: parsing it took a twentieth of a second of every start.
+        text = default_bank_text()
+        known = known_valid()
+        kept = known.bank(text)
+        if kept is None:
+            kept = build(Bank, tomllib.loads(text))
+            known.keep_bank(text, kept)
+        return kept
     bank_path = Path(path)
     data = read_toml(bank_path)
     try:
@@ -237,7 +238,9 @@ def load_bank(path: str | os.PathLike[str] | None = None) -> Bank:
 
 
 def default_bank_text() -> str:
-    packaged = resources.files("pilot_tui").joinpath("assets", DEFAULT_BANK_FILE)
+    # The package is installed as files (never zipped), so a path finds the asset without
+    # importlib.resources, which costs a start-up some milliseconds to import.
+    packaged = Path(__file__).resolve().parents[1] / "assets" / DEFAULT_BANK_FILE
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
     # In a source checkout the assets sit beside the package rather than inside it.

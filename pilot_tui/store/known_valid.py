@@ -23,6 +23,7 @@ user's own, mode 0700, and whoever can write there can already change the user's
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib.util
 import os
@@ -35,11 +36,17 @@ from typing import Final
 from pilot_tui import __version__
 from pilot_tui.core.assessment import Assessment
 from pilot_tui.core.bank import Bank
-from pilot_tui.core.portfolio import Standing
+from pilot_tui.core.portfolio import Glance, Standing
 
 FILE_NAME: Final = "validated-files"
 RECORDS: Final = "validated-records"
 """The folder, beside FILE_NAME, of the records each digest's content gave."""
+GLANCES: Final = "glances-"
+"""The start of the file's name, beside FILE_NAME, of the glances (what a list shows) of
+contents read, by digest; the rest is the rules' digest, so that a new pilot-tui drops the
+glances of the old one at once, rather than reading them with every list."""
+BANKS: Final = "banks"
+"""The folder, beside FILE_NAME, of the built-in bank as built from its text, by digest."""
 STANDINGS: Final = "standings"
 """The folder, beside FILE_NAME, of the standings (scorecard and trend) of contents read."""
 MAX_DIGESTS: Final = 5000
@@ -173,6 +180,14 @@ class KnownValid:
         """Keep ASSESSMENT, what a content of digest KEY gives, for the next read of it."""
         self._keep(RECORDS, key, assessment)
 
+    def bank(self, text: str) -> Bank | None:
+        """The bank the built-in bank's TEXT gave under these rules, if kept."""
+        found = self._kept(BANKS, _text_key(text))
+        return found if isinstance(found, Bank) else None
+
+    def keep_bank(self, text: str, bank: Bank) -> None:
+        self._keep(BANKS, _text_key(text), bank)
+
     def standing(self, key: str) -> Standing | None:
         """The standing (scorecard and trend) a content of digest KEY gave, if kept."""
         found = self._kept(STANDINGS, key)
@@ -181,24 +196,37 @@ class KnownValid:
     def keep_standing(self, key: str, standing: Standing) -> None:
         self._keep(STANDINGS, key, standing)
 
-    def _kept(self, folder: str, key: str) -> object:
-        try:
-            with (self.path.parent / folder / f"{key}.pickle").open("rb") as handle:
-                return pickle.load(handle)
-        except Exception:  # missing, or damaged: the content is simply read or scored again
-            return None
+    def glances(self) -> dict[str, object]:
+        """The glance (what a list shows) each content gave, by digest: one file for all of
+        them, since a list reads them all (a thousand files of their own took a third of a
+        second to open)."""
+        found = _unpickled(self._glances_file())
+        # Each value is checked as it is used (Store.listing): a damaged one is read afresh.
+        return found if isinstance(found, dict) else {}
 
-    def _keep(self, name: str, key: str, value: object) -> None:
-        folder = self.path.parent / name
-        temporary = folder / f".{key}.{os.getpid()}"
-        try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-            # Whole or not at all for a reader; no fsync for what is only a cache.
-            os.replace(temporary, folder / f"{key}.pickle")
-        except OSError:
-            with suppress(OSError):
-                temporary.unlink()
+    def _glances_file(self) -> Path:
+        return self.path.parent / f"{GLANCES}{_rules_digest().hex()[:16]}"
+
+    def keep_glances(self, kept: dict[str, object], used: dict[str, Glance]) -> None:
+        """Keep the glances a listing USED with those KEPT before (other folders' among them),
+        as many as MAX_DIGESTS; past that, the ones this listing did not use go."""
+        together: dict[str, object] = {**kept, **used}
+        if len(together) > MAX_DIGESTS:
+            together = dict(used)
+        # Two listings at once keep one's new glances: only a cache.
+        path = self._glances_file()
+        _pickle_to(path, together)
+        with suppress(OSError), os.scandir(path.parent) as found:
+            for entry in found:
+                if entry.name.startswith(GLANCES) and entry.name != path.name:
+                    with suppress(OSError):
+                        os.unlink(entry.path)  # an older pilot-tui's
+
+    def _kept(self, folder: str, key: str) -> object:
+        return _unpickled(self.path.parent / folder / f"{key}.pickle")
+
+    def _keep(self, folder: str, key: str, value: object) -> None:
+        _pickle_to(self.path.parent / folder / f"{key}.pickle", value)
 
     def _prune(self) -> None:
         from pilot_tui.store.files import StoreError, atomic_write
@@ -216,6 +244,38 @@ class KnownValid:
                     if folder == STANDINGS or entry.name.removesuffix(".pickle") not in keys:
                         with suppress(OSError):
                             os.unlink(entry.path)
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(_rules_digest() + text.encode("utf-8")).hexdigest()
+
+
+def _unpickled(path: Path) -> object:
+    # Without the collector meanwhile: a thousand glances are tens of thousands of new objects,
+    # all kept, and the collector would walk them again and again as they are made (it doubled
+    # the time to read them in the app).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # missing, or damaged: the content is simply read or scored again
+        return None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _pickle_to(path: Path, value: object) -> None:
+    temporary = path.parent / f".{path.name}.{os.getpid()}"
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        # Whole or not at all for a reader; no fsync for what is only a cache.
+        os.replace(temporary, path)
+    except OSError:
+        with suppress(OSError):
+            temporary.unlink()
 
 
 def known_valid() -> KnownValid:

@@ -113,6 +113,7 @@ class PilotApp(App[None]):
         self.add_mode(HOME_MODE, self._home_screen)
         self._remember_theme = remember_theme
         self._theme_ready = False
+        self._validation_prepared = False
         self.advance_after_answer = True
         """Whether an interview moves to the next question once an answer is complete."""
         if remember_theme:
@@ -175,10 +176,20 @@ class PilotApp(App[None]):
         # Paused by the `pilot-tui` command while the app loads (see pilot_tui/collector.py).
         self.call_after_refresh(resume_collection)
         # What a person types is validated by pydantic; loading it takes a quarter of a second,
-        # so a worker does it just after the first frame rather than the first key.
-        self.call_after_refresh(
-            self.run_worker, _prepare_validation, thread=True, exit_on_error=False, group="warm"
-        )
+        # so a worker does it just after the first frame rather than the first key. On the
+        # list, once the list is shown (ListShown): both at once would take turns and hold up
+        # the list by as much.
+        started_on_the_list = self._open[2] is None
+        if not started_on_the_list:
+            self.call_after_refresh(self._prepare_validation)
+
+    def on_list_shown(self) -> None:
+        self._prepare_validation()
+
+    def _prepare_validation(self) -> None:
+        if not self._validation_prepared:
+            self._validation_prepared = True
+            self.run_worker(_prepare_validation, thread=True, exit_on_error=False, group="warm")
 
     def leave_interview(self) -> None:
         """Back to the list: written first, so the list shows the latest answers."""

@@ -43,6 +43,11 @@ class AdvanceChanged(Message):
     on: bool
 
 
+class ListShown(Message):
+    """The list has read the folder and shows it: what waits for that (the validator's
+    loading, which would take turns with the reading) may start."""
+
+
 class NewAssessment(Message):
     """Ask for a title (and the pilot's context), create the assessment and open it."""
 

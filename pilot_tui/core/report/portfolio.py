@@ -121,8 +121,8 @@ def _heat_map(portfolio: Portfolio) -> Section:
     for pilot in portfolio.pilots:
         card = pilot.card
         scored = {section.id: section for section in card.sections}
-        title = pilot.assessment.meta.title
-        team = pilot.assessment.meta.team
+        title = pilot.meta.title
+        team = pilot.meta.team
         rows.append(
             (
                 ((Span(title), Span(pilot.name, "id")), *((plain(team),) if team else ())),
@@ -135,7 +135,7 @@ def _heat_map(portfolio: Portfolio) -> Section:
                 ),
                 text_cell(str(len(card.blockers))),
                 text_cell(f"{card.coverage:.0%}"),
-                text_cell(pilot.assessment.meta.updated.strftime("%Y-%m-%d")),
+                text_cell(pilot.meta.updated.strftime("%Y-%m-%d")),
             )
         )
     note = (

@@ -1,4 +1,8 @@
-"""Home: the assessments in the data folder, and what can be done with them."""
+"""Home: the assessments in the data folder, and what can be done with them.
+
+The dialogs and the merge are imported where they are first needed: the list's first frame
+should not wait for them.
+"""
 
 from __future__ import annotations
 
@@ -8,39 +12,40 @@ import shlex
 from pathlib import Path
 from typing import Any, Final
 
-from rich.text import Text
+from rich.cells import cell_len
+from rich.style import Style
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from pilot_tui.collector import settle_collection
 from pilot_tui.core.assessment import Assessment, now_utc
-from pilot_tui.core.merge import MergeError, MergeInput, different_pilots, disagreements, merge
-from pilot_tui.core.portfolio import Pilot, pilot_row
+from pilot_tui.core.portfolio import Glance
 from pilot_tui.core.render import bar, percent, plural
-from pilot_tui.core.scoring import action_plan
 from pilot_tui.core.text import printable
-from pilot_tui.store import BACKUP_DIR, Entry, Store, load_assessment_file
+from pilot_tui.store import BACKUP_DIR, Listed, Store, load_assessment_file
 from pilot_tui.store.files import StoreError, shown
 from pilot_tui.ui import keys
 from pilot_tui.ui.commands import HomeCommands
 from pilot_tui.ui.messages import (
     ExportAssessment,
     HighlightAssessment,
+    ListShown,
     NewAssessment,
     OpenAssessment,
 )
-from pilot_tui.ui.screens.dialogs import Confirm, TextPrompt
-from pilot_tui.ui.widgets.row_table import RowTable
+from pilot_tui.ui.widgets.row_list import Cell, Column, RowList
 from pilot_tui.ui.widgets.scorecard import STATUS_LABEL, STATUS_STYLE
 from pilot_tui.ui.widgets.steady_text import SteadyText
 
 HOME_TITLE: Final = "pilot-tui · is your AI pilot ready for production?"
+NOT_ASSESSED: Final = "not assessed"
+"""The level column of a pilot with nothing answered."""
 WIDE_PREVIEW: Final = 150
 """From this many columns, the highlighted pilot's scorecard shows beside the list."""
 PREVIEW_WIDTH: Final = 48
@@ -49,13 +54,10 @@ MIN_TITLE: Final = 24
 """Columns a title is given before the team, the update time and the trend give way."""
 FILTER_PAUSE: Final = 0.15
 """Seconds of no typing in the filter before the list follows."""
-PREVIEW_PAUSE: Final = 0.05
-FIRST_ROWS: Final = 60
-"""Rows added to the table before its first frame, more than any terminal shows; the rest
-follow after that frame. The table measures every cell of the rows added before its next frame
-(a thousand rows: a quarter of a second), and draws itself whole again after each batch (a
-tenth of a second at 160 columns), so two batches: the first soon, the others at once."""
-"""Seconds the highlight stays on a row before the preview draws that pilot's scorecard."""
+PREVIEW_PAUSE: Final = 0.15
+"""Seconds the highlight stays on a row before the preview draws that pilot's scorecard: longer
+than a person takes between two presses of a key when going down a list (drawn between them,
+the scorecard held up the next row's highlight by a frame), as for the filter."""
 SORTS: Final = (
     "updated",
     "level",
@@ -84,27 +86,27 @@ class HomeScreen(Screen[None]):
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
-        self.entries: list[Entry] = []
+        self.entries: list[Listed] = []
         """What the folder holds, in the order the table shows (only those the filter keeps)."""
-        self._all: list[Entry] = []
-        self._pilots: dict[str, Pilot] = {}
+        self._all: list[Listed] = []
         self._sort = "updated"
         self._descending = True
         self._filter = ""
         self._filter_timer: Timer | None = None
         self._preview_timer: Timer | None = None
-        self._filling = 0
         self._wanted: str | None = None
         """The assessment to highlight when the list next shows it (see reload)."""
-        """Which filling of the table is under way: a newer one stops an older one."""
         self._resumed = False
+        self._has_entries: bool | None = None
+        """Whether the folder holds any file; None until it has been read."""
 
     def compose(self) -> ComposeResult:
         yield Static(HOME_TITLE, id="home-title")
         yield Input(placeholder="Filter: words of a title, team or level", id="home-filter")
         with Horizontal(id="home-body"):
-            yield RowTable(self._show_detail, id="assessments")
-            yield Static(id="preview")
+            yield RowList(self._show_detail, id="assessments")
+            with Vertical(id="preview-pane"):
+                yield Static(id="preview")
         yield SteadyText(id="detail")
         yield Static(id="empty-state")
         yield Footer()
@@ -141,33 +143,21 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home-list")
     def _load_entries(self) -> None:
-        # Reading and validating every file is I/O; it stays off the UI thread.
+        # Reading every file is I/O, and a new file is validated and scored: off the UI thread.
         try:
-            entries = self.store.entries()
-            # Scored here too, off the UI thread: a portfolio may hold a thousand pilots.
-            pilots = {
-                entry.name: pilot_row(
-                    self.store.bank,
-                    entry.name,
-                    str(entry.path),
-                    entry.assessment,
-                    self.store.standing(entry.path, entry.assessment),
-                )
-                for entry in entries
-                if entry.assessment is not None
-            }
+            listed = self.store.listing()
         except Exception as error:  # any failure is shown in the list's place; the app goes on
             if not get_current_worker().is_cancelled:
                 self.app.call_from_thread(self._show_failure, error)
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_entries, entries, pilots)
+            self.app.call_from_thread(self._show_entries, listed)
 
     def _show_failure(self, error: Exception) -> None:
         """The list could not be read (the data folder is a file, say): said where it would be."""
         expected = isinstance(error, StoreError)
         words = str(error) if expected else f"unexpected {type(error).__name__}: {error}"
-        self._show_entries([], {})
+        self._show_entries([])
         self.query_one("#empty-state", Static).update(
             Content.assemble(
                 ("The assessments cannot be listed: ", "bold $text-error"),
@@ -176,58 +166,62 @@ class HomeScreen(Screen[None]):
         )
         self.notify(f"Cannot list the assessments: {words}", severity="error", timeout=10)
 
-    def _show_entries(self, entries: list[Entry], pilots: dict[str, Pilot]) -> None:
-        self._all = entries
-        self._pilots = pilots
+    def _show_entries(self, listed: list[Listed]) -> None:
+        self._all = listed
         self._show_rows()
-        empty = not entries
+        empty = not listed
         self.set_class(empty, "-empty")
         self.query_one("#empty-state", Static).update(
             Content(EMPTY_STATE.format(folder=self.store.root)) if empty else ""
         )
-        # Open, delete and export depend on there being entries (check_action): the footer
-        # shows them once the list has arrived from its worker.
-        self.refresh_bindings()
+        # Open, delete and export depend on there being entries (check_action).
+        # Made again only when they come or go (a footer takes a tenth of a second to make).
+        shown = self._has_entries is not False
+        self._has_entries = bool(listed)
+        if shown != self._has_entries:
+            self.refresh_bindings()
+        self.post_message(ListShown())
 
-    def _sorted(self) -> list[Entry]:
+    def _sorted(self) -> list[Listed]:
         """The entries the filter keeps, in the chosen order; unreadable files last, always."""
         words = self._filter.casefold().split()
         kept = [
             entry for entry in self._all if all(word in self._haystack(entry) for word in words)
         ]
-        readable = [entry for entry in kept if entry.name in self._pilots]
+        readable = [entry for entry in kept if entry.glance is not None]
         readable.sort(key=self._sort_key, reverse=self._descending)
-        return readable + [entry for entry in kept if entry.name not in self._pilots]
+        return readable + [entry for entry in kept if entry.glance is None]
 
-    def _haystack(self, entry: Entry) -> str:
-        found = self._pilots.get(entry.name)
-        if found is None:
+    @staticmethod
+    def _haystack(entry: Listed) -> str:
+        glance = entry.glance
+        if glance is None:
             return f"{entry.name} unreadable".casefold()
-        meta = found.assessment.meta
-        return f"{meta.title} {meta.team} {found.card.level_title} {entry.name}".casefold()
+        meta = glance.meta
+        return f"{meta.title} {meta.team} {glance.level_title} {entry.name}".casefold()
 
-    def _sort_key(self, entry: Entry) -> tuple[Any, ...]:
-        found = self._pilots[entry.name]
-        card = found.card
+    def _sort_key(self, entry: Listed) -> tuple[Any, ...]:
+        glance = entry.glance
+        assert glance is not None  # only readable entries are sorted (see _sorted)
         key: Any
         if self._sort == "title":
-            key = found.assessment.meta.title.casefold()
+            key = glance.meta.title.casefold()
         elif self._sort == "team":
-            key = found.assessment.meta.team.casefold()
+            key = glance.meta.team.casefold()
         elif self._sort == "level":
-            key = (self._level_rank.get(card.level, 0), card.score)
+            key = (self._level_rank.get(glance.level, 0), glance.score)
         elif self._sort == "blockers":
-            key = len(card.blockers)
+            key = glance.blockers
         elif self._sort == "answered":
-            key = card.coverage
+            key = glance.coverage
         elif self._sort == "trend":
-            key = found.since_milestone if found.since_milestone is not None else float("-inf")
+            key = glance.since_milestone if glance.since_milestone is not None else float("-inf")
         elif self._sort.startswith("section:"):
-            scored = {section.id: section.score for section in card.sections}
+            scored = {section.id: section.score for section in glance.sections}
             value = scored.get(self._sort.removeprefix("section:"))
             key = -1.0 if value is None else value
         else:
-            key = found.assessment.meta.updated.timestamp()
+            key = glance.meta.updated.timestamp()
         return (key, entry.name)
 
     @property
@@ -256,17 +250,12 @@ class HomeScreen(Screen[None]):
         return columns
 
     def _show_rows(self) -> None:
-        table = self.query_one("#assessments", DataTable)
+        table = self.query_one("#assessments", RowList)
         highlighted = self._selected()
         current = self._wanted or (highlighted.name if highlighted is not None else None)
         self.entries = self._sorted()
         columns = self._columns()
-        table.clear(columns=True)
-        # Rich Text cells (see _add_rows): DataTable would read a plain str as markup, and
-        # titles are user text.
-        # Each column as wide as its widest cell or heading, worked out here once for every row:
-        # the table would otherwise widen its columns as the batches of rows arrive.
-        pilots = list(self._pilots.values())
+        glances = [entry.glance for entry in self._all if entry.glance is not None]
         arrow = " ▼" if self._descending else " ▲"
         headings = {
             key: heading + arrow if key == self._sort else heading for key, heading in columns
@@ -278,20 +267,22 @@ class HomeScreen(Screen[None]):
             ),
             layout=False,
         )
+        # Each column as wide as its widest cell or heading over the whole folder, so that a
+        # filter or a sort never moves the columns.
         widths = {
-            key: max(len(headings[key]), self._content_width(key, pilots))
+            key: max(len(headings[key]), _content_width(key, glances))
             for key, _ in columns
             if key != "title"
         }
-        unreadable = [entry for entry in self.entries if entry.name not in self._pilots]
+        unreadable = [entry for entry in self.entries if entry.glance is None]
         if unreadable:
             widths["level"] = max(widths["level"], len("unreadable"))
         # The title gets what the other columns leave (each is padded by 1 a side), and room
         # for its own padding and a scrollbar. Where that is too little, the columns that
         # matter least give way, so that no row needs scrolling sideways.
         longest = max(
-            [len(found.assessment.meta.title) for found in pilots]
-            + [len(f"⚠ {printable(entry.name)}.toml") for entry in unreadable],
+            [cell_len(glance.meta.title) for glance in glances]
+            + [cell_len(f"⚠ {printable(entry.name)}.toml") for entry in unreadable],
             default=0,
         )
         room = self.app.size.width - 6 - self._preview_width()
@@ -303,89 +294,66 @@ class HomeScreen(Screen[None]):
                 columns = [column for column in columns if column[0] != optional]
         title_width = max(12, room - sum(width + 2 for width in widths.values()))
         widths["title"] = max(len(headings["title"]), min(title_width, max(longest, 14)))
-        for key, _ in columns:
-            table.add_column(headings[key], key=key, width=widths[key])
-        self._filling += 1
-        self._add_rows(self._filling, 0, [key for key, _ in columns], title_width, current)
-        self._show_detail()
+        keys = [key for key, _ in columns]
+        styles = _Styles(self.app.theme_variables)
+        entries = self.entries
+        names = [entry.name for entry in entries]
+        cursor = names.index(current) if current in names else 0
+        if current is not None and current == self._wanted and current in names:
+            self._wanted = None
+        # Moving the cursor there tells _show_detail (see RowList).
+        table.show(
+            [Column(key, headings[key], widths[key]) for key in keys],
+            len(entries),
+            lambda row: self._cells(entries[row], keys, widths["title"], styles),
+            cursor,
+        )
         # A new list is not a key held down it: its preview at once.
         self._show_preview()
+        # What was made to show the list lives as long as it: the collector need not walk it
+        # again and again (see pilot_tui/collector.py).
+        settle_collection()
 
-    def _add_rows(
-        self, filling: int, start: int, columns: list[str], title_width: int, select: str | None
-    ) -> None:
-        """The rows of self.entries from START on, in two batches (see FIRST_ROWS), so that
-        the list shows while a thousand rows are still being added. A newer filling (a sort,
-        say) stops this one."""
-        if filling != self._filling:
-            return
-        table = self.query_one("#assessments", DataTable)
-        colours = self.app.theme_variables
-        error_style = colours.get("text-error", "red")
-        end = FIRST_ROWS if start == 0 else len(self.entries)
-        for entry in self.entries[start:end]:
-            found = self._pilots.get(entry.name)
-            if found is None:
-                cells = [
-                    Text(_clip(f"⚠ {printable(entry.name)}.toml", title_width), style=error_style)
-                ]
-                cells += [
-                    Text("unreadable", style=error_style) if key == "level" else Text("")
-                    for key in columns[1:]
-                ]
-                table.add_row(*cells, key=entry.name)
-            else:
-                table.add_row(
-                    *(self._cell(found, key, title_width, colours) for key in columns),
-                    key=entry.name,
-                )
-        names = [entry.name for entry in self.entries[start:end]]
-        if select in names:
-            table.move_cursor(row=start + names.index(select))
-            select = self._wanted = None
-        if end < len(self.entries):
-            self.call_after_refresh(self._add_rows, filling, end, columns, title_width, select)
-        else:
-            # All there: what was made to show them lives as long as the list; the collector
-            # need not walk it again and again (see pilot_tui/collector.py).
-            settle_collection()
+    def _cells(
+        self, entry: Listed, keys: list[str], title_width: int, styles: _Styles
+    ) -> list[Cell]:
+        glance = entry.glance
+        if glance is None:
+            error = styles.of("text-error")
+            return [Cell(_clip(f"⚠ {printable(entry.name)}.toml", title_width), error)] + [
+                Cell("unreadable", error) if key == "level" else Cell("") for key in keys[1:]
+            ]
+        return [self._cell(glance, key, title_width, styles) for key in keys]
 
-    def _cell(self, found: Pilot, key: str, title_width: int, colours: dict[str, str]) -> Text:
-        card = found.card
-        meta = found.assessment.meta
+    def _cell(self, glance: Glance, key: str, title_width: int, styles: _Styles) -> Cell:
+        meta = glance.meta
         if key == "title":
-            return Text(_clip(meta.title, title_width))
+            return Cell(_clip(meta.title, title_width))
         if key == "team":
-            return Text(_clip(meta.team, 16))
+            return Cell(_clip(meta.team, 16))
         if key == "level":
+            if not glance.answered:
+                # The rules' floor, not a finding: said so, as `list` and `score` say it.
+                return Cell(NOT_ASSESSED, styles.dim)
             # The verdict: never cut, and its status in words as well as colour.
-            style = colours.get(STATUS_STYLE[card.status].removeprefix("$"), "")
-            return Text(card.level_title, style=style)
+            return Cell(glance.level_title, styles.of(STATUS_STYLE[glance.status]))
         if key.startswith("section:"):
-            scored = next((s for s in card.sections if s.id == key.removeprefix("section:")), None)
-            if scored is None or scored.score is None:
-                return Text("  -", style="dim")  # nothing in it applies
-            style = colours.get(STATUS_STYLE[scored.status].removeprefix("$"), "")
+            wanted = key.removeprefix("section:")
+            section = next((s for s in glance.sections if s.id == wanted), None)
+            if section is None or section.score is None:
+                return Cell("  -", styles.dim)  # nothing in it applies
             # A letter beside the score: R, A or G, never colour alone.
-            return Text(f"{percent(scored.score):>3}{scored.status[0].upper()}", style=style)
+            return Cell(
+                f"{percent(section.score):>3}{section.status[0].upper()}",
+                styles.of(STATUS_STYLE[section.status]),
+            )
         if key == "blockers":
-            return Text(f"{len(card.blockers):>3}")
+            return Cell(f"{glance.blockers:>3}")
         if key == "answered":
-            return Text(f"{percent(card.coverage * 100):>3}%")
+            return Cell(f"{percent(glance.coverage * 100):>3}%")
         if key == "trend":
-            return Text(_trend(found))
-        return Text(meta.updated.astimezone().strftime("%Y-%m-%d"))
-
-    def _content_width(self, key: str, pilots: list[Pilot]) -> int:
-        if key == "level":
-            return max((len(found.card.level_title) for found in pilots), default=10)
-        if key == "team":
-            return max((min(16, len(found.assessment.meta.team)) for found in pilots), default=0)
-        if key == "updated":
-            return 10
-        if key == "trend":
-            return max((len(_trend(found)) for found in pilots), default=0)
-        return 4
+            return Cell(_trend(glance))
+        return Cell(meta.updated.astimezone().strftime("%Y-%m-%d"))
 
     def _preview_width(self) -> int:
         return PREVIEW_WIDTH if self.app.size.width >= WIDE_PREVIEW else 0
@@ -407,7 +375,7 @@ class HomeScreen(Screen[None]):
             )
         elif entry is None:
             self._set_detail("")
-        elif entry.assessment is None:
+        elif entry.glance is None:
             self._set_detail(
                 Content.assemble(
                     (f"{shown(entry.path.name)} cannot be read: ", "bold $text-error"),
@@ -416,15 +384,15 @@ class HomeScreen(Screen[None]):
                 )
             )
         else:
-            meta = entry.assessment.meta
+            glance = entry.glance
+            meta = glance.meta
             facts = [meta.title]
             facts += [f"team {meta.team}"] if meta.team else []
             facts += [f"updated {meta.updated.astimezone().strftime('%Y-%m-%d %H:%M')}"]
-            found = self._pilots.get(entry.name)
-            if found is not None and found.milestone is not None:
+            if glance.milestone is not None:
                 facts += [
-                    f"score {round(found.since_milestone or 0):+d} since {found.milestone} "
-                    f"({found.improved} answers better, {found.regressed} worse)"
+                    f"score {round(glance.since_milestone or 0):+d} since {glance.milestone} "
+                    f"({glance.improved} answers better, {glance.regressed} worse)"
                 ]
             facts += [shown(entry.path)]
             facts += [f"facilitator {meta.facilitator}"] if meta.facilitator else []
@@ -450,66 +418,77 @@ class HomeScreen(Screen[None]):
             self._preview_timer.stop()
             self._preview_timer = None
         preview = self.query_one("#preview", Static)
-        if not preview.display:
+        if not self.query_one("#preview-pane").display:
             return  # too narrow for it: nothing to draw
         entry = self._selected()
-        found = self._pilots.get(entry.name) if entry is not None else None
-        if found is None:
+        glance = entry.glance if entry is not None else None
+        if glance is None:
             preview.update("", layout=False)
             return
-        card = found.card
-        lines = [
-            Content.styled(found.assessment.meta.title, "bold"),
-            Content.assemble(
-                (card.level_title, f"bold {STATUS_STYLE[card.status]}"),
-                f"  {STATUS_LABEL[card.status]}  ·  {len(card.blockers)} blockers",
-            ),
-            Content(""),
-        ]
-        for section in card.sections:
+        standing = (
+            Content.styled("Not assessed yet: nothing answered", "bold")
+            if not glance.answered
+            else Content.assemble(
+                (glance.level_title, f"bold {STATUS_STYLE[glance.status]}"),
+                f"  {STATUS_LABEL[glance.status]}  ·  {plural(glance.blockers, 'blocker')}",
+            )
+        )
+        lines = [Content.styled(glance.meta.title, "bold"), standing, Content("")]
+        labels = {section.id: section.label for section in self.store.bank.sections}
+        for section in glance.sections:
+            label = f"{_clip(labels.get(section.id, section.id), 22):<22}"
             if section.score is None:
-                lines.append(Content(f"{_clip(section.label, 22):<22} not applicable"))
+                lines.append(Content(f"{label} not applicable"))
                 continue
             lines.append(
                 Content.assemble(
-                    f"{_clip(section.label, 22):<22} ",
+                    f"{label} ",
                     (bar(section.score, 10), STATUS_STYLE[section.status]),
                     f" {percent(section.score):>3} {STATUS_LABEL[section.status]}",
                 )
             )
-        plan = action_plan(self.store.bank, found.assessment)[:PREVIEW_ACTIONS]
-        if plan:
+        if glance.first_actions:
             lines += [Content(""), Content.styled("Fix first", "bold")]
             lines += [
-                Content(f"{number}. {'BLOCKER ' if item.blocker else ''}{item.title}")
-                for number, item in enumerate(plan, 1)
+                Content(f"{number}. {'BLOCKER ' if blocker else ''}{title}")
+                for number, (blocker, title) in enumerate(glance.first_actions, 1)
             ]
         # A box of its own size: a new text never changes the layout around it.
         preview.update(Content("\n").join(lines), layout=False)
 
-    def _selected(self) -> Entry | None:
-        table = self.query_one("#assessments", DataTable)
-        if not self.entries or table.cursor_row < 0 or table.cursor_row >= len(self.entries):
+    def _selected(self) -> Listed | None:
+        table = self.query_one("#assessments", RowList)
+        if not self.entries or table.cursor_row >= len(self.entries):
             return None
         return self.entries[table.cursor_row]
 
-    def _selected_readable(self, verb: str) -> Entry | None:
+    def _selected_assessment(self, verb: str) -> tuple[Listed, Assessment] | None:
+        """The highlighted entry and its assessment, read afresh (the list holds only what it
+        shows); None, having said why, when there is none or it cannot be read."""
         entry = self._selected()
         if entry is None:
-            self.notify(f"Nothing to {verb}: press n to create an assessment.", severity="warning")
+            self._say_nothing_to(verb)
             return None
-        if entry.assessment is None:
+        if entry.glance is None:
             self.notify(
                 f"{entry.path.name} cannot be read, so there is nothing to {verb}: {entry.error}",
                 severity="error",
                 timeout=8,
             )
             return None
-        return entry
+        try:
+            return entry, self.store.load(entry.name)
+        except StoreError as error:
+            # Changed or gone since the list was read: said, and the list read again.
+            self.notify(f"Cannot {verb} it: {_one_line(error)}", severity="error", timeout=8)
+            self.reload()
+            return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"open", "rename", "duplicate", "delete", "export"}:
-            return bool(self.entries)
+            # Shown while the folder is being read too (most folders hold assessments): the
+            # footer is then made once, not again when the list arrives.
+            return self._has_entries is not False
         return True
 
     # ------------------------------------------------------------------ order and filter
@@ -538,9 +517,9 @@ class HomeScreen(Screen[None]):
             return f"root cause {number}"
         return self._sort
 
-    @on(DataTable.HeaderSelected, "#assessments")
-    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
-        key = str(event.column_key.value)
+    @on(RowList.HeaderSelected, "#assessments")
+    def _header_clicked(self, event: RowList.HeaderSelected) -> None:
+        key = event.key
         if key == self._sort:
             self.action_reverse_sort()
         else:
@@ -566,7 +545,7 @@ class HomeScreen(Screen[None]):
             self._filter_timer.stop()
             self._filter_timer = None
         self._show_rows()
-        self.query_one("#assessments", DataTable).focus()
+        self.query_one("#assessments", RowList).focus()
 
     def key_escape(self) -> None:
         # Escape in the filter: the whole list again.
@@ -579,7 +558,7 @@ class HomeScreen(Screen[None]):
                 self._filter_timer = None
             self._show_rows()
             self.remove_class("-filtering")
-            self.query_one("#assessments", DataTable).focus()
+            self.query_one("#assessments", RowList).focus()
 
     def on_resize(self) -> None:
         # Which columns fit, and how much of each title, depend on the width.
@@ -591,17 +570,20 @@ class HomeScreen(Screen[None]):
     def action_new(self) -> None:
         self.post_message(NewAssessment())
 
-    @on(DataTable.RowSelected, "#assessments")
+    @on(RowList.RowSelected, "#assessments")
     def action_open(self) -> None:
-        entry = self._selected_readable("open")
-        if entry is not None and entry.assessment is not None:
-            self.post_message(OpenAssessment(entry.name, entry.path, entry.assessment))
+        selected = self._selected_assessment("open")
+        if selected is not None:
+            entry, assessment = selected
+            self.post_message(OpenAssessment(entry.name, entry.path, assessment))
 
     def action_rename(self) -> None:
-        entry = self._selected_readable("rename")
-        if entry is None or entry.assessment is None:
+        from pilot_tui.ui.screens.dialogs import TextPrompt
+
+        selected = self._selected_assessment("rename")
+        if selected is None:
             return
-        assessment = entry.assessment
+        entry, assessment = selected
 
         def done(title: str | None) -> None:
             if title is None or title == assessment.meta.title:
@@ -620,10 +602,12 @@ class HomeScreen(Screen[None]):
         )
 
     def action_duplicate(self) -> None:
-        entry = self._selected_readable("copy")
-        if entry is None or entry.assessment is None:
+        from pilot_tui.ui.screens.dialogs import TextPrompt
+
+        selected = self._selected_assessment("copy")
+        if selected is None:
             return
-        assessment = entry.assessment
+        entry, assessment = selected
 
         def done(title: str | None) -> None:
             if title is None:
@@ -647,11 +631,14 @@ class HomeScreen(Screen[None]):
         )
 
     def action_delete(self) -> None:
+        from pilot_tui.ui.screens.dialogs import Confirm
+
         entry = self._selected()
         if entry is None:
+            self._say_nothing_to("delete")
             return
         store = self.store
-        label = entry.assessment.meta.title if entry.assessment else f"{entry.name}.toml"
+        label = entry.glance.meta.title if entry.glance else f"{entry.name}.toml"
         try:
             link = store.deletes_a_link(entry.name)
         except StoreError as error:
@@ -689,6 +676,8 @@ class HomeScreen(Screen[None]):
         )
 
     def action_import(self) -> None:
+        from pilot_tui.ui.screens.dialogs import TextPrompt
+
         def done(path: str | None) -> None:
             if path is None:
                 return
@@ -711,6 +700,9 @@ class HomeScreen(Screen[None]):
         )
 
     def action_merge(self) -> None:
+        from pilot_tui.core.merge import MergeError
+        from pilot_tui.ui.screens.dialogs import TextPrompt
+
         def done(text: str | None) -> None:
             if text is None:
                 return
@@ -748,6 +740,8 @@ class HomeScreen(Screen[None]):
     def _merge(self, text: str) -> tuple[str, Assessment, int, list[str]]:
         """The name the merge of the files TEXT names is stored under, the merge, how many
         questions the team disagrees on, and the different titles the files have."""
+        from pilot_tui.core.merge import MergeInput, different_pilots, disagreements, merge
+
         store = self.store
         paths = _expand_paths(text)
         if len(paths) < 2:
@@ -759,9 +753,21 @@ class HomeScreen(Screen[None]):
         return name, merged, len(disagreements(store.bank, merged)), named
 
     def action_export(self) -> None:
-        entry = self._selected_readable("export")
-        if entry is not None:
+        entry = self._selected()
+        if entry is not None and entry.glance is None:
+            self._selected_assessment("export")  # says why not
+        elif entry is not None:
             self.post_message(ExportAssessment(entry.name))
+        else:
+            self._say_nothing_to("export")
+
+    def _say_nothing_to(self, verb: str) -> None:
+        if self._has_entries is None:
+            self.notify("The assessments are still being read: a moment.", severity="warning")
+        elif self._all:
+            self.notify(f"Nothing to {verb}: the filter matches none (Escape clears it).")
+        else:
+            self.notify(f"Nothing to {verb}: press n to create an assessment.", severity="warning")
 
 
 def _one_line(error: object) -> str:
@@ -783,7 +789,7 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _trend(found: Pilot) -> str:
+def _trend(found: Glance) -> str:
     """The change of the headline score since the last milestone, an arrow and the figure; and
     how many answers regressed (▾), which a steady headline can hide."""
     change = found.since_milestone
@@ -796,3 +802,36 @@ def _trend(found: Pilot) -> str:
     else:
         shown = "→0"
     return f"{shown} ▾{found.regressed}" if found.regressed else shown
+
+
+def _content_width(key: str, glances: list[Glance]) -> int:
+    """The widest cell of column KEY among GLANCES."""
+    if key == "level":
+        widest = max((len(glance.level_title) for glance in glances), default=10)
+        unassessed = any(not glance.answered for glance in glances)
+        return max(widest, len(NOT_ASSESSED)) if unassessed else widest
+    if key == "team":
+        return max((min(16, cell_len(glance.meta.team)) for glance in glances), default=0)
+    if key == "updated":
+        return 10
+    if key == "trend":
+        return max((len(_trend(glance)) for glance in glances), default=0)
+    return 4
+
+
+class _Styles:
+    """The list's cell styles in the theme's colours, each made once per list."""
+
+    def __init__(self, colours: dict[str, str]) -> None:
+        self._colours = colours
+        self._made: dict[str, Style] = {}
+        self.dim = Style(dim=True)
+
+    def of(self, variable: str) -> Style:
+        """The style of the theme's colour VARIABLE ("$text-error" or "text-error")."""
+        name = variable.removeprefix("$")
+        found = self._made.get(name)
+        if found is None:
+            colour = self._colours.get(name)
+            found = self._made[name] = Style(color=colour) if colour else Style()
+        return found
