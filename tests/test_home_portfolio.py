@@ -18,6 +18,7 @@ from pilot_tui.ui.screens.dialogs import ContextForm, SetupForm, TextPrompt
 from pilot_tui.ui.screens.home import HomeScreen
 from pilot_tui.ui.screens.interview import InterviewScreen
 from pilot_tui.ui.widgets.row_list import RowList
+from pilot_tui.ui.widgets.scorecard import STATUS_STYLE
 
 
 def answered(bank: Bank, assessment: Assessment, choice: str) -> Assessment:
@@ -70,6 +71,50 @@ async def test_each_pilot_shows_its_level_root_causes_blockers_and_trend(
         assert titles(app)[-1] == "⚠ broken.toml"
         assert column(app, "level")[-1] == "unreadable"
         assert table.row_count == 4
+
+
+async def test_another_theme_colours_the_list_in_its_own_colours(store: Store, bank: Bank) -> None:
+    fill(store, bank)
+    app = app_for(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(lambda: bool(titles(app)))
+        table = app.screen.query_one("#assessments", RowList)
+        level = [column.key for column in table.columns].index("level")
+        claims = titles(app).index("Claims bot")
+
+        def colour() -> str | None:
+            style = table.row_cells(claims)[level].style
+            return style.color.name if style.color else None
+
+        def expected() -> str:
+            return app.theme_variables[STATUS_STYLE["green"].removeprefix("$")].lower()
+
+        assert colour() == expected()
+        before = colour()
+        await pilot.press("ctrl+t")
+        await wait_until(lambda: colour() == expected())
+        assert colour() != before
+
+
+async def test_a_click_on_a_heading_sorts_and_on_a_row_highlights_then_opens(
+    store: Store, bank: Bank
+) -> None:
+    fill(store, bank)
+    app = app_for(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(lambda: bool(titles(app)))
+        table = app.screen.query_one("#assessments", RowList)
+        # The title's heading: its first column, at the list's top line.
+        await pilot.click("#assessments", offset=(2, 0))
+        await wait_until(lambda: titles(app)[:3] == ["Claims bot", "Fraud model", "Support chat"])
+        await pilot.click("#assessments", offset=(2, 0))  # again: the other way round
+        await wait_until(lambda: titles(app)[:3] == ["Support chat", "Fraud model", "Claims bot"])
+        await pilot.click("#assessments", offset=(2, 2))  # the second row
+        assert table.cursor_row == 1
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.click("#assessments", offset=(2, 2))  # the highlighted row: opened
+        await wait_until(lambda: isinstance(app.screen, InterviewScreen))
+        assert app.session is not None and app.session.assessment.meta.title == "Fraud model"
 
 
 async def test_sorting_by_a_column_and_back_keeps_unreadable_files_last(

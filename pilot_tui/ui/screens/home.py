@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
@@ -116,6 +117,12 @@ class HomeScreen(Screen[None]):
         # would take turns with drawing it, and hold it up.
         self._set_detail(Content.styled("Reading the assessments…", "dim"))
         self.call_after_refresh(self._load_entries)
+        # The cells are coloured in the theme's colours: another theme, the list in its own.
+        self.app.theme_changed_signal.subscribe(self, self._on_theme_changed)
+
+    def _on_theme_changed(self, theme: Theme) -> None:
+        if self._all:
+            self._show_rows()
 
     def on_screen_resume(self) -> None:
         # Back from a dialog or an interview (the same row stays highlighted): the list is read

@@ -150,6 +150,10 @@ class RowList(ScrollView, can_focus=True):
     def columns(self) -> tuple[Column, ...]:
         return self._columns
 
+    def row_cells(self, row: int) -> Sequence[Cell]:
+        """The cells of ROW, as given."""
+        return self._cells(row)
+
     def row_text(self, row: int) -> list[str]:
         """The text of each cell of ROW, as given."""
         return [cell.text for cell in self._cells(row)]
