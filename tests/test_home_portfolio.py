@@ -17,8 +17,8 @@ from pilot_tui.ui.app import PilotApp
 from pilot_tui.ui.screens.dialogs import ContextForm, SetupForm, TextPrompt
 from pilot_tui.ui.screens.home import HomeScreen
 from pilot_tui.ui.screens.interview import InterviewScreen
+from pilot_tui.ui.status import STATUS_STYLE
 from pilot_tui.ui.widgets.row_list import RowList
-from pilot_tui.ui.widgets.scorecard import STATUS_STYLE
 
 
 def answered(bank: Bank, assessment: Assessment, choice: str) -> Assessment:

@@ -48,15 +48,16 @@ from pilot_tui.ui.messages import (
     StartWorkshop,
 )
 from pilot_tui.ui.outputs import Outputs, tell_failure
-from pilot_tui.ui.screens.interview import InterviewScreen
-from pilot_tui.ui.session import Position, Session
 
-# The other screens are imported where they are first needed: opening an assessment straight
-# into its interview should not pay at start-up for the list's table or the dialogs' buttons.
+# The screens are imported where they are first needed: opening an assessment straight into
+# its interview should not pay at start-up for the list or the dialogs' buttons, nor the list
+# for the interview and its session.
 if TYPE_CHECKING:
     from pilot_tui.core.workshop import WorkshopState
     from pilot_tui.store.workshop import Workshop
     from pilot_tui.ui.screens.dialogs import Setup
+    from pilot_tui.ui.screens.interview import InterviewScreen
+    from pilot_tui.ui.session import Position, Session
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,8 @@ class PilotApp(App[None]):
         # Opening one assessment starts on its interview: the list is only built if asked for.
         name, path, assessment = self._open
         if path is not None and assessment is not None:
+            from pilot_tui.ui.session import Session
+
             self.session = Session(self.store, path, assessment, name)
             if self.workshop is not None:
                 from pilot_tui.ui.screens.workshop import WorkshopScreen
@@ -160,7 +163,7 @@ class PilotApp(App[None]):
                     server=start.server,
                     clock=start.clock,
                 )
-            return InterviewScreen(self.session, advance=self.advance_after_answer)
+            return _interview()(self.session, advance=self.advance_after_answer)
         return self._home_screen()
 
     def _home_screen(self) -> Screen[Any]:
@@ -198,7 +201,7 @@ class PilotApp(App[None]):
         if len(self.screen_stack) > 1:
             self.pop_screen()
             screen = self.screen
-            if isinstance(screen, InterviewScreen):
+            if isinstance(screen, _interview()):
                 # Back from a workshop on the same session: show what the room decided.
                 self.call_later(screen.show_adopted)
             elif left is not None:
@@ -236,7 +239,7 @@ class PilotApp(App[None]):
 
         session = self.session
         screen = self.screen
-        if session is None or not isinstance(screen, InterviewScreen):
+        if session is None or not isinstance(screen, _interview()):
             return
         screen.commit()
         self.flush_save()
@@ -274,8 +277,10 @@ class PilotApp(App[None]):
         self, name: str | None, path: Path, assessment: Assessment, position: Position | None = None
     ) -> None:
         self.flush_save()
+        from pilot_tui.ui.session import Session
+
         self.session = Session(self.store, path, assessment, name)
-        self.push_screen(InterviewScreen(self.session, position, advance=self.advance_after_answer))
+        self.push_screen(_interview()(self.session, position, advance=self.advance_after_answer))
 
     def new_assessment(self) -> None:
         """The short form, then (for a bank with contexts) what kind of pilot it is."""
@@ -336,14 +341,14 @@ class PilotApp(App[None]):
 
     def _show_save_status(self, text: Content) -> None:
         for screen in self.screen_stack:
-            if isinstance(screen, InterviewScreen):
+            if isinstance(screen, _interview()):
                 screen.show_save_status(text)
 
     def _adopted(self, session: Session, notice: str) -> None:
         """A save took in another writer's changes, or moved ours to a conflicting copy."""
         self.notify(f"{notice}.", severity="warning", timeout=12)
         for screen in self.screen_stack:
-            if isinstance(screen, InterviewScreen) and screen.session is session:
+            if isinstance(screen, _interview()) and screen.session is session:
                 # Later: a save on leaving the screen or on quitting lands here too.
                 self.call_later(screen.show_adopted)
 
@@ -364,7 +369,7 @@ class PilotApp(App[None]):
     def _end_on_signal(self, number: int) -> None:
         # The answers first: after a hang-up the terminal may be gone at any moment.
         screen = self.screen
-        if isinstance(screen, InterviewScreen):
+        if isinstance(screen, _interview()):
             screen.commit(quiet=True)
         self.flush_save()
         # Restoring the terminal writes to it; should it be gone and the write hang, the process
@@ -384,7 +389,7 @@ class PilotApp(App[None]):
         # What is typed in the field being edited counts too, and a value that cannot be kept
         # (a due date that is not a date) is worth a second look before it is lost.
         screen = self.screen
-        problem = screen.commit() if isinstance(screen, InterviewScreen) else ""
+        problem = screen.commit() if isinstance(screen, _interview()) else ""
         saved = self.flush_save()
         if saved and not problem:
             self.exit()
@@ -441,7 +446,7 @@ class PilotApp(App[None]):
         session = self.session
         if session is None:
             return
-        if isinstance(self.screen, InterviewScreen):
+        if isinstance(self.screen, _interview()):
             self.screen.commit()
         self.outputs.report(session, fmt)
 
@@ -450,6 +455,13 @@ class PilotApp(App[None]):
 
     def on_delivery_failed(self, event: events.DeliveryFailed) -> None:
         tell_failure(self, "Report not saved", event.exception)
+
+
+def _interview() -> type[InterviewScreen]:
+    """The interview screen's class, loaded when first asked for."""
+    from pilot_tui.ui.screens.interview import InterviewScreen
+
+    return InterviewScreen
 
 
 def _prepare_validation() -> None:
@@ -495,6 +507,8 @@ def run_workshop(
 
     assessment, path = store.load_reference(reference)
     name = _name_in(store, path)
+    from pilot_tui.ui.session import Session
+
     first = Session(store, path, assessment, name)
     first_question = first.question(first.positions()[0]).id
     workshop = Workshop(workshop_folder(path))

@@ -20,14 +20,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from textual.app import App
 from textual.content import Content
 from textual.timer import Timer
 
 from pilot_tui.store.files import RefusedSave, StoreError
-from pilot_tui.ui.session import Session
+
+if TYPE_CHECKING:  # loaded with the first interview, not at start-up
+    from pilot_tui.ui.session import Session
 
 SAVE_DELAY: Final = 0.4
 """Seconds of quiet before a save."""

@@ -22,7 +22,6 @@ from pilot_tui.ui.messages import (
     ReportRequested,
     StartWorkshop,
 )
-from pilot_tui.ui.session import Session
 
 
 class Command(NamedTuple):
@@ -77,6 +76,8 @@ class HomeCommands(_Commands):
 
 class InterviewCommands(_Commands):
     def commands(self) -> Iterator[Command]:
+        from pilot_tui.ui.session import Session  # loaded by now: this is the interview
+
         session = getattr(self.screen, "session", None)
         if not isinstance(session, Session):
             return

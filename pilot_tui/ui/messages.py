@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
 
 from pilot_tui.core.assessment import Assessment
-from pilot_tui.ui.session import Position
+
+if TYPE_CHECKING:  # the session's code loads with the first interview, not at start-up
+    from pilot_tui.ui.session import Position
 
 ReportFormat = Literal["md", "html"]
 """core.report's formats, named again: the report's modules load only when one is written."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
@@ -18,7 +18,9 @@ from pilot_tui.core.assessment import now_utc
 from pilot_tui.store import Store, dumps_assessment
 from pilot_tui.store.files import OutputExists, StoreError, shown, write_new_file, write_output
 from pilot_tui.ui.messages import ReportFormat
-from pilot_tui.ui.session import Session
+
+if TYPE_CHECKING:  # loaded with the first interview, not at start-up
+    from pilot_tui.ui.session import Session
 
 
 class Outputs:

@@ -40,8 +40,8 @@ from pilot_tui.ui.messages import (
     NewAssessment,
     OpenAssessment,
 )
+from pilot_tui.ui.status import STATUS_LABEL, STATUS_STYLE
 from pilot_tui.ui.widgets.row_list import Cell, Column, RowList
-from pilot_tui.ui.widgets.scorecard import STATUS_LABEL, STATUS_STYLE
 from pilot_tui.ui.widgets.steady_text import SteadyText
 
 HOME_TITLE: Final = "pilot-tui · is your AI pilot ready for production?"

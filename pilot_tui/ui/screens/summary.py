@@ -24,7 +24,8 @@ from pilot_tui.core.render import (
 from pilot_tui.core.scoring import ActionItem, Scorecard, answer_choice
 from pilot_tui.ui import keys
 from pilot_tui.ui.session import Session
-from pilot_tui.ui.widgets.scorecard import LEVEL_STYLE, STATUS_LABEL, STATUS_STYLE
+from pilot_tui.ui.status import STATUS_LABEL, STATUS_STYLE
+from pilot_tui.ui.widgets.scorecard import LEVEL_STYLE
 
 Parts = list[str | tuple[str, str]]
 

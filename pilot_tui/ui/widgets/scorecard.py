@@ -23,13 +23,8 @@ from textual.widgets import Static
 from pilot_tui.core.render import bar, percent, plural, weakest_words
 from pilot_tui.core.scoring import Scorecard, SectionScore, Status
 from pilot_tui.ui.session import NO_EXTRAS, CardExtras
+from pilot_tui.ui.status import STATUS_LABEL, STATUS_STYLE
 
-STATUS_STYLE: dict[Status, str] = {
-    "red": "$text-error",
-    "amber": "$text-warning",
-    "green": "$text-success",
-}
-STATUS_LABEL: dict[Status, str] = {"red": "RED", "amber": "AMBER", "green": "GREEN"}
 LEVEL_STYLE = "bold $text-accent"
 BAR_WIDTH = 12
 MAX_BLOCKERS = 6
