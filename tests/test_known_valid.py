@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 import subprocess
 import sys
 import textwrap
@@ -28,14 +29,16 @@ from pilot_tui.core.assessment import (
     with_answer,
 )
 from pilot_tui.core.bank import Bank
-from pilot_tui.core.portfolio import Standing, standing_of
-from pilot_tui.store import Store, dumps_assessment
+from pilot_tui.core.portfolio import Glance, Standing, glance_of, standing_of
+from pilot_tui.store import Store, dumps_assessment, load_bank
 from pilot_tui.store import folder as folder_module
 from pilot_tui.store import format as store_module
 from pilot_tui.store import known_valid as known_valid_module
 from pilot_tui.store.files import StoreError
 from pilot_tui.store.known_valid import (
+    BANKS,
     FILE_NAME,
+    GLANCES,
     RECORDS,
     STANDINGS,
     KnownValid,
@@ -439,3 +442,74 @@ def test_an_assessment_not_read_from_that_file_is_scored_as_it_is(
     store.standing(path, store.load(name))
     edited = with_answer(store.load(name), "runbook", Answer(choice="not-met"), now=NOW)
     assert store.standing(path, edited) == standing_of(store.bank, edited)
+
+
+def glances_file() -> Path:
+    (found,) = cache_dir().glob(f"{GLANCES}*")
+    return found
+
+
+def test_a_glance_damaged_by_a_byte_is_worked_out_again(store: Store) -> None:
+    # A flipped bit in the cache must never show as another title or level, nor crash a list.
+    saved(store, ("runbook", "met"))
+    saved(store, ("on-call", "not-met"))
+    first = Store(store.root, store.bank).listing()
+    kept = glances_file()
+    raw = kept.read_bytes()
+    assert b"coverage" in raw
+    kept.write_bytes(raw.replace(b"coverage", b"cCverage", 1))
+    os.chmod(kept, 0o600)
+    assert Store(store.root, store.bank).listing() == first
+    kept.write_bytes(raw[: len(raw) // 2])  # cut short
+    assert Store(store.root, store.bank).listing() == first
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_with_a_cache_file_name_never_blocks(store: Store, tmp_path: Path) -> None:
+    saved(store, ("runbook", "met"))
+    first = Store(store.root, load_bank()).listing()  # the built-in bank kept as built, too
+    kept = glances_file()
+    kept.unlink()
+    os.mkfifo(kept)
+    for bank_file in (cache_dir() / BANKS).iterdir():
+        bank_file.unlink()
+        os.mkfifo(bank_file)
+    # In a process of its own, so that a hang fails the test rather than stopping the suite.
+    script = (
+        "from pathlib import Path\n"
+        "from pilot_tui.store import Store, load_bank\n"
+        f"print(len(Store(Path({str(store.root)!r}), load_bank()).listing()))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == str(len(first))
+
+
+def test_the_cache_is_for_the_user_alone(store: Store) -> None:
+    # It holds every pilot's title, team and standing; and what it keeps is unpickled.
+    cache_dir().mkdir(mode=0o755, parents=True)
+    os.chmod(cache_dir(), 0o755)  # as an older pilot-tui left it
+    saved(store, ("runbook", "met"))
+    Store(store.root, store.bank).listing()
+    assert stat.S_IMODE(cache_dir().stat().st_mode) == 0o700
+    for kept in [glances_file(), *(cache_dir() / RECORDS).iterdir()]:
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o600, kept
+
+
+def test_a_kept_file_others_could_have_written_is_not_read(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved(store, ("runbook", "met"))
+    Store(store.root, store.bank).listing()
+    os.chmod(glances_file(), 0o666)
+    made: list[str] = []
+    real = glance_of
+
+    def counting(bank: Bank, assessment: Assessment, standing: Standing) -> Glance:
+        made.append(assessment.meta.title)
+        return real(bank, assessment, standing)
+
+    monkeypatch.setattr(folder_module, "glance_of", counting)
+    Store(store.root, store.bank).listing()
+    assert made == ["Claims bot"]

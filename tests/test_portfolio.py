@@ -68,10 +68,14 @@ def test_the_portfolio_orders_pilots_and_counts_what_holds_them_back(
     counted = {held.id: held.pilots for held in portfolio.by_blocker}
     assert "claims-bot" not in {name for names_ in counted.values() for name in names_}
     assert counted and all(len(names_) <= 2 for names_ in counted.values())
-    # Each root cause holds back the pilots below the top level in it.
+    # Each root cause holds back the pilots below the top level in it; one with nothing
+    # answered is in no level and held back by nothing known.
+    assert portfolio.not_assessed == ("support-chat",)
+    assert portfolio.pilots[-1].name == "support-chat"
     for held in portfolio.by_section:
         assert "claims-bot" not in held.pilots
-        assert "support-chat" in held.pilots
+        assert "support-chat" not in held.pilots
+    assert sum(count for _, _, count in portfolio.levels) == 2
     assert dict((title, count) for _, title, count in portfolio.levels)[bank.levels[-1].title] == 1
     fraud = next(pilot for pilot in portfolio.pilots if pilot.name == "fraud-model")
     assert (fraud.milestone, fraud.improved, fraud.regressed) == ("Workshop 1", 2, 0)
@@ -142,6 +146,7 @@ def test_the_json_has_its_documented_shape(pilots: Store, cli: Cli) -> None:
         "generated",
         "stale_days",
         "levels",
+        "not_assessed",
         "pilots",
         "held_back",
         "stale",
@@ -153,6 +158,7 @@ def test_the_json_has_its_documented_shape(pilots: Store, cli: Cli) -> None:
         "source",
         "title",
         "team",
+        "assessed",
         "level",
         "level_title",
         "status",
@@ -179,7 +185,7 @@ def test_markdown_and_html_follow_the_reports_rules(
     found = tables(markdown)  # every table well formed, every pipe escaped
     assert found[1][0][:2] == ["Pilot", "Level"]
     # A title is text, not markup: its tags shown as written, its pipe no cell border.
-    assert "| Support \\<b\\>chat\\</b\\> \\| bot (support-chat) | Demo RED |" in markdown
+    assert "| Support \\<b\\>chat\\</b\\> \\| bot (support-chat) | Not assessed yet |" in markdown
     out = tmp_path / "portfolio.html"
     assert cli("portfolio", "--format", "html", "-o", str(out)).code == 0
     page = out.read_text(encoding="utf-8")

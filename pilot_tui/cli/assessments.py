@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from pilot_tui.cli.common import (
     EXIT_OK,
@@ -96,6 +96,10 @@ def cmd_context(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+NAME_COLUMN: Final = 32
+"""The widest the names' column of `list` gets; a longer name runs into its line."""
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     store = store_of(args)
     # At a glance: only files new since the last list are read in full (Store.listing).
@@ -110,7 +114,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     # Names of files that are not assessments are anything the folder holds: shown escaped.
     names = {row["name"]: printable(row["name"]) for row in rows}
-    width = max(len(name) for name in names.values())
+    # Aligned up to a point: one very long name must not push every line that far.
+    width = min(NAME_COLUMN, max(len(name) for name in names.values()))
     for row in rows:
         name = names[row["name"]]
         if "error" in row:

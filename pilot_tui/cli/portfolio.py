@@ -50,9 +50,11 @@ def portfolio_text(portfolio: Portfolio) -> str:
     bank = portfolio.bank
     total = len(portfolio.pilots)
     lines = [f"{plural(total, 'pilot')}, scored against {bank.title} {bank.version}"]
-    lines.append(
-        "Levels: " + ", ".join(f"{title} {number}" for _, title, number in portfolio.levels)
-    )
+    levels = [f"{title} {number}" for _, title, number in portfolio.levels]
+    if portfolio.not_assessed:
+        levels.append(f"not assessed yet {len(portfolio.not_assessed)}")
+    lines.append("Levels: " + ", ".join(levels))
+    assessed = total - len(portfolio.not_assessed)
     if portfolio.pilots:
         names = {pilot.name: printable(pilot.name) for pilot in portfolio.pilots}
         width = min(28, max(len(name) for name in names.values()))
@@ -67,16 +69,23 @@ def portfolio_text(portfolio: Portfolio) -> str:
             cells = " ".join(_cell(scored.get(section.id)) for section in bank.sections)
             name = names[pilot.name]
             name = name if len(name) <= width else name[: width - 1] + "…"
+            if not pilot.assessed:
+                # Nothing answered: no level, score or blocker is a finding yet.
+                unknown = " ".join(f"{'?':>4}" for _ in bank.sections)
+                lines.append(f"{name:<{width}}  {unknown}  {'not assessed yet':<22} {'?':>8}  0%")
+                continue
             lines.append(
                 f"{name:<{width}}  {cells}  {pilot.card.level_title:<22} "
                 f"{len(pilot.card.blockers):>8}  {pilot.card.coverage:>8.0%}"
             )
-        lines += ["", "Held back by (pilots below the top level in that root cause):"]
-        lines += [f"  {held.title}: {len(held.pilots)} of {total}" for held in portfolio.by_section]
+        lines += ["", "Held back by (pilots assessed below the top level in that root cause):"]
+        lines += [
+            f"  {held.title}: {len(held.pilots)} of {assessed}" for held in portfolio.by_section
+        ]
         if portfolio.by_blocker:
             lines += ["", "Blocker questions:"]
             lines += [
-                f"  {held.title} [{held.id}]: {len(held.pilots)} of {plural(total, 'pilot')}"
+                f"  {held.title} [{held.id}]: {len(held.pilots)} of {plural(assessed, 'pilot')}"
                 for held in portfolio.by_blocker[:10]
             ]
             if len(portfolio.by_blocker) > 10:
@@ -114,9 +123,11 @@ def _cell(scored: SectionScore | None) -> str:
 
 def portfolio_json(portfolio: Portfolio) -> dict[str, Any]:
     """`portfolio --format json`: {bank: {id, version, title}, generated (ISO time), stale_days,
-    levels: [{id, title, pilots (a count)}], pilots: [{name, source, title, team, level,
-    level_title, status, score, coverage, blockers: [question ids], sections: [{id, score (null
-    when nothing in it applies), status}], updated (ISO time), milestone (label or null),
+    levels: [{id, title, pilots (a count of those assessed)}], not_assessed: [names of the pilots
+    with nothing answered], pilots: [{name, source, title, team, assessed (false with nothing
+    answered: the level is then the rules' floor, no finding), level, level_title, status,
+    score, coverage, blockers: [question ids], sections: [{id, score (null when nothing in it
+    applies), status}], updated (ISO time), milestone (label or null),
     since_milestone (score change or null), improved, regressed}], held_back: {sections: [{id,
     title, pilots: [names]}], blockers: [{id, title, pilots: [names]}]}, stale: [{name,
     updated, days}], set_aside: [{source, reason, bank (the other bank, "id version", it was
@@ -131,12 +142,14 @@ def portfolio_json(portfolio: Portfolio) -> dict[str, Any]:
             {"id": level, "title": title, "pilots": number}
             for level, title, number in portfolio.levels
         ],
+        "not_assessed": list(portfolio.not_assessed),
         "pilots": [
             {
                 "name": pilot.name,
                 "source": pilot.source,
                 "title": pilot.meta.title,
                 "team": pilot.meta.team,
+                "assessed": pilot.assessed,
                 "level": pilot.card.level,
                 "level_title": pilot.card.level_title,
                 "status": pilot.card.status,

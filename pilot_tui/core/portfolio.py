@@ -71,6 +71,12 @@ class Pilot:
     def regressed(self) -> int:
         return self.standing.regressed
 
+    @property
+    def assessed(self) -> bool:
+        """Whether anything is answered: with nothing, its level is the rules' floor, not a
+        finding, and no root cause or blocker is known to hold it back."""
+        return self.standing.card.answered > 0
+
 
 FIRST_ACTIONS: Final = 3
 """How many of a pilot's first actions a glance keeps."""
@@ -176,7 +182,9 @@ class Portfolio:
     by_blocker: tuple[HeldBack, ...]
     """Each blocker question that stands in any pilot, the most common first."""
     levels: tuple[tuple[str, str, int], ...]
-    """(level id, title, how many pilots are at it), lowest level first."""
+    """(level id, title, how many assessed pilots are at it), lowest level first."""
+    not_assessed: tuple[str, ...]
+    """The pilots with nothing answered yet: in no level, and held back by nothing known."""
     stale: tuple[Stale, ...]
     stale_days: int
     generated: datetime
@@ -211,14 +219,16 @@ def build_portfolio(
             continue
         pilots.append(pilot)
     rank = {level.id: number for number, level in enumerate(bank.levels)}
-    pilots.sort(key=lambda p: (-rank.get(p.card.level, 0), -p.card.score, p.name))
+    # Those not assessed yet last: their level is no finding.
+    pilots.sort(key=lambda p: (not p.assessed, -rank.get(p.card.level, 0), -p.card.score, p.name))
+    assessed = [pilot for pilot in pilots if pilot.assessed]
     by_section = tuple(
         HeldBack(
             section.id,
             section.title,
             tuple(
                 pilot.name
-                for pilot in pilots
+                for pilot in assessed
                 for scored in pilot.card.sections
                 if scored.id == section.id and scored.score is not None and scored.status != "green"
             ),
@@ -226,7 +236,7 @@ def build_portfolio(
         for section in bank.sections
     )
     blocked: dict[str, tuple[str, list[str]]] = {}
-    for pilot in pilots:
+    for pilot in assessed:
         for blocker in pilot.card.blockers:
             entry = blocked.setdefault(blocker.question, (blocker.title, []))
             entry[1].append(pilot.name)
@@ -240,7 +250,7 @@ def build_portfolio(
         )
     )
     levels = tuple(
-        (level.id, level.title, sum(pilot.card.level == level.id for pilot in pilots))
+        (level.id, level.title, sum(pilot.card.level == level.id for pilot in assessed))
         for level in bank.levels
     )
     stale = tuple(
@@ -256,6 +266,7 @@ def build_portfolio(
     return Portfolio(
         bank=bank,
         pilots=tuple(pilots),
+        not_assessed=tuple(pilot.name for pilot in pilots if not pilot.assessed),
         set_aside=tuple(
             sorted(set_aside, key=lambda item: (item.bank is None, item.bank or "", item.source))
         ),

@@ -17,8 +17,12 @@ of the time once validation is skipped. So are the standings (scorecard and tren
 worked out for a content, so that an unchanged pilot is not scored again for the next list.
 
 This is a cache in the user's cache folder: losing it, or losing a line of it to two processes
-writing at once, only costs time. (Unpickling runs code a record names: the folder is the
-user's own, mode 0700, and whoever can write there can already change the user's programs.)
+writing at once, only costs time. Each kept file starts with the digest of the rest, so a file
+damaged on disk (a flipped bit, a cut) is read as missing, never as other data. Unpickling runs
+code a record names: the folder is made the user's own (mode 0700, its files 0600), and a file
+anyone else could have written is not read (whoever can write as the user can already change
+the user's programs). Nothing here is opened in a way that could block: a named pipe with a
+cache file's name is passed over like a damaged file.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import hashlib
 import importlib.util
 import os
 import pickle
+import stat
 from contextlib import suppress
 from functools import cache
 from pathlib import Path
@@ -159,7 +164,7 @@ class KnownValid:
             return
         digests.add(key)
         try:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            _private_folder(self.path.parent)
             # One short line appended: other processes' lines are kept, and no temporary file
             # or fsync is needed for what is only a cache.
             with self.path.open("a", encoding="ascii") as handle:
@@ -215,7 +220,7 @@ class KnownValid:
             together = dict(used)
         # Two listings at once keep one's new glances: only a cache.
         path = self._glances_file()
-        _pickle_to(path, together)
+        _pickle_to(self.path.parent, path, together)
         with suppress(OSError), os.scandir(path.parent) as found:
             for entry in found:
                 if entry.name.startswith(GLANCES) and entry.name != path.name:
@@ -226,7 +231,7 @@ class KnownValid:
         return _unpickled(self.path.parent / folder / f"{key}.pickle")
 
     def _keep(self, folder: str, key: str, value: object) -> None:
-        _pickle_to(self.path.parent / folder / f"{key}.pickle", value)
+        _pickle_to(self.path.parent, self.path.parent / folder / f"{key}.pickle", value)
 
     def _prune(self) -> None:
         from pilot_tui.store.files import StoreError, atomic_write
@@ -250,32 +255,65 @@ def _text_key(text: str) -> str:
     return hashlib.sha256(_rules_digest() + text.encode("utf-8")).hexdigest()
 
 
+SEAL_BYTES: Final = hashlib.sha256().digest_size
+MAX_KEPT_BYTES: Final = 256 * 1024 * 1024
+"""Far more than any kept file of ours (the glances of MAX_DIGESTS files are a few MiB)."""
+
+
 def _unpickled(path: Path) -> object:
+    """What PATH keeps, or None when it is missing, damaged, not a file of ours, or not safe."""
+    from pilot_tui.store.files import StoreError, read_bytes
+
+    try:
+        raw, status = read_bytes(path, MAX_KEPT_BYTES)  # never blocks; regular files only
+    except StoreError:
+        return None
+    if status.st_mode & 0o022 or (hasattr(os, "getuid") and status.st_uid != os.getuid()):
+        return None  # someone else could have written it: see the module's docstring
+    seal, payload = raw[:SEAL_BYTES], raw[SEAL_BYTES:]
+    if hashlib.sha256(payload).digest() != seal:
+        return None  # damaged, or from a pilot-tui that kept no seal
     # Without the collector meanwhile: a thousand glances are tens of thousands of new objects,
     # all kept, and the collector would walk them again and again as they are made (it doubled
     # the time to read them in the app).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    except Exception:  # missing, or damaged: the content is simply read or scored again
+        return pickle.loads(payload)
+    except Exception:  # made by another version of a class, say: read or scored again
         return None
     finally:
         if collecting:
             gc.enable()
 
 
-def _pickle_to(path: Path, value: object) -> None:
+def _pickle_to(root: Path, path: Path, value: object) -> None:
+    """Keep VALUE at PATH, in ROOT (the cache's own folder) or a folder in it."""
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     temporary = path.parent / f".{path.name}.{os.getpid()}"
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        _private_folder(root, None if path.parent == root else path.parent)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(hashlib.sha256(payload).digest())
+            handle.write(payload)
         # Whole or not at all for a reader; no fsync for what is only a cache.
         os.replace(temporary, path)
     except OSError:
         with suppress(OSError):
             temporary.unlink()
+
+
+def _private_folder(root: Path, folder: Path | None = None) -> None:
+    """The cache's own folder ROOT, and FOLDER in it, made if missing, for the user alone: the
+    cache holds every pilot's title and standing. A ROOT made readable by others (by an older
+    pilot-tui, which made it as the parent of a subfolder, with the usual mode) is made private.
+    """
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if stat.S_IMODE(root.stat().st_mode) & 0o077:
+        os.chmod(root, 0o700)
+    if folder is not None:
+        folder.mkdir(mode=0o700, exist_ok=True)
 
 
 def known_valid() -> KnownValid:

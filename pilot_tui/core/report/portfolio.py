@@ -25,6 +25,8 @@ from pilot_tui.core.report.markdown import render_markdown
 from pilot_tui.core.scoring import SectionScore
 
 NOT_SCORED: Final = "n/a"
+NOT_ASSESSED: Final = "Not assessed yet"
+"""A pilot with nothing answered: its level would be the rules' floor, not a finding."""
 NAMED: Final = 12
 """Pilots named in one cell: a portfolio of hundreds must not make a cell a page long."""
 
@@ -89,6 +91,8 @@ def _levels(portfolio: Portfolio) -> Section:
     rows = tuple(
         (text_cell(title), text_cell(str(number))) for _, title, number in portfolio.levels
     )
+    if portfolio.not_assessed:
+        rows += ((text_cell(NOT_ASSESSED), text_cell(str(len(portfolio.not_assessed)))),)
     ready = portfolio.levels[-1][2] if portfolio.levels else 0
     count = len(portfolio.pilots)
     note = (
@@ -123,6 +127,19 @@ def _heat_map(portfolio: Portfolio) -> Section:
         scored = {section.id: section for section in card.sections}
         title = pilot.meta.title
         team = pilot.meta.team
+        if not pilot.assessed:
+            # Nothing answered: no level, score or blocker is a finding yet.
+            rows.append(
+                (
+                    ((Span(title), Span(pilot.name, "id")), *((plain(team),) if team else ())),
+                    text_cell(NOT_ASSESSED),
+                    *(text_cell("") for _ in sections),
+                    text_cell(""),
+                    text_cell("0%"),
+                    text_cell(pilot.meta.updated.strftime("%Y-%m-%d")),
+                )
+            )
+            continue
         rows.append(
             (
                 ((Span(title), Span(pilot.name, "id")), *((plain(team),) if team else ())),
@@ -171,9 +188,14 @@ def _some(names: tuple[str, ...]) -> str:
 
 
 def _held_back(portfolio: Portfolio) -> Section:
-    total = len(portfolio.pilots)
+    total = len(portfolio.pilots) - len(portfolio.not_assessed)
     blocks: list[Block] = [
-        Paragraph(plain("Root causes: the pilots where the section is below the top level.")),
+        Paragraph(
+            plain(
+                "Root causes: the pilots where the section is below the top level, of those "
+                "assessed."
+            )
+        ),
         _held(portfolio.by_section, total, "Root cause", questions=False),
     ]
     if portfolio.by_blocker:

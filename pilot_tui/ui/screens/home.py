@@ -9,10 +9,11 @@ from __future__ import annotations
 import glob
 import os
 import shlex
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, Final
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from textual import on, work
 from textual.app import ComposeResult
@@ -41,7 +42,7 @@ from pilot_tui.ui.messages import (
     OpenAssessment,
 )
 from pilot_tui.ui.status import STATUS_LABEL, STATUS_STYLE
-from pilot_tui.ui.widgets.row_list import Cell, Column, RowList
+from pilot_tui.ui.widgets.row_list import PADDING, Cell, Column, RowList
 from pilot_tui.ui.widgets.steady_text import SteadyText
 
 HOME_TITLE: Final = "pilot-tui · is your AI pilot ready for production?"
@@ -51,6 +52,10 @@ WIDE_PREVIEW: Final = 150
 """From this many columns, the highlighted pilot's scorecard shows beside the list."""
 PREVIEW_WIDTH: Final = 48
 PREVIEW_ACTIONS: Final = 3
+DETAIL_SLACK: Final = 12
+"""Cells a line may lose to wrapping between words, in the two lines under the list."""
+SCROLLBAR: Final = 2
+"""Columns the list's scrollbar takes (Textual's usual)."""
 MIN_TITLE: Final = 24
 """Columns a title is given before the team, the update time and the trend give way."""
 FILTER_PAUSE: Final = 0.15
@@ -68,7 +73,8 @@ SORTS: Final = (
     "answered",
     "trend",
 )
-"""The orders `o` goes through (a click on a column's heading sorts by that column)."""
+"""The orders `s` goes through, then each root cause (a click on a column's heading sorts by that
+column)."""
 EMPTY_STATE = (
     "No assessments here yet.\n\n"
     "Press n to start one: give it a title, then answer one question at a time.\n"
@@ -274,33 +280,37 @@ class HomeScreen(Screen[None]):
             ),
             layout=False,
         )
-        # Each column as wide as its widest cell or heading over the whole folder, so that a
-        # filter or a sort never moves the columns.
+        # Each column as wide as its widest cell or heading (and the order's arrow, whichever
+        # column has it) over the whole folder, so that a filter or a sort never moves them.
         widths = {
-            key: max(len(headings[key]), _content_width(key, glances))
-            for key, _ in columns
+            key: max(len(heading) + len(arrow), _content_width(key, glances))
+            for key, heading in columns
             if key != "title"
         }
-        unreadable = [entry for entry in self.entries if entry.glance is None]
+        unreadable = [entry for entry in self._all if entry.glance is None]
         if unreadable:
             widths["level"] = max(widths["level"], len("unreadable"))
-        # The title gets what the other columns leave (each is padded by 1 a side), and room
-        # for its own padding and a scrollbar. Where that is too little, the columns that
+        # The title gets what the other columns leave (each cell is padded on both sides), in
+        # the list's width less its scrollbar. Where that is too little, the columns that
         # matter least give way, so that no row needs scrolling sideways.
         longest = max(
             [cell_len(glance.meta.title) for glance in glances]
             + [cell_len(f"⚠ {printable(entry.name)}.toml") for entry in unreadable],
             default=0,
         )
-        room = self.app.size.width - 6 - self._preview_width()
+        room = self.app.size.width - SCROLLBAR - self._preview_width()
+
+        def left_for_title() -> int:
+            return room - sum(width + 2 * PADDING for width in widths.values()) - 2 * PADDING
+
         for optional in ("team", "updated", "trend"):
-            if room - sum(width + 2 for width in widths.values()) >= min(MIN_TITLE, longest):
+            if left_for_title() >= min(MIN_TITLE, longest):
                 break
             if optional in widths:
                 del widths[optional]
                 columns = [column for column in columns if column[0] != optional]
-        title_width = max(12, room - sum(width + 2 for width in widths.values()))
-        widths["title"] = max(len(headings["title"]), min(title_width, max(longest, 14)))
+        title_width = max(12, left_for_title())
+        widths["title"] = max(len("Title") + len(arrow), min(title_width, max(longest, 14)))
         keys = [key for key, _ in columns]
         styles = _Styles(self.app.theme_variables)
         entries = self.entries
@@ -344,6 +354,8 @@ class HomeScreen(Screen[None]):
                 return Cell(NOT_ASSESSED, styles.dim)
             # The verdict: never cut, and its status in words as well as colour.
             return Cell(glance.level_title, styles.of(STATUS_STYLE[glance.status]))
+        if not glance.answered and (key.startswith("section:") or key == "blockers"):
+            return Cell("")  # nothing found yet: no score, no count, rather than zeros
         if key.startswith("section:"):
             wanted = key.removeprefix("section:")
             section = next((s for s in glance.sections if s.id == wanted), None)
@@ -408,9 +420,12 @@ class HomeScreen(Screen[None]):
                 f"{number} {section.label}"
                 for number, section in enumerate(self.store.bank.sections, 1)
             )
+            # Two lines at most for the facts (a long team or path, a milestone), so that the
+            # legend of the numbered columns always has its own two below them.
+            room = 2 * (self.app.size.width - 2) - DETAIL_SLACK
             self._set_detail(
                 Content.assemble(
-                    ("  ·  ".join(facts), "dim"),
+                    (_clip("  ·  ".join(facts), room), "dim"),
                     "\n",
                     (f"Root causes: {legend}", "dim"),
                 )
@@ -440,9 +455,14 @@ class HomeScreen(Screen[None]):
                 f"  {STATUS_LABEL[glance.status]}  ·  {plural(glance.blockers, 'blocker')}",
             )
         )
-        lines = [Content.styled(glance.meta.title, "bold"), standing, Content("")]
+        # Two lines at most: a long title must not push the scorecard out of the pane.
+        title = _clip(glance.meta.title, 2 * (PREVIEW_WIDTH - 3) - DETAIL_SLACK)
+        lines = [Content.styled(title, "bold"), standing, Content("")]
         labels = {section.id: section.label for section in self.store.bank.sections}
-        for section in glance.sections:
+        if not glance.answered:
+            # Every root cause at 0 would read as a finding: there is none yet.
+            lines.append(Content("Its root causes show once questions are answered."))
+        for section in glance.sections if glance.answered else ():
             label = f"{_clip(labels.get(section.id, section.id), 22):<22}"
             if section.score is None:
                 lines.append(Content(f"{label} not applicable"))
@@ -457,8 +477,8 @@ class HomeScreen(Screen[None]):
         if glance.first_actions:
             lines += [Content(""), Content.styled("Fix first", "bold")]
             lines += [
-                Content(f"{number}. {'BLOCKER ' if blocker else ''}{title}")
-                for number, (blocker, title) in enumerate(glance.first_actions, 1)
+                Content(f"{number}. {'BLOCKER ' if blocker else ''}{action}")
+                for number, (blocker, action) in enumerate(glance.first_actions, 1)
             ]
         # A box of its own size: a new text never changes the layout around it.
         preview.update(Content("\n").join(lines), layout=False)
@@ -645,7 +665,11 @@ class HomeScreen(Screen[None]):
             self._say_nothing_to("delete")
             return
         store = self.store
-        label = entry.glance.meta.title if entry.glance else f"{entry.name}.toml"
+        # Named as it is now, not as the list last read it: the file may have changed since.
+        label = f"{entry.name}.toml"
+        if entry.glance is not None:
+            with suppress(StoreError):  # unreadable since: named by its file alone
+                label = f"{store.load(entry.name).meta.title!r} ({entry.name}.toml)"
         try:
             link = store.deletes_a_link(entry.name)
         except StoreError as error:
@@ -657,7 +681,7 @@ class HomeScreen(Screen[None]):
                 "where it is."
             )
         else:
-            question = f"Delete {printable(repr(label))}? A backup copy is kept in "
+            question = f"Delete {printable(label)}? A backup copy is kept in "
             question += f"{shown(store.root / BACKUP_DIR)}."
 
         def done(yes: bool | None) -> None:
@@ -785,7 +809,13 @@ def _one_line(error: object) -> str:
 def _expand_paths(text: str) -> list[Path]:
     """Paths and shell-style patterns (~ and * included), in a stable order, each once."""
     found: set[Path] = set()
-    for word in shlex.split(text):
+    try:
+        words = shlex.split(text)
+    except ValueError as error:  # "No closing quotation", say
+        raise ValueError(
+            f"cannot read the paths: {str(error).lower()} (quotes go around a whole path)"
+        ) from None
+    for word in words:
         pattern = os.path.expanduser(word)
         matches = glob.glob(pattern) if any(c in pattern for c in "*?[") else [pattern]
         found.update(Path(match) for match in matches)
@@ -793,7 +823,11 @@ def _expand_paths(text: str) -> list[Path]:
 
 
 def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """TEXT in at most WIDTH cells of a terminal (a wide character takes two), with "…" where
+    it is cut."""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1).rstrip(" ") + "…"
 
 
 def _trend(found: Glance) -> str:
