@@ -22,7 +22,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from pilot_tui.collector import settle_collection
@@ -42,6 +42,7 @@ from pilot_tui.ui.messages import (
     OpenAssessment,
 )
 from pilot_tui.ui.status import STATUS_LABEL, STATUS_STYLE
+from pilot_tui.ui.widgets.footer import Footer
 from pilot_tui.ui.widgets.row_list import PADDING, Cell, Column, RowList
 from pilot_tui.ui.widgets.steady_text import SteadyText
 

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from pilot_tui.core.assessment import Answer, edit_answer
 from pilot_tui.core.bank import Choice
@@ -33,6 +33,7 @@ from pilot_tui.ui.messages import (
 from pilot_tui.ui.screens import question_text as text
 from pilot_tui.ui.session import Position, Session
 from pilot_tui.ui.widgets.choice_list import ChoiceList
+from pilot_tui.ui.widgets.footer import Footer
 from pilot_tui.ui.widgets.scorecard import (
     ScorecardPanel,
     SectionList,

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from pilot_tui.core.assessment import Answer
 from pilot_tui.core.milestones import replaced_answers
@@ -25,6 +25,7 @@ from pilot_tui.core.scoring import ActionItem, Scorecard, answer_choice
 from pilot_tui.ui import keys
 from pilot_tui.ui.session import Session
 from pilot_tui.ui.status import STATUS_LABEL, STATUS_STYLE
+from pilot_tui.ui.widgets.footer import Footer
 from pilot_tui.ui.widgets.scorecard import LEVEL_STYLE
 
 Parts = list[str | tuple[str, str]]

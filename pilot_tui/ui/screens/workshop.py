@@ -21,7 +21,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from pilot_tui.core.assessment import Answer, now_utc
 from pilot_tui.core.bank import Choice
@@ -50,6 +50,7 @@ from pilot_tui.ui.screens import question_text as text
 from pilot_tui.ui.screens.interview import InterviewScreen
 from pilot_tui.ui.session import Position, Session
 from pilot_tui.ui.widgets.choice_list import ChoiceList
+from pilot_tui.ui.widgets.footer import Footer
 from pilot_tui.ui.widgets.scorecard import ScorecardPanel, SectionList, SummaryLine, summary_line
 from pilot_tui.ui.widgets.steady_text import SteadyText
 from pilot_tui.ui.widgets.tally import tally_lines
