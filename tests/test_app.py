@@ -16,7 +16,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static, TextArea
+from textual.widgets import Footer as TextualFooter
+from textual.widgets import Input, Static, TextArea
 
 from pilot_tui.core.assessment import Answer, Assessment, new_assessment, now_utc, with_answer
 from pilot_tui.core.merge import MergeInput, merge
@@ -30,6 +31,7 @@ from pilot_tui.ui.screens.question_text import team_answers
 from pilot_tui.ui.screens.summary import SummaryScreen
 from pilot_tui.ui.session import Position, Session
 from pilot_tui.ui.widgets.choice_list import ChoiceList
+from pilot_tui.ui.widgets.footer import Footer
 from pilot_tui.ui.widgets.row_list import RowList
 from pilot_tui.ui.widgets.scorecard import ScorecardPanel, SectionList
 
@@ -906,3 +908,30 @@ async def test_text_typed_at_paste_speed_lands_in_the_field_it_was_typed_for(
             app.post_message(events.Key(key, character))
         await wait_until(lambda: screen.session.answer(screen.position).owner == "Ana")
         assert screen.session.answer(screen.position).notes == "first note"
+
+
+async def test_the_footer_is_made_once_at_start_and_again_when_its_keys_change(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Textual's footer made its keys again for each change to the bindings (four as the list
+    # started), each time taking turns with the reading of the list.
+    make_assessment(store)
+    made: list[int] = []
+    real = TextualFooter.recompose
+
+    async def counting(footer: TextualFooter) -> None:
+        made.append(1)
+        await real(footer)
+
+    monkeypatch.setattr(TextualFooter, "recompose", counting)
+    app = app_for(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await wait_until(lambda: " Open " in footer_keys(app))
+        await pilot.pause(0.2)
+        assert len(made) == 1
+        await pilot.press("slash")  # into the filter: letters are typed, not keys
+        await wait_until(lambda: " New " not in footer_keys(app))
+        await pilot.press("escape")
+        await wait_until(lambda: " New " in footer_keys(app) and " Open " in footer_keys(app))
+        assert len(made) == 3
