@@ -660,8 +660,8 @@ async def test_the_list_footer_offers_open_while_the_list_loads_and_says_to_wait
     make_assessment(store)
     # The list arrives from a worker after the screen (and its footer) is up, as on a slow disk.
     loaded = threading.Event()
-    listing = store.listing
-    monkeypatch.setattr(store, "listing", lambda: (loaded.wait(5), listing())[1])
+    read_listing = store.read_listing
+    monkeypatch.setattr(store, "read_listing", lambda: (loaded.wait(5), read_listing())[1])
     app = app_for(store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         # The footer is made once, with the keys most folders need: not again when the list

@@ -3,8 +3,11 @@ highlighted one's scorecard beside the list on a wide terminal, unreadable files
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from helpers import app_for, wait_until
 from textual import events
 from textual.widgets import Button, Input, Static
@@ -12,8 +15,9 @@ from textual.widgets import Button, Input, Static
 from pilot_tui.core.assessment import Answer, Assessment, new_assessment, now_utc, with_answer
 from pilot_tui.core.bank import Bank
 from pilot_tui.core.milestones import add_milestone
-from pilot_tui.store import Store, dumps_assessment
+from pilot_tui.store import Listed, Store, dumps_assessment
 from pilot_tui.ui.app import PilotApp
+from pilot_tui.ui.screens import home
 from pilot_tui.ui.screens.dialogs import ContextForm, SetupForm, TextPrompt
 from pilot_tui.ui.screens.home import HomeScreen
 from pilot_tui.ui.screens.interview import InterviewScreen
@@ -294,3 +298,33 @@ async def test_at_60x20_the_new_dialogs_buttons_are_in_sight(store: Store) -> No
         focused = app.screen.focused
         assert isinstance(focused, Input) and focused.id == "setup-respondent"
         assert focused.region.height > 0 and focused.region.bottom <= 20
+
+
+async def test_a_folder_slow_to_read_shows_its_first_pilots_while_the_rest_are_read(
+    store: Store, bank: Bank, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A first run validates every file (about a second per hundred): the list fills as it goes.
+    fill(store, bank)
+    monkeypatch.setattr(home, "PROGRESS_EVERY", 0.0)
+    more = threading.Event()
+    total, reading = store.read_listing()
+
+    def slowly() -> Iterator[Listed]:
+        yield next(reading)
+        more.wait(10)
+        yield from reading
+
+    monkeypatch.setattr(store, "read_listing", lambda: (total, slowly()))
+    app = app_for(store)
+    async with app.run_test(size=(120, 40)):
+        await wait_until(lambda: len(titles(app)) == 1)
+        top = str(app.screen.query_one("#home-title", Static).render())
+        assert top.endswith(f"reading: 1 of {total}…"), top
+        assert "Reading the assessments" not in top
+        more.set()
+
+        def read() -> bool:
+            return "reading" not in str(app.screen.query_one("#home-title", Static).render())
+
+        await wait_until(read)
+        assert len(titles(app)) == total

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -215,47 +216,61 @@ class Store:
 
     def listing(self, *, standings: bool = False) -> list[Listed]:
         """Every file, readable or not, at a glance: what a list of them shows; and each one's
-        standing (its whole scorecard) as well when STANDINGS.
+        standing (its whole scorecard) as well when STANDINGS."""
+        return list(self.read_listing(standings=standings)[1])
+
+    def read_listing(self, *, standings: bool = False) -> tuple[int, Iterator[Listed]]:
+        """How many files the folder holds, and each of them as listing() gives it, one at a
+        time as it is read: a list can show the first while the others are read (on a first
+        run, or after a pull that changed many files, each new file is validated: about a
+        second per hundred).
 
         Each file's bytes are read and checked against the glance kept for that very content
         (by digest, as known_valid.py keeps records): only a file whose content is new since
         the last listing is read in full, validated and scored.
         """
+        paths = self._visible_files()
+        return len(paths), self._glances_of(paths, standings)
+
+    def _glances_of(self, paths: list[Path], standings: bool) -> Iterator[Listed]:
         known = known_valid()
         kept = known.glances()
-        listed: list[Listed] = []
         used: dict[str, Glance] = {}
         new = False
-        for path in self._visible_files():
-            name = path.stem
-            if not NAME_RE.fullmatch(name):
-                listed.append(Listed(name, path, None, NOT_A_NAME))
-                continue
-            try:
-                raw, status = read_assessment_bytes(path)
-                key = digest(raw, self.bank)
-                glance = kept.get(key)
-                standing = None
-                if isinstance(glance, Glance):
-                    used[key] = glance
-                    if standings:
-                        standing = self._kept_standing(path, raw, status)
-                else:
-                    assessment = self._remember(path, raw, status)
-                    standing = self.standing(path, assessment)
-                    glance = glance_of(self.bank, assessment, standing)
-                    # Kept only when validated, and true whatever the day: see Glance.
-                    if not assessment.waivers and key in known:
+        try:
+            for path in paths:
+                name = path.stem
+                if not NAME_RE.fullmatch(name):
+                    yield Listed(name, path, None, NOT_A_NAME)
+                    continue
+                try:
+                    raw, status = read_assessment_bytes(path)
+                    key = digest(raw, self.bank)
+                    glance = kept.get(key)
+                    standing = None
+                    if isinstance(glance, Glance):
                         used[key] = glance
-                        new = True
-                listed.append(Listed(name, path, glance, None, standing=standing))
-            except StoreError as error:
-                problem = str(error).removeprefix(f"{shown(path)}: ")
-                other = error.bank if isinstance(error, OtherBank) else None
-                listed.append(Listed(name, path, None, problem, other))
-        if new:
-            known.keep_glances(kept, used)
-        return listed
+                        if standings:
+                            standing = self._kept_standing(path, raw, status)
+                    else:
+                        assessment = self._remember(path, raw, status)
+                        standing = self.standing(path, assessment)
+                        glance = glance_of(self.bank, assessment, standing)
+                        # Kept only when validated, and true whatever the day: see Glance.
+                        if not assessment.waivers and key in known:
+                            used[key] = glance
+                            new = True
+                except StoreError as error:
+                    problem = str(error).removeprefix(f"{shown(path)}: ")
+                    other = error.bank if isinstance(error, OtherBank) else None
+                    yield Listed(name, path, None, problem, other)
+                    continue
+                yield Listed(name, path, glance, None, standing=standing)
+        finally:
+            # Also when the reader stops early (a newer reading replaced it): what was worked
+            # out is kept for the next.
+            if new:
+                known.keep_glances(kept, used)
 
     def _remember(self, path: Path, raw: bytes, status: os.stat_result) -> Assessment:
         """The assessment RAW (read from PATH, of STATUS) holds, as a save's base."""

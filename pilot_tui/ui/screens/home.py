@@ -9,6 +9,7 @@ from __future__ import annotations
 import glob
 import os
 import shlex
+import time
 from contextlib import suppress
 from pathlib import Path
 from typing import Any, Final
@@ -59,6 +60,8 @@ SCROLLBAR: Final = 2
 """Columns the list's scrollbar takes (Textual's usual)."""
 MIN_TITLE: Final = 24
 """Columns a title is given before the team, the update time and the trend give way."""
+PROGRESS_EVERY: Final = 0.25
+"""Seconds between two showings of a folder still being read."""
 FILTER_PAUSE: Final = 0.15
 """Seconds of no typing in the filter before the list follows."""
 PREVIEW_PAUSE: Final = 0.15
@@ -105,6 +108,8 @@ class HomeScreen(Screen[None]):
         self._wanted: str | None = None
         """The assessment to highlight when the list next shows it (see reload)."""
         self._resumed = False
+        self._progress = ""
+        """How far the reading of the folder is, while it is read ("" once it is)."""
         self._has_entries: bool | None = None
         """Whether the folder holds any file; None until it has been read."""
 
@@ -158,13 +163,24 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="home-list")
     def _load_entries(self) -> None:
         # Reading every file is I/O, and a new file is validated and scored: off the UI thread.
+        # Shown as it comes when that takes a while (a first run validates every file).
+        worker = get_current_worker()
+        listed: list[Listed] = []
         try:
-            listed = self.store.listing()
+            total, reading = self.store.read_listing()
+            shown_at = time.monotonic()
+            for entry in reading:
+                if worker.is_cancelled:
+                    return  # a newer reading replaced this one
+                listed.append(entry)
+                if time.monotonic() - shown_at >= PROGRESS_EVERY:
+                    self.app.call_from_thread(self._show_entries, list(listed), total)
+                    shown_at = time.monotonic()
         except Exception as error:  # any failure is shown in the list's place; the app goes on
-            if not get_current_worker().is_cancelled:
+            if not worker.is_cancelled:
                 self.app.call_from_thread(self._show_failure, error)
             return
-        if not get_current_worker().is_cancelled:
+        if not worker.is_cancelled:
             self.app.call_from_thread(self._show_entries, listed)
 
     def _show_failure(self, error: Exception) -> None:
@@ -180,9 +196,14 @@ class HomeScreen(Screen[None]):
         )
         self.notify(f"Cannot list the assessments: {words}", severity="error", timeout=10)
 
-    def _show_entries(self, listed: list[Listed]) -> None:
+    def _show_entries(self, listed: list[Listed], total: int | None = None) -> None:
+        """Show LISTED: the whole folder, or the first of its TOTAL files while the others are
+        being read."""
         self._all = listed
+        self._progress = "" if total is None else f"reading: {len(listed)} of {total}…"
         self._show_rows()
+        if total is not None:
+            return  # the rest is said once the whole folder is read
         empty = not listed
         self.set_class(empty, "-empty")
         self.query_one("#empty-state", Static).update(
@@ -277,7 +298,10 @@ class HomeScreen(Screen[None]):
         # The order in words on the top line too: it may be a column this width leaves out.
         self.query_one("#home-title", Static).update(
             Content.assemble(
-                HOME_TITLE, ("  ·  ", "dim"), (f"sorted by {self._sort_name()}{arrow}", "not bold")
+                HOME_TITLE,
+                ("  ·  ", "dim"),
+                (f"sorted by {self._sort_name()}{arrow}", "not bold"),
+                (f"  ·  {self._progress}" if self._progress else "", "not bold"),
             ),
             layout=False,
         )
