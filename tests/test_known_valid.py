@@ -513,3 +513,55 @@ def test_a_kept_file_others_could_have_written_is_not_read(
     monkeypatch.setattr(folder_module, "glance_of", counting)
     Store(store.root, store.bank).listing()
     assert made == ["Claims bot"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_in_place_of_the_digests_never_blocks(store: Store) -> None:
+    saved(store, ("runbook", "met"))
+    cache_dir().mkdir(parents=True, exist_ok=True)
+    (cache_dir() / FILE_NAME).unlink(missing_ok=True)
+    os.mkfifo(cache_dir() / FILE_NAME)
+    script = (
+        "from pathlib import Path\n"
+        "from pilot_tui.core.assessment import new_assessment, now_utc\n"
+        "from pilot_tui.store import Store, load_bank\n"
+        f"store = Store(Path({str(store.root)!r}), load_bank())\n"
+        "store.create(new_assessment(store.bank, 'Fresh one', now=now_utc()))\n"
+        "print(len(store.listing()))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "2"
+
+
+def test_digests_others_could_have_written_are_not_trusted(
+    store: Store, validations: list[object]
+) -> None:
+    # A digest there lets a file skip validation: only the user's own are believed.
+    name = saved(store, ("runbook", "met"))
+    digests = cache_dir() / FILE_NAME
+    assert digests.exists()
+    os.chmod(digests, 0o666)
+    known_valid_module._known_valid_at.cache_clear()  # as a new process would read it
+    validations.clear()
+    Store(store.root, store.bank).load(name)
+    assert validations  # validated again, not trusted
+    # And the open file is replaced, not added to.
+    assert not digests.exists() or stat.S_IMODE(digests.stat().st_mode) == 0o600
+
+
+def test_a_kept_file_under_another_ones_name_is_not_read_as_that_one(store: Store) -> None:
+    first = saved(store, ("runbook", "met"))
+    assessment = new_assessment(store.bank, "Fraud model", now=NOW)
+    second = store.create(assessment)
+    fresh = [(entry.name, entry.glance) for entry in Store(store.root, store.bank).listing()]
+    kept = sorted((cache_dir() / RECORDS).iterdir())
+    assert len(kept) == 2
+    contents = [path.read_bytes() for path in kept]
+    for path, content in zip(kept, reversed(contents), strict=True):
+        path.write_bytes(content)  # swapped
+    glances_file().unlink()
+    again = [(entry.name, entry.glance) for entry in Store(store.root, store.bank).listing()]
+    assert again == fresh
+    assert {first, second} == {name for name, _ in again}

@@ -149,9 +149,12 @@ class KnownValid:
 
             try:
                 # Never blocking, whatever has the cache's name (a named pipe, say).
-                raw, _ = read_bytes(self.path, MAX_CACHE_BYTES)
+                raw, status = read_bytes(self.path, MAX_CACHE_BYTES)
             except StoreError:
                 raw = b""
+            else:
+                if not _ours(status):
+                    raw = b""  # a digest here skips validation: trusted only from the user
             self._digests = set(raw.decode("ascii", "replace").split())
         return self._digests
 
@@ -166,9 +169,16 @@ class KnownValid:
         try:
             _private_folder(self.path.parent)
             # One short line appended: other processes' lines are kept, and no temporary file
-            # or fsync is needed for what is only a cache.
-            with self.path.open("a", encoding="ascii") as handle:
-                handle.write(key + "\n")
+            # or fsync is needed for what is only a cache. Never blocking (a named pipe), and
+            # never onto a file the user does not own alone: that one goes.
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC
+            descriptor = os.open(self.path, flags, 0o600)
+            with os.fdopen(descriptor, "ab") as handle:
+                status = os.fstat(descriptor)
+                if not stat.S_ISREG(status.st_mode) or not _ours(status):
+                    os.unlink(self.path)
+                    return  # written afresh by the next file validated
+                handle.write(f"{key}\n".encode("ascii"))
                 full = handle.tell() > MAX_DIGESTS * (len(key) + 1)
             if full:
                 self._prune()
@@ -268,11 +278,11 @@ def _unpickled(path: Path) -> object:
         raw, status = read_bytes(path, MAX_KEPT_BYTES)  # never blocks; regular files only
     except StoreError:
         return None
-    if status.st_mode & 0o022 or (hasattr(os, "getuid") and status.st_uid != os.getuid()):
+    if not _ours(status):
         return None  # someone else could have written it: see the module's docstring
     seal, payload = raw[:SEAL_BYTES], raw[SEAL_BYTES:]
-    if hashlib.sha256(payload).digest() != seal:
-        return None  # damaged, or from a pilot-tui that kept no seal
+    if _seal(path, payload) != seal:
+        return None  # damaged, another file's under this name, or from before seals
     # Without the collector meanwhile: a thousand glances are tens of thousands of new objects,
     # all kept, and the collector would walk them again and again as they are made (it doubled
     # the time to read them in the app).
@@ -287,15 +297,28 @@ def _unpickled(path: Path) -> object:
             gc.enable()
 
 
+def _ours(status: os.stat_result) -> bool:
+    """Whether a kept file of STATUS could have been written by the user alone."""
+    mine = not hasattr(os, "getuid") or status.st_uid == os.getuid()
+    return mine and not status.st_mode & 0o022
+
+
+def _seal(path: Path, payload: bytes) -> bytes:
+    """The digest a kept file starts with: of its name (which holds its key) and its content,
+    so that a file moved under another's name is not read as that one."""
+    return hashlib.sha256(path.name.encode("utf-8") + b"\0" + payload).digest()
+
+
 def _pickle_to(root: Path, path: Path, value: object) -> None:
     """Keep VALUE at PATH, in ROOT (the cache's own folder) or a folder in it."""
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     temporary = path.parent / f".{path.name}.{os.getpid()}"
     try:
         _private_folder(root, None if path.parent == root else path.parent)
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NONBLOCK | os.O_CLOEXEC
+        descriptor = os.open(temporary, flags, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(hashlib.sha256(payload).digest())
+            handle.write(_seal(path, payload))
             handle.write(payload)
         # Whole or not at all for a reader; no fsync for what is only a cache.
         os.replace(temporary, path)
@@ -309,11 +332,10 @@ def _private_folder(root: Path, folder: Path | None = None) -> None:
     cache holds every pilot's title and standing. A ROOT made readable by others (by an older
     pilot-tui, which made it as the parent of a subfolder, with the usual mode) is made private.
     """
-    root.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if stat.S_IMODE(root.stat().st_mode) & 0o077:
-        os.chmod(root, 0o700)
-    if folder is not None:
-        folder.mkdir(mode=0o700, exist_ok=True)
+    for each in (root,) if folder is None else (root, folder):
+        each.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if stat.S_IMODE(each.stat().st_mode) & 0o077:
+            os.chmod(each, 0o700)
 
 
 def known_valid() -> KnownValid:
