@@ -136,12 +136,18 @@ def test_list(cli: Cli, name: str, store: Store) -> None:
             "title": "str",
             "team": "str",
             "updated": "str",
+            "assessed": "bool",
             "coverage": "number",
             "level": "str",
             "level_title": "str",
             "score": "number",
         },
     ]
+    # Nothing answered: no level, which would be the rules' floor rather than a finding.
+    cli("new", "Not started")
+    fresh = next(row for row in run_json(cli, "list") if row.get("title") == "Not started")
+    assert fresh["assessed"] is False
+    assert (fresh["level"], fresh["level_title"], fresh["score"]) == (None, None, None)
 
 
 def test_diff(cli: Cli, name: str) -> None:

@@ -10,7 +10,13 @@ from typing import Any
 
 from pilot_tui.cli.common import EXIT_OK, UsageError, send_output, store_of
 from pilot_tui.core.assessment import now_utc
-from pilot_tui.core.portfolio import Portfolio, build_portfolio, other_banks, other_banks_line
+from pilot_tui.core.portfolio import (
+    Pilot,
+    Portfolio,
+    build_portfolio,
+    other_banks,
+    other_banks_line,
+)
 from pilot_tui.core.render import percent, plural
 from pilot_tui.core.scoring import SectionScore
 from pilot_tui.core.text import printable
@@ -72,11 +78,13 @@ def portfolio_text(portfolio: Portfolio) -> str:
             if not pilot.assessed:
                 # Nothing answered: no level, score or blocker is a finding yet.
                 unknown = " ".join(f"{'?':>4}" for _ in bank.sections)
-                lines.append(f"{name:<{width}}  {unknown}  {'not assessed yet':<22} {'?':>8}  0%")
+                lines.append(
+                    f"{name:<{width}}  {unknown}  {'not assessed yet':<22} {'?':>8}  {'0%':>8}"
+                )
                 continue
             lines.append(
                 f"{name:<{width}}  {cells}  {pilot.card.level_title:<22} "
-                f"{len(pilot.card.blockers):>8}  {pilot.card.coverage:>8.0%}"
+                f"{len(pilot.card.blockers):>8}  {percent(pilot.card.coverage * 100) + '%':>8}"
             )
         lines += ["", "Held back by (pilots assessed below the top level in that root cause):"]
         lines += [
@@ -121,13 +129,38 @@ def _cell(scored: SectionScore | None) -> str:
     return f"{percent(scored.score):>3}{scored.status[0].upper()}"
 
 
+def _findings(pilot: Pilot) -> dict[str, Any]:
+    """A pilot's level, score, blockers and sections for the JSON: null with nothing answered,
+    when they would be the rules' floor (every blocker standing, every section red), not
+    findings a dashboard should count."""
+    card = pilot.card
+    known = pilot.assessed
+    return {
+        "level": card.level if known else None,
+        "level_title": card.level_title if known else None,
+        "status": card.status if known else None,
+        "score": round(card.score, 1) if known else None,
+        "coverage": round(card.coverage, 3),
+        "blockers": [blocker.question for blocker in card.blockers] if known else None,
+        "sections": [
+            {
+                "id": section.id,
+                "score": None if section.score is None or not known else round(section.score, 1),
+                "status": section.status if known else None,
+            }
+            for section in card.sections
+        ],
+    }
+
+
 def portfolio_json(portfolio: Portfolio) -> dict[str, Any]:
     """`portfolio --format json`: {bank: {id, version, title}, generated (ISO time), stale_days,
     levels: [{id, title, pilots (a count of those assessed)}], not_assessed: [names of the pilots
     with nothing answered], pilots: [{name, source, title, team, assessed (false with nothing
-    answered: the level is then the rules' floor, no finding), level, level_title, status,
-    score, coverage, blockers: [question ids], sections: [{id, score (null when nothing in it
-    applies), status}], updated (ISO time), milestone (label or null),
+    answered), level, level_title, status, score, coverage, blockers: [question ids], sections:
+    [{id, score (null when nothing in it applies), status}] (level, level_title, status, score,
+    blockers and each section's score and status are null when not assessed: they would be the
+    rules' floor, not findings), updated (ISO time), milestone (label or null),
     since_milestone (score change or null), improved, regressed}], held_back: {sections: [{id,
     title, pilots: [names]}], blockers: [{id, title, pilots: [names]}]}, stale: [{name,
     updated, days}], set_aside: [{source, reason, bank (the other bank, "id version", it was
@@ -150,20 +183,7 @@ def portfolio_json(portfolio: Portfolio) -> dict[str, Any]:
                 "title": pilot.meta.title,
                 "team": pilot.meta.team,
                 "assessed": pilot.assessed,
-                "level": pilot.card.level,
-                "level_title": pilot.card.level_title,
-                "status": pilot.card.status,
-                "score": round(pilot.card.score, 1),
-                "coverage": round(pilot.card.coverage, 3),
-                "blockers": [blocker.question for blocker in pilot.card.blockers],
-                "sections": [
-                    {
-                        "id": section.id,
-                        "score": None if section.score is None else round(section.score, 1),
-                        "status": section.status,
-                    }
-                    for section in pilot.card.sections
-                ],
+                **_findings(pilot),
                 "updated": pilot.meta.updated.isoformat(),
                 "milestone": pilot.milestone,
                 "since_milestone": (

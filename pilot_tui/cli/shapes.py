@@ -218,8 +218,10 @@ def dispute_json(item: Disagreement) -> dict[str, Any]:
 def list_json(listed: Sequence[Listed]) -> list[dict[str, Any]]:
     """`list --json`: one object per file of the data folder.
 
-    A readable assessment: {name, path, title, team, updated (ISO 8601), coverage (0 to 1),
-    level (id), level_title, score (0 to 100)}. A file that cannot be read: {name, path, error}.
+    A readable assessment: {name, path, title, team, updated (ISO 8601), assessed (false with
+    nothing answered), coverage (0 to 1), level (id), level_title, score (0 to 100)}; level,
+    level_title and score are null when not assessed. A file that cannot be read: {name, path,
+    error}.
     """
     rows: list[dict[str, Any]] = []
     for entry in listed:
@@ -228,6 +230,7 @@ def list_json(listed: Sequence[Listed]) -> list[dict[str, Any]]:
             continue
         card = entry.glance
         meta = card.meta
+        known = card.answered > 0  # with nothing answered, the level is no finding
         rows.append(
             {
                 "name": entry.name,
@@ -235,10 +238,11 @@ def list_json(listed: Sequence[Listed]) -> list[dict[str, Any]]:
                 "title": meta.title,
                 "team": meta.team,
                 "updated": meta.updated.isoformat(),
+                "assessed": known,
                 "coverage": round(card.coverage, 3),
-                "level": card.level,
-                "level_title": card.level_title,
-                "score": rounded(card.score),
+                "level": card.level if known else None,
+                "level_title": card.level_title if known else None,
+                "score": rounded(card.score) if known else None,
             }
         )
     return rows

@@ -119,7 +119,7 @@ def scorecard_text(bank: Bank, card: Scorecard, assessment: Assessment | None = 
     )
     not_applicable = card.not_applicable
     lines.append(
-        f"Answered {card.answered} of {card.total} ({card.coverage:.0%}), "
+        f"Answered {card.answered} of {card.total} ({percent(card.coverage * 100)}%), "
         f"{card.unknown} don't know, {not_applicable} not applicable, "
         f"{plural(len(card.blockers), 'blocker')}"
         + (f" ({len(card.waived)} more waived)" if card.waived else "")

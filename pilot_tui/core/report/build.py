@@ -626,7 +626,7 @@ def _stamp(moment: datetime) -> str:
 
 def _coverage_line(card: Scorecard) -> str:
     return (
-        f"Answered {card.answered} of {card.total} questions ({card.coverage:.0%}); "
+        f"Answered {card.answered} of {card.total} questions ({percent(card.coverage * 100)}%); "
         f"{card.unknown} don't know; {card.not_applicable} not applicable; "
         f"{plural(len(card.blockers), 'blocker')}."
     )

@@ -94,10 +94,11 @@ def _levels(portfolio: Portfolio) -> Section:
     if portfolio.not_assessed:
         rows += ((text_cell(NOT_ASSESSED), text_cell(str(len(portfolio.not_assessed)))),)
     ready = portfolio.levels[-1][2] if portfolio.levels else 0
-    count = len(portfolio.pilots)
+    count = len(portfolio.pilots) - len(portfolio.not_assessed)
+    assessed = " assessed" if portfolio.not_assessed else ""
     note = (
-        f"{ready} of {count} {'pilot is' if count == 1 else 'pilots are'} at the top level, "
-        f"{portfolio.levels[-1][1] if portfolio.levels else ''}."
+        f"{ready} of {count}{assessed} {'pilot is' if count == 1 else 'pilots are'} at the top "
+        f"level, {portfolio.levels[-1][1] if portfolio.levels else ''}."
     )
     return Section(
         "Levels",
@@ -151,7 +152,7 @@ def _heat_map(portfolio: Portfolio) -> Section:
                     for section in sections
                 ),
                 text_cell(str(len(card.blockers))),
-                text_cell(f"{card.coverage:.0%}"),
+                text_cell(f"{percent(card.coverage * 100)}%"),
                 text_cell(pilot.meta.updated.strftime("%Y-%m-%d")),
             )
         )

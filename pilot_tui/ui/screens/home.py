@@ -110,6 +110,10 @@ class HomeScreen(Screen[None]):
         self._resumed = False
         self._progress = ""
         """How far the reading of the folder is, while it is read ("" once it is)."""
+        self._chosen = False
+        """Whether the highlighted row was chosen (by the user, or as the one to show), rather
+        than being the top row of a list just shown."""
+        self._placing = False
         self._has_entries: bool | None = None
         """Whether the folder holds any file; None until it has been read."""
 
@@ -224,8 +228,14 @@ class HomeScreen(Screen[None]):
             entry for entry in self._all if all(word in self._haystack(entry) for word in words)
         ]
         readable = [entry for entry in kept if entry.glance is not None]
+        # By a finding (the level, a root cause, blockers), the pilots not assessed yet have
+        # none: after the others, whichever way, as unreadable files are after all.
+        unassessed: list[Listed] = []
+        if self._sort in ("level", "blockers") or self._sort.startswith("section:"):
+            unassessed = [entry for entry in readable if not _assessed(entry)]
+            readable = [entry for entry in readable if _assessed(entry)]
         readable.sort(key=self._sort_key, reverse=self._descending)
-        return readable + [entry for entry in kept if entry.glance is None]
+        return readable + unassessed + [entry for entry in kept if entry.glance is None]
 
     @staticmethod
     def _haystack(entry: Listed) -> str:
@@ -287,7 +297,10 @@ class HomeScreen(Screen[None]):
     def _show_rows(self) -> None:
         table = self.query_one("#assessments", RowList)
         highlighted = self._selected()
-        current = self._wanted or (highlighted.name if highlighted is not None else None)
+        # The row the user chose stays highlighted; until they choose one, the top row is (the
+        # list may fill in as it is read, each time in the order chosen).
+        chosen = highlighted.name if highlighted is not None and self._chosen else None
+        current = self._wanted or chosen
         self.entries = self._sorted()
         columns = self._columns()
         glances = [entry.glance for entry in self._all if entry.glance is not None]
@@ -343,13 +356,16 @@ class HomeScreen(Screen[None]):
         cursor = names.index(current) if current in names else 0
         if current is not None and current == self._wanted and current in names:
             self._wanted = None
-        # Moving the cursor there tells _show_detail (see RowList).
+        # Moving the cursor there tells _show_detail (see RowList), not as the user's choice.
+        self._placing = True
         table.show(
             [Column(key, headings[key], widths[key]) for key in keys],
             len(entries),
             lambda row: self._cells(entries[row], keys, widths["title"], styles),
             cursor,
         )
+        self._placing = False
+        self._chosen = current is not None and current in names
         # A new list is not a key held down it: its preview at once.
         self._show_preview()
         # What was made to show the list lives as long as it: the collector need not walk it
@@ -407,6 +423,8 @@ class HomeScreen(Screen[None]):
         beside it on a wide terminal, its scorecard and what to fix first (once the keys
         pause: a key held down the list draws the line, not a whole scorecard, per row)."""
         entry = self._selected()
+        if not self._placing:
+            self._chosen = True
         if self._preview_timer is not None:
             self._preview_timer.stop()
         self._preview_timer = self.set_timer(PREVIEW_PAUSE, self._show_preview)
@@ -537,7 +555,9 @@ class HomeScreen(Screen[None]):
             return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"open", "rename", "duplicate", "delete", "export"}:
+        if isinstance(self.focused, Input):
+            return False  # typing into the filter: its keys are letters, Enter and Escape
+        if action in {"open", "rename", "duplicate", "delete", "export", "filter", "sort"}:
             # Shown while the folder is being read too (most folders hold assessments): the
             # footer is then made once, not again when the list arrives.
             return self._has_entries is not False
@@ -691,10 +711,7 @@ class HomeScreen(Screen[None]):
             return
         store = self.store
         # Named as it is now, not as the list last read it: the file may have changed since.
-        label = f"{entry.name}.toml"
-        if entry.glance is not None:
-            with suppress(StoreError):  # unreadable since: named by its file alone
-                label = f"{store.load(entry.name).meta.title!r} ({entry.name}.toml)"
+        label = self._named_now(entry)
         try:
             link = store.deletes_a_link(entry.name)
         except StoreError as error:
@@ -711,6 +728,16 @@ class HomeScreen(Screen[None]):
 
         def done(yes: bool | None) -> None:
             if not yes:
+                return
+            if self._named_now(entry) != label:
+                # Changed while the question was on screen: what was agreed to is gone.
+                self.notify(
+                    f"{entry.path.name} changed while you were asked; nothing is deleted. "
+                    "Press Delete again to delete it as it is now.",
+                    severity="warning",
+                    timeout=10,
+                )
+                self.reload()
                 return
             try:
                 backup = self.store.delete(entry.name)
@@ -730,6 +757,13 @@ class HomeScreen(Screen[None]):
             Confirm("Delete assessment?", question, yes="Delete", no="Keep"),
             callback=done,
         )
+
+    def _named_now(self, entry: Listed) -> str:
+        """ENTRY's title as its file holds it now, and the file's name."""
+        if entry.glance is not None:
+            with suppress(StoreError):  # unreadable now: named by its file alone
+                return f"{self.store.load(entry.name).meta.title!r} ({entry.name}.toml)"
+        return f"{entry.name}.toml"
 
     def action_import(self) -> None:
         from pilot_tui.ui.screens.dialogs import TextPrompt
@@ -868,6 +902,10 @@ def _trend(found: Glance) -> str:
     else:
         shown = "→0"
     return f"{shown} ▾{found.regressed}" if found.regressed else shown
+
+
+def _assessed(entry: Listed) -> bool:
+    return entry.glance is not None and entry.glance.answered > 0
 
 
 def _content_width(key: str, glances: list[Glance]) -> int:

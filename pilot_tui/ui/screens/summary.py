@@ -64,7 +64,7 @@ class SummaryScreen(Screen[None]):
             f"Score {percent(card.score)}/100 (the weakest section",
             f": {weakest_words(card)})" if weakest else ")",
             f", average {percent(card.average)}/100. ",
-            f"{card.answered} of {card.total} answered ({card.coverage:.0%}).\n",
+            f"{card.answered} of {card.total} answered ({percent(card.coverage * 100)}%).\n",
         ]
         width = max(len(s.label) for s in card.sections)
         for section in card.sections:
