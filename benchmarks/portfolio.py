@@ -191,8 +191,9 @@ def measure_home(data: Path, env: dict[str, str], runs: int) -> bool:
     # Measured as installed, as benchmarks/interview.py is: pip compiles a package's bytecode
     # when it installs it, so no user's start compiles every module of pilot-tui again.
     compileall.compile_dir(Path(pilot_tui.__file__).parent, quiet=1)
-    # Read as the home screen reads it (which keeps each file's glance, as any earlier use of
-    # the app would have).
+    # Read as the home screen reads it, into the cache the app is given (which keeps each file's
+    # glance, as any earlier use of the app would have).
+    os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
     pilots = Store(data, load_bank()).listing()
     readable = [entry for entry in pilots if entry.glance is not None]
     # The home list's order: the latest update first (then the name, last first).

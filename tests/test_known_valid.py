@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from pilot_tui.core import portfolio as portfolio_module
 from pilot_tui.core import records
 from pilot_tui.core.assessment import (
     Answer,
@@ -31,7 +32,6 @@ from pilot_tui.core.assessment import (
 from pilot_tui.core.bank import Bank
 from pilot_tui.core.portfolio import Glance, Standing, glance_of, standing_of
 from pilot_tui.store import Store, dumps_assessment, load_bank
-from pilot_tui.store import folder as folder_module
 from pilot_tui.store import format as store_module
 from pilot_tui.store import known_valid as known_valid_module
 from pilot_tui.store.files import StoreError
@@ -391,7 +391,7 @@ def scorings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append(assessment.meta.title)
         return real(bank, assessment)
 
-    monkeypatch.setattr(folder_module, "standing_of", counting)
+    monkeypatch.setattr(portfolio_module, "standing_of", counting)
     return seen
 
 
@@ -510,7 +510,7 @@ def test_a_kept_file_others_could_have_written_is_not_read(
         made.append(assessment.meta.title)
         return real(bank, assessment, standing)
 
-    monkeypatch.setattr(folder_module, "glance_of", counting)
+    monkeypatch.setattr(portfolio_module, "glance_of", counting)
     Store(store.root, store.bank).listing()
     assert made == ["Claims bot"]
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from pilot_tui.core.assessment import (
     Assessment,
@@ -29,7 +29,6 @@ from pilot_tui.core.assessment import (
 )
 from pilot_tui.core.bank import Bank
 from pilot_tui.core.limits import MAX_TITLE
-from pilot_tui.core.portfolio import Glance, Pilot, Standing, glance_of, pilot_row, standing_of
 from pilot_tui.core.writers import merge_assessments
 from pilot_tui.store.files import (
     OtherBank,
@@ -59,6 +58,11 @@ from pilot_tui.store.names import (
     looks_like_path,
     slugify,
 )
+
+# Scoring loads with the first listing (in the list's worker, after the first frame), not with
+# the store: the app's start does not need it.
+if TYPE_CHECKING:
+    from pilot_tui.core.portfolio import Glance, Pilot, Standing
 
 BACKUP_DIR: Final = ".backup"
 MAX_BACKUP_BYTES: Final = 256 * 1024 * 1024
@@ -233,6 +237,8 @@ class Store:
         return len(paths), self._glances_of(paths, standings)
 
     def _glances_of(self, paths: list[Path], standings: bool) -> Iterator[Listed]:
+        from pilot_tui.core.portfolio import Glance, glance_of
+
         known = known_valid()
         kept = known.glances()
         used: dict[str, Glance] = {}
@@ -304,6 +310,8 @@ class Store:
         """ASSESSMENT's standing (scorecard and trend since its last milestone), read from PATH
         by this store: kept in the cache by the file's content, so that listing a thousand
         unchanged pilots again does not score them again."""
+        from pilot_tui.core.portfolio import standing_of
+
         seen = self._seen.get(path.absolute())
         # A waiver holds until a day: the same content stands differently once it expires.
         if seen is None or seen[1] is not assessment or assessment.waivers:
@@ -543,6 +551,8 @@ class Reading:
 def read_many(store: Store, paths: list[Path]) -> Reading:
     """The assessments in PATHS (folders, whose .toml files are read, and files), or in the data
     folder when there are none. Nothing is written, and no file is left out silently."""
+    from pilot_tui.core.portfolio import Pilot, pilot_row
+
     reading = Reading([], [], {})
     if not paths:
         for entry in store.listing(standings=True):

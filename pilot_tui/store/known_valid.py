@@ -36,12 +36,14 @@ import stat
 from contextlib import suppress
 from functools import cache
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from pilot_tui import __version__
 from pilot_tui.core.assessment import Assessment
 from pilot_tui.core.bank import Bank
-from pilot_tui.core.portfolio import Glance, Standing
+
+if TYPE_CHECKING:  # loaded with the first listing, not with the store
+    from pilot_tui.core.portfolio import Glance, Standing
 
 FILE_NAME: Final = "validated-files"
 RECORDS: Final = "validated-records"
@@ -205,6 +207,8 @@ class KnownValid:
 
     def standing(self, key: str) -> Standing | None:
         """The standing (scorecard and trend) a content of digest KEY gave, if kept."""
+        from pilot_tui.core.portfolio import Standing
+
         found = self._kept(STANDINGS, key)
         return found if isinstance(found, Standing) else None
 

@@ -6,9 +6,10 @@ the interview's session behind it.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from pilot_tui.core.scoring import Status
+if TYPE_CHECKING:  # the scoring loads with the list's first reading, not at start-up
+    from pilot_tui.core.scoring import Status
 
 STATUS_STYLE: Final[dict[Status, str]] = {
     "red": "$text-error",

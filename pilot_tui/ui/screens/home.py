@@ -1,7 +1,7 @@
 """Home: the assessments in the data folder, and what can be done with them.
 
-The dialogs and the merge are imported where they are first needed: the list's first frame
-should not wait for them.
+The dialogs, the merge and the scoring's words are imported where they are first needed: the
+list's first frame should not wait for them (the worker reading the list loads the scoring).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import shlex
 import time
 from contextlib import suppress
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from rich.cells import cell_len, set_cell_size
 from rich.style import Style
@@ -28,8 +28,6 @@ from textual.worker import get_current_worker
 
 from pilot_tui.collector import settle_collection
 from pilot_tui.core.assessment import Assessment, now_utc
-from pilot_tui.core.portfolio import Glance
-from pilot_tui.core.render import bar, percent, plural
 from pilot_tui.core.text import printable
 from pilot_tui.store import BACKUP_DIR, Listed, Store, load_assessment_file
 from pilot_tui.store.files import StoreError, shown
@@ -46,6 +44,9 @@ from pilot_tui.ui.status import STATUS_LABEL, STATUS_STYLE
 from pilot_tui.ui.widgets.footer import Footer
 from pilot_tui.ui.widgets.row_list import PADDING, Cell, Column, RowList
 from pilot_tui.ui.widgets.steady_text import SteadyText
+
+if TYPE_CHECKING:
+    from pilot_tui.core.portfolio import Glance
 
 HOME_TITLE: Final = "pilot-tui · is your AI pilot ready for production?"
 NOT_ASSESSED: Final = "not assessed"
@@ -384,6 +385,8 @@ class HomeScreen(Screen[None]):
         return [self._cell(glance, key, title_width, styles) for key in keys]
 
     def _cell(self, glance: Glance, key: str, title_width: int, styles: _Styles) -> Cell:
+        from pilot_tui.core.render import percent
+
         meta = glance.meta
         if key == "title":
             return Cell(_clip(meta.title, title_width))
@@ -479,6 +482,8 @@ class HomeScreen(Screen[None]):
         self.query_one("#detail", SteadyText).show(content)
 
     def _show_preview(self) -> None:
+        from pilot_tui.core.render import bar, percent, plural
+
         if self._preview_timer is not None:
             self._preview_timer.stop()
             self._preview_timer = None
@@ -791,6 +796,7 @@ class HomeScreen(Screen[None]):
 
     def action_merge(self) -> None:
         from pilot_tui.core.merge import MergeError
+        from pilot_tui.core.render import plural
         from pilot_tui.ui.screens.dialogs import TextPrompt
 
         def done(text: str | None) -> None:
