@@ -149,9 +149,10 @@ def test_a_writer_killed_at_any_moment_leaves_a_whole_file(
             assert all(name.startswith(f".{path.name}.") for name in temporaries)
             if kills % 10 == 0:
                 assert store.names() == [NAME]
-                assert [(e.name, e.assessment, e.error) for e in store.entries()] == [
-                    (NAME, on_disk, None)
-                ]
+                listed = [(e.name, e.glance, e.error) for e in store.listing()]
+                assert [
+                    (name, glance.meta if glance else None, error) for name, glance, error in listed
+                ] == [(NAME, on_disk.meta, None)]
     finally:
         helper.kill()
         helper.wait()

@@ -77,11 +77,11 @@ def test_every_odd_thing_is_listed_with_its_reason_and_nothing_blocks(
 ) -> None:
     before = folder_snapshot_without_special(odd_folder)
 
-    entries = {entry.name: entry for entry in finishes(store.entries)}
+    entries = {entry.name: entry for entry in finishes(store.listing)}
 
-    assert entries[good].assessment is not None
+    assert entries[good].glance is not None
     for name, reason in EXPECTED_REASONS.items():
-        assert entries[name].assessment is None
+        assert entries[name].glance is None
         assert reason in (entries[name].error or ""), (name, entries[name].error)
     assert "not an assessment name" in (entries["caf\udce9"].error or "")
     assert folder_snapshot_without_special(odd_folder) == before

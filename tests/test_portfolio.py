@@ -54,9 +54,9 @@ def test_the_portfolio_orders_pilots_and_counts_what_holds_them_back(
     pilots: Store, bank: Bank
 ) -> None:
     found = [
-        pilot_row(bank, entry.name, str(entry.path), entry.assessment)
-        for entry in pilots.entries()
-        if entry.assessment is not None
+        pilot_row(bank, entry.name, str(entry.path), pilots.load(entry.name))
+        for entry in pilots.listing()
+        if entry.glance is not None
     ]
     portfolio = build_portfolio(bank, found, [("broken.toml", "not valid TOML")], now=NOW)
     names = [pilot.name for pilot in portfolio.pilots]

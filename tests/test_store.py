@@ -451,12 +451,12 @@ def unreadable(request: pytest.FixtureRequest, store: Store, bank: Bank) -> Iter
 
 
 def test_an_unreadable_file_is_listed_with_its_reason(store: Store, unreadable: str) -> None:
-    entries = {entry.name: entry for entry in store.entries()}
+    entries = {entry.name: entry for entry in store.listing()}
 
     assert sorted(entries) == ["broken", "good"]
-    assert entries["good"].assessment is not None and entries["good"].error is None
+    assert entries["good"].glance is not None and entries["good"].error is None
     broken = entries["broken"]
-    assert broken.assessment is None
+    assert broken.glance is None
     assert broken.path == store.root / "broken.toml"
     assert broken.error is not None
     assert unreadable in broken.error

@@ -127,7 +127,7 @@ def test_the_same_question_changed_both_ways_makes_a_conflicting_copy(
     assert copy == result.assessment
     assert copy.meta.title.startswith("Claims triage bot (conflicting copy ")
     assert copy.answers == ours.answers
-    assert {entry.name: entry.error for entry in store.entries()} == {name: None, copies[0]: None}
+    assert {entry.name: entry.error for entry in store.listing()} == {name: None, copies[0]: None}
     # Both versions load: nothing lost.
     assert store.load(name).answers["success-criteria-agreed"].choice == "met"
 

@@ -10,7 +10,7 @@ not need pydantic before the app's first frame.
 """
 
 from pilot_tui.store.files import RefusedSave, StoreError
-from pilot_tui.store.folder import BACKUP_DIR, Entry, Listed, SaveResult, Store
+from pilot_tui.store.folder import BACKUP_DIR, Listed, SaveResult, Store
 from pilot_tui.store.format import (
     as_written,
     checked_bytes,
@@ -36,7 +36,6 @@ __all__ = [
     "BACKUP_DIR",
     "DATA_DIR_ENV",
     "SUFFIX",
-    "Entry",
     "Listed",
     "RefusedSave",
     "SaveResult",

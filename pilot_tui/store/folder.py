@@ -98,18 +98,6 @@ def _conflict_stamp() -> str:
 
 
 @dataclass(frozen=True)
-class Entry:
-    """One file in the data dir, with its assessment or the reason it cannot be read."""
-
-    name: str
-    path: Path
-    assessment: Assessment | None
-    error: str | None
-    other_bank: str | None = None
-    """The bank ("id version") it was answered against, when that is why it cannot be read."""
-
-
-@dataclass(frozen=True)
 class Listed:
     """One file in the data folder as a list shows it: at a glance, or why it cannot be read."""
 
@@ -202,21 +190,6 @@ class Store:
     def names(self) -> list[str]:
         """The names of the files that can be addressed by name."""
         return [p.stem for p in self._visible_files() if NAME_RE.fullmatch(p.stem)]
-
-    def entries(self) -> list[Entry]:
-        """Every file, readable or not; none is hidden from the user."""
-        result: list[Entry] = []
-        for path in self._visible_files():
-            if not NAME_RE.fullmatch(path.stem):
-                result.append(Entry(path.stem, path, None, NOT_A_NAME))
-                continue
-            try:
-                result.append(Entry(path.stem, path, self.load(path.stem), None))
-            except StoreError as error:
-                problem = str(error).removeprefix(f"{shown(path)}: ")
-                other = error.bank if isinstance(error, OtherBank) else None
-                result.append(Entry(path.stem, path, None, problem, other))
-        return result
 
     def listing(self, *, standings: bool = False) -> list[Listed]:
         """Every file, readable or not, at a glance: what a list of them shows; and each one's
